@@ -1,0 +1,97 @@
+"""The arithmetic of the tables (勾稽关系) as equations over cells.
+
+One definition serves the reader (which uses it to decide between readings of a damaged row)
+and the rules (which report where the printed numbers break it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from . import formats
+
+CellRef = tuple[str, str]  # (row key, column key) in table 三; (block, field) in table 四
+EquationKind = Literal["row_total", "results_total", "balance", "review_total"]
+Lookup = Callable[[CellRef], "int | float | None"]
+
+
+@dataclass(frozen=True)
+class Equation:
+    """sum(left) == sum(right)."""
+
+    kind: EquationKind
+    key: str  # the row (row_total), column (results_total, balance) or block (review_total)
+    left: tuple[CellRef, ...]
+    right: tuple[CellRef, ...]
+
+    @property
+    def cells(self) -> tuple[CellRef, ...]:
+        return self.left + self.right
+
+    def sums(self, lookup: Lookup) -> tuple[int | float, int | float] | None:
+        """(left, right) sums, or None when a cell is unknown."""
+        left = [lookup(c) for c in self.left]
+        right = [lookup(c) for c in self.right]
+        if any(v is None for v in left + right):
+            return None
+        return sum(v for v in left if v is not None), sum(v for v in right if v is not None)
+
+    def holds(self, lookup: Lookup) -> bool | None:
+        sums = self.sums(lookup)
+        return None if sums is None else sums[0] == sums[1]
+
+    def solve_for(self, cell: CellRef, lookup: Lookup) -> int | float | None:
+        """The value `cell` must take for the equation to hold, when it is the only unknown."""
+        others_left = [lookup(c) for c in self.left if c != cell]
+        others_right = [lookup(c) for c in self.right if c != cell]
+        if any(v is None for v in others_left + others_right):
+            return None
+        left = sum(v for v in others_left if v is not None)
+        right = sum(v for v in others_right if v is not None)
+        return right - left if cell in self.left else left - right
+
+
+def request_equations(rows: Iterable[formats.Row]) -> list[Equation]:
+    """row_total for every row, results_total and balance for every column of table 三."""
+    rows = tuple(rows)
+    keys = [r.key for r in rows]
+    result_keys = formats.result_row_keys(rows)
+    equations: list[Equation] = []
+    for row in keys:
+        equations.append(
+            Equation(
+                "row_total",
+                row,
+                tuple((row, c) for c in formats.APPLICANT_COLUMN_KEYS),
+                ((row, "total"),),
+            )
+        )
+    for column in formats.REQUEST_COLUMN_KEYS:
+        equations.append(
+            Equation(
+                "results_total",
+                column,
+                tuple((r, column) for r in result_keys),
+                (("total_processed", column),),
+            )
+        )
+    for column in formats.REQUEST_COLUMN_KEYS:
+        equations.append(
+            Equation(
+                "balance",
+                column,
+                (("new_received", column), ("carried_over", column)),
+                (("total_processed", column), ("carried_forward", column)),
+            )
+        )
+    return equations
+
+
+def review_equations() -> list[Equation]:
+    members = [f.key for f in formats.REVIEW_FIELDS if f.key != "total"]
+    return [
+        Equation("review_total", block.key, tuple((block.key, m) for m in members), ((block.key, "total"),))
+        for block in formats.REVIEW_BLOCKS
+    ]

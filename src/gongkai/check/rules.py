@@ -1,0 +1,535 @@
+"""The single-report rules of record.md. Each docstring: what it checks, why, an example."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from .. import formats
+from ..arithmetic import Equation, request_equations, review_equations
+from ..model import Record
+from .registry import NEEDS_NOTHING, NEEDS_REPORT, Context, Hit, rule
+
+_TABLE_NAMES = {
+    "二": "表二（主动公开政府信息情况）",
+    "三": "表三（收到和处理政府信息公开申请情况）",
+    "四": "表四（政府信息公开行政复议、行政诉讼情况）",
+}
+_COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS}
+_REVIEW_LABELS = {b.key: b.label for b in formats.REVIEW_BLOCKS}
+_FIELD_LABELS = {f.key: f.label for f in formats.REVIEW_FIELDS}
+
+
+def _fmt(value: int | float | None) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def request_rows(record: Record) -> tuple[formats.Row, ...]:
+    return formats.request_rows(record.template, record.notes.single_other_row)
+
+
+def _row_place(record: Record, key: str) -> str:
+    """表三第N行“label” — N counts the data rows as printed."""
+    rows = request_rows(record)
+    keys = [r.key for r in rows]
+    row = formats.ALL_REQUEST_ROWS[key]
+    number = f"第{keys.index(key) + 1}行" if key in keys else ""
+    group = f"{row.group}·" if row.group and row.group.startswith("（") else ""
+    return f"表三{number}“{group}{row.label}”"
+
+
+def describe_path(record: Record, path: str) -> tuple[str, dict[str, str]]:
+    """A Chinese place name and a location object for a dotted value path."""
+    table, row, column = path.split(".")
+    if table == "requests":
+        return f"{_row_place(record, row)}行“{_COLUMN_LABELS[column]}”列", {"table": "三", "row": row, "column": column}
+    if table == "review_litigation":
+        return f"表四“{_REVIEW_LABELS[row]}·{_FIELD_LABELS[column]}”", {"table": "四", "row": row, "column": column}
+    active = {r.key: r for r in formats.active_rows(record.template)}
+    label = active[row].label if row in active else row
+    field = next((f.label for f in active[row].fields if f.key == column), column) if row in active else column
+    return f"表二“{label}·{field}”", {"table": "二", "row": row, "column": column}
+
+
+def _with_line(record: Record, path: str, location: dict[str, object]) -> dict[str, object]:
+    provenance = record.provenance.get(path)
+    if provenance is not None:
+        if provenance.page is not None:
+            location["page"] = provenance.page
+        if provenance.line is not None:
+            location["line"] = provenance.line
+    return location
+
+
+# ------------------------------------------------------------------ the file itself
+
+
+@rule("GK001", "unreadable", "error", NEEDS_NOTHING)
+def unreadable(context: Context) -> Iterator[Hit]:
+    """The file cannot be opened or decoded.
+
+    Why: a corrupt, encrypted, empty or unknown file must still produce a record, so that a
+    batch of hundreds of reports never loses one silently.
+    Example: an empty file → 「无法读取文件：文件为空（0字节）」.
+    """
+    if context.record.notes.fatal:
+        yield Hit(f"无法读取文件：{context.record.notes.fatal}。", {})
+
+
+@rule("GK002", "not_a_report", "error", NEEDS_NOTHING)
+def not_a_report(context: Context) -> Iterator[Hit]:
+    """The file is readable but is not a 政府信息公开工作年度报告.
+
+    Why: a folder of downloads often holds notices, news and attachments beside the reports.
+    Example: a newspaper article → 「这不是政府信息公开工作年度报告：文中没有“政府信息公开”字样…」.
+    """
+    notes = context.record.notes
+    if not notes.fatal and notes.not_a_report:
+        yield Hit(f"这不是政府信息公开工作年度报告：{notes.not_a_report}。", {})
+
+
+@rule("GK003", "pre2019_report", "info", NEEDS_REPORT)
+def pre2019_report(context: Context) -> Iterator[Hit]:
+    """A report in the pre-2019 style (2007 条例): its numbers are not checked.
+
+    Why: before 国办公开办函〔2019〕60号 there was no national table, so the arithmetic rules
+    do not apply.
+    Example: a 2017 report with 「同意公开」「指标名称/计量单位」 tables.
+    """
+    if context.record.template == formats.TEMPLATE_PRE2019:
+        yield Hit("这是2019年以前格式的年度报告（无全国统一表格），不核查其中的数字。", {})
+
+
+@rule("GK004", "template_outdated", "error", NEEDS_REPORT)
+def template_outdated(context: Context) -> Iterator[Hit]:
+    """The format does not fit the report's year, or a 2021-format report still prints 2019 rows.
+
+    Why: 国办公开办函〔2021〕30号 requires the 2021 format from the 2021 reports on; tables in
+    the old format lose the （六）其他处理 detail and the 第二十条 columns.
+    Example: a 2023 report whose table 三 prints （六）其他处理 as one row instead of three.
+    """
+    record = context.record
+    if record.year is not None and record.template in (formats.TEMPLATE_2019, formats.TEMPLATE_2021, formats.TEMPLATE_PRE2019):
+        expected = formats.expected_template(record.year)
+        if expected != record.template:
+            names = {formats.TEMPLATE_2021: "2021年版", formats.TEMPLATE_2019: "2019年版（试行）", formats.TEMPLATE_PRE2019: "2019年以前"}
+            yield Hit(
+                f"{record.year}年度报告应使用{names[expected]}格式，但本报告使用的是{names[record.template]}格式。",
+                {},
+                expected=expected,
+                actual=record.template,
+            )
+    if record.template != formats.TEMPLATE_2021:
+        return
+    if record.notes.single_other_row:
+        place = _row_place(record, "other_handling")
+        yield Hit(
+            f"{place}仍按2019年版印为一行；2021年版格式应分为“1.逾期不补正”“2.逾期未按收费通知缴费”“3.其他”三行，这三行记为空。",
+            {"table": "三", "row": "other_handling"},
+            expected="other_no_correction, other_no_fee, other_misc",
+            actual="other_handling",
+        )
+    if record.notes.outdated_labels:
+        labels = "、".join(f"“{label}”" for label in record.notes.outdated_labels)
+        yield Hit(f"2021年版格式的报告中仍出现2019年版表格的栏目{labels}。", {"table": "二"})
+
+
+@rule("GK005", "table_missing", "error", NEEDS_REPORT)
+def table_missing(context: Context) -> Iterator[Hit]:
+    """One of the three statistical tables (二, 三, 四) cannot be found.
+
+    Why: 条例第五十条 and the national format make the three tables mandatory.
+    Example: a report cut off after section 二 → 表三 and 表四 are missing.
+    """
+    record = context.record
+    if record.template == formats.TEMPLATE_PRE2019:
+        return
+    for table, found in record.notes.tables_found.items():
+        if not found:
+            yield Hit(f"找不到{_TABLE_NAMES[table]}，其中的数字都记为空。", {"table": table})
+
+
+@rule("GK006", "section_missing", "error", NEEDS_REPORT)
+def section_missing(context: Context) -> Iterator[Hit]:
+    """One of the six sections (一、总体情况 … 六、其他需要报告的事项) is absent.
+
+    Why: 30号 says the report's content must follow 条例第五十条 「不能遗漏」.
+    Example: a report with no 「五、存在的主要问题及改进情况」 heading.
+    """
+    record = context.record
+    if record.template == formats.TEMPLATE_PRE2019:
+        return
+    for section in formats.SECTIONS:
+        if section.number not in record.notes.section_lines:
+            number = "一二三四五六"[section.number - 1]
+            yield Hit(f"缺少第{number}部分“{number}、{section.title}”（找不到该标题）。", {"section": section.number})
+
+
+# ------------------------------------------------------------------ cells
+
+
+def _cells_with(record: Record, status: str) -> Iterator[tuple[str, str]]:
+    for path, note in record.notes.cells.items():
+        if note.status == status:
+            yield path, note.detail
+
+
+@rule("GK101", "cell_unreadable", "warning")
+def cell_unreadable(context: Context) -> Iterator[Hit]:
+    """The reader could not determine a cell; its value is null.
+
+    Why: a guess would be worse than a gap: null is not zero.
+    Example: a row printing six numbers for seven cells where the arithmetic cannot tell which
+    cell is missing.
+    """
+    record = context.record
+    for path, detail in _cells_with(record, "unreadable"):
+        place, location = describe_path(record, path)
+        reason = f"（{detail}）" if detail else ""
+        yield Hit(f"{place}无法确定{reason}，记为空。", _with_line(record, path, location))
+
+
+@rule("GK102", "blank_cell", "warning")
+def blank_cell(context: Context) -> Iterator[Hit]:
+    """The document prints a cell blank, "/" or "—"; its value is null.
+
+    Why: the format asks for a number in every cell (0 when there is none); a blank is not 0.
+    Example: 「行政事业性收费 ／」 → 表二“行政事业性收费·本年收费金额”印为空白或“／”。
+    """
+    record = context.record
+    for path, _detail in _cells_with(record, "blank"):
+        place, location = describe_path(record, path)
+        printed = record.provenance.get(path)
+        shown = f"印为“{printed.text}”" if printed else "未填写"
+        yield Hit(f"{place}{shown}，应填写数字（没有则填0），记为空。", _with_line(record, path, location))
+
+
+@rule("GK103", "invalid_number", "error")
+def invalid_number(context: Context) -> Iterator[Hit]:
+    """A count that is negative or not an integer.
+
+    Why: applications, documents and decisions are counted in whole 件.
+    Example: 「予以公开 2.5」.
+    """
+    record = context.record
+    for path, detail in _cells_with(record, "invalid"):
+        place, location = describe_path(record, path)
+        printed = record.provenance.get(path)
+        yield Hit(f"{place}{detail}。", _with_line(record, path, location), actual=printed.text if printed else None)
+
+
+@rule("GK104", "derived_value", "info")
+def derived_value(context: Context) -> Iterator[Hit]:
+    """A cell the document does not legibly print was derived because the arithmetic allows exactly one value.
+
+    Why: derived values must never pass for printed ones (provenance carries derived: true).
+    Example: a page break swallows one 0 of a row of zeros; row and column totals force it to 0.
+    """
+    record = context.record
+    for path, detail in _cells_with(record, "derived"):
+        place, location = describe_path(record, path)
+        value = _lookup_path(record, path)
+        yield Hit(f"{place}不是直接读出的，由表内勾稽关系唯一确定为{_fmt(value)}（{detail}）。", _with_line(record, path, location), actual=value)
+
+
+@rule("GK105", "digits_split", "info")
+def digits_split(context: Context) -> Iterator[Hit]:
+    """Numbers printed run together ("713000074") were split where the arithmetic allows one reading only.
+
+    Why: text extraction sometimes loses the space between cells; the split is shown, not hidden.
+    Example: 「713000074」 → 71 3 0 0 0 0 74, the only split whose six parts add up to the last.
+    """
+    record = context.record
+    for path, detail in _cells_with(record, "split"):
+        place, location = describe_path(record, path)
+        value = _lookup_path(record, path)
+        yield Hit(f"{place}读为{_fmt(value)}：{detail}。", _with_line(record, path, location), actual=value)
+
+
+def _lookup_path(record: Record, path: str) -> int | float | None:
+    table, row, column = path.split(".")
+    if table == "requests":
+        return record.rows[row][formats.REQUEST_COLUMN_KEYS.index(column)]
+    if table == "review_litigation":
+        return record.review_litigation[row][column]
+    return record.active[row][column]
+
+
+# ------------------------------------------------------------------ arithmetic
+
+
+def _request_lookup(record: Record):  # type: ignore[no-untyped-def]
+    rows = record.rows
+
+    def lookup(ref: tuple[str, str]) -> int | float | None:
+        values = rows.get(ref[0])
+        return None if values is None else values[formats.REQUEST_COLUMN_KEYS.index(ref[1])]
+
+    return lookup
+
+
+def _equations(record: Record, kind: str) -> Iterator[tuple[Equation, int | float, int | float]]:
+    if kind == "review_total":
+        def lookup(ref: tuple[str, str]) -> int | float | None:
+            return record.review_litigation[ref[0]][ref[1]]
+        equations = review_equations()
+        if not record.notes.tables_found.get("四"):
+            return
+    else:
+        lookup = _request_lookup(record)
+        equations = request_equations(request_rows(record))
+        if not record.notes.tables_found.get("三"):
+            return
+    for equation in equations:
+        if equation.kind != kind:
+            continue
+        sums = equation.sums(lookup)
+        if sums is not None and sums[0] != sums[1]:
+            yield equation, sums[0], sums[1]
+
+
+def _terms(record: Record, refs: tuple[tuple[str, str], ...]) -> str:
+    lookup = _request_lookup(record)
+    return " + ".join(_fmt(lookup(ref)) for ref in refs)
+
+
+@rule("GK201", "row_total", "error")
+def row_total(context: Context) -> Iterator[Hit]:
+    """Table 三: a row's 总计 differs from the sum of its six applicant columns.
+
+    Why: 总计 is by definition 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他.
+    Example: 「一、本年新收 1 1 0 0 0 0 1」: 1 + 1 = 2 ≠ 1.
+    """
+    record = context.record
+    for equation, parts, total in _equations(record, "row_total"):
+        row = equation.key
+        yield Hit(
+            f"{_row_place(record, row)}行：六类申请人之和为{_fmt(parts)}（{_terms(record, equation.left)}），但“总计”列印为{_fmt(total)}。",
+            _with_line(record, f"requests.{row}.total", {"table": "三", "row": row, "column": "total"}),
+            expected=parts,
+            actual=total,
+        )
+
+
+@rule("GK202", "results_total", "error")
+def results_total(context: Context) -> Iterator[Hit]:
+    """Table 三: （七）总计 differs from the sum of the result rows, for a column.
+
+    Why: every application handled is counted in exactly one result row (部分公开「只计这一情形」).
+    Example: 予以公开 700 + 部分公开 158 + … = 1483 but （七）总计 prints 1484 in 自然人.
+    """
+    record = context.record
+    for equation, parts, total in _equations(record, "results_total"):
+        column = equation.key
+        yield Hit(
+            f"表三“{_COLUMN_LABELS[column]}”列：各项办理结果之和为{_fmt(parts)}，但“（七）总计”印为{_fmt(total)}。",
+            _with_line(record, f"requests.total_processed.{column}", {"table": "三", "row": "total_processed", "column": column}),
+            expected=parts,
+            actual=total,
+        )
+
+
+@rule("GK203", "balance", "error")
+def balance(context: Context) -> Iterator[Hit]:
+    """Table 三 勾稽关系: 一 + 二 ≠ 三（七）总计 + 四, for a column.
+
+    Why: the table's own note: 「第一项加第二项之和，等于第三项加第四项之和」.
+    Example: 自然人 本年新收 2 + 上年结转 0 = 2, but 办理 0 + 结转下年度 0 = 0.
+    """
+    record = context.record
+    for equation, received, handled in _equations(record, "balance"):
+        column = equation.key
+        yield Hit(
+            f"表三“{_COLUMN_LABELS[column]}”列勾稽关系不成立：本年新收{_terms(record, equation.left[:1])} + 上年结转{_terms(record, equation.left[1:])} = {_fmt(received)}，"
+            f"而办理结果总计{_terms(record, equation.right[:1])} + 结转下年度{_terms(record, equation.right[1:])} = {_fmt(handled)}。",
+            {"table": "三", "column": column},
+            expected=received,
+            actual=handled,
+        )
+
+
+@rule("GK204", "review_total", "error")
+def review_total(context: Context) -> Iterator[Hit]:
+    """Table 四: a block's 总计 differs from 维持 + 纠正 + 其他 + 尚未审结.
+
+    Why: 总计 is the sum of the four outcomes, for 行政复议 and both kinds of 行政诉讼.
+    Example: 行政复议 10 1 0 0 总计 0.
+    """
+    record = context.record
+    for equation, parts, total in _equations(record, "review_total"):
+        block = equation.key
+        terms = " + ".join(
+            f"{_FIELD_LABELS[f]}{_fmt(record.review_litigation[block][f])}" for _, f in equation.left
+        )
+        yield Hit(
+            f"表四“{_REVIEW_LABELS[block]}”：{terms} = {_fmt(parts)}，但总计印为{_fmt(total)}。",
+            _with_line(record, f"review_litigation.{block}.total", {"table": "四", "row": block, "column": "total"}),
+            expected=parts,
+            actual=total,
+        )
+
+
+# ------------------------------------------------------------------ narrative
+
+TOPIC_LABELS = {
+    "new_received": "本年新收申请",
+    "carried_over": "上年结转申请",
+    "total_processed": "办结（答复）申请",
+    "carried_forward": "结转下年度申请",
+    "granted_or_partial": "予以公开及部分公开",
+    "review_total": "行政复议",
+    "litigation_total": "行政诉讼",
+    **{k: v for k, v in formats.RESULT_CATEGORY_LABELS.items()},
+}
+
+
+def topic_value(record: Record, topic: str) -> int | float | None:
+    """The table value a narrative topic refers to (None when a needed cell is null)."""
+    rows = record.rows
+    total = formats.REQUEST_COLUMN_KEYS.index("total")
+
+    def row_sum(keys: tuple[str, ...]) -> int | float | None:
+        values = [row[total] for row in (rows.get(k) for k in keys) if row is not None]
+        if not values or any(v is None for v in values):
+            return None
+        return sum(v for v in values if v is not None)
+
+    if topic in ("new_received", "carried_over", "total_processed", "carried_forward", "granted", "partially_granted"):
+        return row_sum((topic,))
+    if topic == "granted_or_partial":
+        return row_sum(("granted", "partially_granted"))
+    if topic == "other":
+        keys = ("other_handling",) if "other_handling" in rows else formats.OTHER_2021_KEYS
+        return row_sum(keys)
+    if topic in formats.RESULT_CATEGORIES:
+        return row_sum(formats.RESULT_CATEGORIES[topic])
+    review = record.review_litigation
+    if topic == "review_total":
+        return review["review"]["total"]
+    if topic == "litigation_total":
+        direct, after = review["litigation_direct"]["total"], review["litigation_after_review"]["total"]
+        return None if direct is None or after is None else direct + after
+    raise KeyError(topic)
+
+
+_TOPIC_TABLE = {
+    "review_total": "四",
+    "litigation_total": "四",
+}
+
+
+@rule("GK301", "narrative_mismatch", "error")
+def narrative_mismatch(context: Context) -> Iterator[Hit]:
+    """A figure stated in the text differs from the table (or listed parts do not add up to their total).
+
+    Why: 30号 names 「发布内容不准确」; supervisors compare the 总体情况 figures with the tables.
+    Example: text 「收到政府信息公开申请17件」, table 三 本年新收 总计 95.
+    """
+    record = context.record
+    for statement in record.notes.statements:
+        table_found = record.notes.tables_found.get(_TOPIC_TABLE.get(statement.topic, "三"))
+        value = topic_value(record, statement.topic) if table_found else None
+        if value is None or value == statement.value:
+            continue
+        table = _TOPIC_TABLE.get(statement.topic, "三")
+        section = f"第{'一二三四五六'[statement.section - 1]}部分" if statement.section else "正文"
+        yield Hit(
+            f"{section}称“{statement.text}”（{TOPIC_LABELS[statement.topic]}{statement.value}件），但表{table}中为{_fmt(value)}件。",
+            {"section": statement.section, "line": statement.line, "table": table, **({"page": statement.page} if statement.page else {})},
+            expected=value,
+            actual=statement.value,
+        )
+    for listed in record.notes.listed_totals:
+        parts = sum(listed.parts)
+        if parts == listed.total:
+            continue
+        section = f"第{'一二三四五六'[listed.section - 1]}部分" if listed.section else "正文"
+        yield Hit(
+            f"{section}称“{listed.text}”：总数{listed.total}条，但所列各项之和为{parts}条（{' + '.join(map(str, listed.parts))}）。",
+            {"section": listed.section, "line": listed.line, **({"page": listed.page} if listed.page else {})},
+            expected=parts,
+            actual=listed.total,
+        )
+
+
+# ------------------------------------------------------------------ dates
+
+
+def _published(record: Record) -> date | None:
+    return date.fromisoformat(record.published) if record.published else None
+
+
+def _cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@rule("GK401", "date_before_period_end", "error", NEEDS_REPORT)
+def date_before_period_end(context: Context) -> Iterator[Hit]:
+    """The report is dated on or before 31 December of the year it reports on.
+
+    Why: a report cannot be signed before its statistical period ends; usually the year is mistyped.
+    Example: the 2023 report signed 「2023年1月11日」.
+    """
+    record = context.record
+    published = _published(record)
+    if published is None or record.year is None:
+        return
+    period_end = date(record.year, 12, 31)
+    if published <= period_end:
+        yield Hit(
+            f"报告落款日期{_cn_date(published)}不晚于统计期末{_cn_date(period_end)}，{record.year}年度的报告不可能在此之前成文（可能写错了年份）。",
+            {"section": 6, **({"line": record.provenance["published"].line} if "published" in record.provenance else {})},
+            expected=f"> {period_end.isoformat()}",
+            actual=published.isoformat(),
+        )
+
+
+def is_government_own_report(agency: str | None) -> bool:
+    """A 县级以上地方人民政府's own report, due 31 March (条例第四十九条); departments: 31 January."""
+    if not agency or not agency.endswith("人民政府"):
+        return False
+    return not any(agency.endswith(f"{level}人民政府") for level in ("镇", "乡", "街道", "苏木"))
+
+
+@rule("GK402", "published_late", "warning", NEEDS_REPORT)
+def published_late(context: Context) -> Iterator[Hit]:
+    """The report is dated after its legal deadline.
+
+    Why: 条例第四十九条: departments publish by 31 January; a 县级以上 government's own report by 31 March.
+    Example: a 局's 2023 report dated 「2024年2月26日」.
+    """
+    record = context.record
+    published = _published(record)
+    if published is None or record.year is None or published <= date(record.year, 12, 31):
+        return
+    own = is_government_own_report(record.agency)
+    deadline = date(record.year + 1, 3, 31) if own else date(record.year + 1, 1, 31)
+    if published > deadline:
+        whose = "县级以上人民政府本级报告" if own else "政府部门（及乡镇、街道）报告"
+        yield Hit(
+            f"报告落款日期{_cn_date(published)}晚于法定期限{_cn_date(deadline)}（{whose}，《条例》第四十九条）。",
+            {"section": 6, **({"line": record.provenance["published"].line} if "published" in record.provenance else {})},
+            expected=f"<= {deadline.isoformat()}",
+            actual=published.isoformat(),
+        )
+
+
+@rule("GK403", "year_mismatch", "warning", NEEDS_REPORT)
+def year_mismatch(context: Context) -> Iterator[Hit]:
+    """The year in the title and the statistical period disagree.
+
+    Why: a report copied from last year often keeps one old year somewhere.
+    Example: title 「2023年…年度报告」, text 「统计期限自2022年1月1日起」.
+    """
+    notes = context.record.notes
+    if notes.title_year and notes.period_year and notes.title_year != notes.period_year:
+        yield Hit(
+            f"标题年份为{notes.title_year}年，但正文所述统计期限（“{notes.period_text}”）为{notes.period_year}年。",
+            {"section": 1},
+            expected=notes.title_year,
+            actual=notes.period_year,
+        )

@@ -1,0 +1,436 @@
+"""The national report formats (国办公开办函〔2021〕30号 and 〔2019〕60号) as data.
+
+This module is the one place that knows the tables' rows, columns, labels and the label
+variants seen in real reports. Parsers, rules, exports and generators all read it from here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+TEMPLATE_2021 = "2021"
+TEMPLATE_2019 = "2019"
+TEMPLATE_PRE2019 = "pre2019"
+TEMPLATE_UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row of a table: its record key, the exact printed label, and where it sits."""
+
+    key: str
+    label: str
+    group: str | None = None  # the rowspan group label it belongs to, e.g. （三）不予公开
+    aliases: tuple[str, ...] = ()
+    short: str = ""  # a short name for messages, e.g. 属于国家秘密
+
+    @property
+    def name(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    rows: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- table 三 (requests)
+
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    Column("natural_person", "自然人"),
+    Column("commercial", "商业企业"),
+    Column("research", "科研机构"),
+    Column("social_welfare", "社会公益组织"),
+    Column("legal_service", "法律服务机构"),
+    Column("other_org", "其他"),
+    Column("total", "总计"),
+)
+REQUEST_COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in REQUEST_COLUMNS)
+APPLICANT_COLUMN_KEYS: tuple[str, ...] = REQUEST_COLUMN_KEYS[:6]
+
+_G_RESULTS = "三、本年度办理结果"
+_G_WITHHELD = "（三）不予公开"
+_G_UNAVAILABLE = "（四）无法提供"
+_G_REJECTED = "（五）不予处理"
+_G_OTHER = "（六）其他处理"
+
+_ROWS_HEAD: tuple[Row, ...] = (
+    Row("new_received", "一、本年新收政府信息公开申请数量", short="本年新收"),
+    Row("carried_over", "二、上年结转政府信息公开申请数量", short="上年结转"),
+    Row("granted", "（一）予以公开", _G_RESULTS, short="予以公开"),
+    Row(
+        "partially_granted",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        _G_RESULTS,
+        aliases=("（二）部分公开",),
+        short="部分公开",
+    ),
+    Row("withheld_state_secret", "1.属于国家秘密", _G_WITHHELD, short="不予公开·属于国家秘密"),
+    Row(
+        "withheld_prohibited_by_law",
+        "2.其他法律行政法规禁止公开",
+        _G_WITHHELD,
+        short="不予公开·其他法律行政法规禁止公开",
+    ),
+    Row(
+        "withheld_security_stability",
+        "3.危及“三安全一稳定”",
+        _G_WITHHELD,
+        short="不予公开·危及“三安全一稳定”",
+    ),
+    Row(
+        "withheld_third_party_rights",
+        "4.保护第三方合法权益",
+        _G_WITHHELD,
+        short="不予公开·保护第三方合法权益",
+    ),
+    Row(
+        "withheld_internal_affairs",
+        "5.属于三类内部事务信息",
+        _G_WITHHELD,
+        short="不予公开·属于三类内部事务信息",
+    ),
+    Row(
+        "withheld_process_information",
+        "6.属于四类过程性信息",
+        _G_WITHHELD,
+        short="不予公开·属于四类过程性信息",
+    ),
+    Row(
+        "withheld_enforcement_files",
+        "7.属于行政执法案卷",
+        _G_WITHHELD,
+        short="不予公开·属于行政执法案卷",
+    ),
+    Row(
+        "withheld_query_matters",
+        "8.属于行政查询事项",
+        _G_WITHHELD,
+        short="不予公开·属于行政查询事项",
+    ),
+    Row(
+        "unavailable_not_held",
+        "1.本机关不掌握相关政府信息",
+        _G_UNAVAILABLE,
+        short="无法提供·本机关不掌握相关政府信息",
+    ),
+    Row(
+        "unavailable_needs_creation",
+        "2.没有现成信息需要另行制作",
+        _G_UNAVAILABLE,
+        short="无法提供·没有现成信息需要另行制作",
+    ),
+    Row(
+        "unavailable_unclear",
+        "3.补正后申请内容仍不明确",
+        _G_UNAVAILABLE,
+        short="无法提供·补正后申请内容仍不明确",
+    ),
+    Row(
+        "rejected_petition_complaint",
+        "1.信访举报投诉类申请",
+        _G_REJECTED,
+        short="不予处理·信访举报投诉类申请",
+    ),
+    Row("rejected_duplicate", "2.重复申请", _G_REJECTED, short="不予处理·重复申请"),
+    Row(
+        "rejected_publication",
+        "3.要求提供公开出版物",
+        _G_REJECTED,
+        short="不予处理·要求提供公开出版物",
+    ),
+    Row(
+        "rejected_excessive",
+        "4.无正当理由大量反复申请",
+        _G_REJECTED,
+        short="不予处理·无正当理由大量反复申请",
+    ),
+    Row(
+        "rejected_confirmation",
+        "5.要求行政机关确认或重新出具已获取信息",
+        _G_REJECTED,
+        short="不予处理·要求行政机关确认或重新出具已获取信息",
+    ),
+)
+
+_ROWS_OTHER_2021: tuple[Row, ...] = (
+    Row(
+        "other_no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        _G_OTHER,
+        short="其他处理·逾期不补正",
+    ),
+    Row(
+        "other_no_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        _G_OTHER,
+        short="其他处理·逾期未缴费",
+    ),
+    Row("other_misc", "3.其他", _G_OTHER, short="其他处理·其他"),
+)
+ROW_OTHER_HANDLING = Row("other_handling", "（六）其他处理", _G_RESULTS, short="其他处理")
+
+_ROWS_TAIL: tuple[Row, ...] = (
+    Row("total_processed", "（七）总计", _G_RESULTS, short="（七）总计"),
+    Row("carried_forward", "四、结转下年度继续办理", short="结转下年度"),
+)
+
+REQUEST_ROWS_2021: tuple[Row, ...] = _ROWS_HEAD + _ROWS_OTHER_2021 + _ROWS_TAIL
+REQUEST_ROWS_2019: tuple[Row, ...] = _ROWS_HEAD + (ROW_OTHER_HANDLING,) + _ROWS_TAIL
+# A 2021 report that still prints the 2019 single （六）其他处理 row.
+REQUEST_ROWS_MIXED: tuple[Row, ...] = REQUEST_ROWS_2019
+
+OTHER_2021_KEYS: tuple[str, ...] = tuple(r.key for r in _ROWS_OTHER_2021)
+ALL_REQUEST_ROWS: dict[str, Row] = {
+    r.key: r for r in REQUEST_ROWS_2021 + (ROW_OTHER_HANDLING,)
+}
+
+# The rows whose sum is （七）总计, per category (for narrative statements and indicators).
+RESULT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "granted": ("granted",),
+    "partially_granted": ("partially_granted",),
+    "withheld": tuple(r.key for r in _ROWS_HEAD if r.group == _G_WITHHELD),
+    "unavailable": tuple(r.key for r in _ROWS_HEAD if r.group == _G_UNAVAILABLE),
+    "rejected": tuple(r.key for r in _ROWS_HEAD if r.group == _G_REJECTED),
+    "other": OTHER_2021_KEYS,  # or other_handling in the 2019 format
+}
+RESULT_CATEGORY_LABELS: dict[str, str] = {
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "withheld": "不予公开",
+    "unavailable": "无法提供",
+    "rejected": "不予处理",
+    "other": "其他处理",
+}
+
+GROUPS: tuple[Group, ...] = (
+    Group("results", _G_RESULTS, tuple(r.key for r in REQUEST_ROWS_2021[2:-1])),
+    Group("withheld", _G_WITHHELD, RESULT_CATEGORIES["withheld"]),
+    Group("unavailable", _G_UNAVAILABLE, RESULT_CATEGORIES["unavailable"]),
+    Group("rejected", _G_REJECTED, RESULT_CATEGORIES["rejected"]),
+    Group("other", _G_OTHER, OTHER_2021_KEYS),
+)
+
+BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def request_rows(template: str, single_other_row: bool = False) -> tuple[Row, ...]:
+    """The data rows of table 三 in printed order for a template."""
+    if template == TEMPLATE_2019 or single_other_row:
+        return REQUEST_ROWS_2019
+    return REQUEST_ROWS_2021
+
+
+def result_row_keys(rows: tuple[Row, ...]) -> tuple[str, ...]:
+    """The rows that add up to （七）总计."""
+    keys = [r.key for r in rows]
+    return tuple(keys[keys.index("granted") : keys.index("total_processed")])
+
+
+# ---------------------------------------------------------------- table 四
+
+REVIEW_BLOCKS: tuple[Column, ...] = (
+    Column("review", "行政复议"),
+    Column("litigation_direct", "行政诉讼·未经复议直接起诉"),
+    Column("litigation_after_review", "行政诉讼·复议后起诉"),
+)
+REVIEW_FIELDS: tuple[Column, ...] = (
+    Column("upheld", "结果维持"),
+    Column("corrected", "结果纠正"),
+    Column("other", "其他结果"),
+    Column("pending", "尚未审结"),
+    Column("total", "总计"),
+)
+
+# ---------------------------------------------------------------- table 二 (active)
+
+
+@dataclass(frozen=True)
+class ActiveRow:
+    key: str
+    label: str
+    fields: tuple[Column, ...]
+    block: str  # 第二十条第（一）项 …
+    aliases: tuple[str, ...] = ()
+    decimal: tuple[str, ...] = ()  # fields that are amounts, not counts
+    signed: tuple[str, ...] = ()  # fields that may be negative (本年增/减)
+
+
+_DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
+ACTIVE_ROWS_2021: tuple[ActiveRow, ...] = (
+    ActiveRow(
+        "regulations",
+        "规章",
+        (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数")),
+        "第二十条第（一）项",
+    ),
+    ActiveRow(
+        "normative_documents",
+        "行政规范性文件",
+        (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数")),
+        "第二十条第（一）项",
+        aliases=("规范性文件",),
+    ),
+    ActiveRow("licensing", "行政许可", _DECISIONS_2021, "第二十条第（五）项"),
+    ActiveRow("punishment", "行政处罚", _DECISIONS_2021, "第二十条第（六）项"),
+    ActiveRow("coercion", "行政强制", _DECISIONS_2021, "第二十条第（六）项"),
+    ActiveRow(
+        "fees",
+        "行政事业性收费",
+        (Column("amount", "本年收费金额（单位：万元）"),),
+        "第二十条第（八）项",
+        decimal=("amount",),
+    ),
+)
+
+_PROJECTS_2019 = (
+    Column("previous", "上一年项目数量"),
+    Column("change", "本年增/减"),
+    Column("decisions", "处理决定数量"),
+)
+ACTIVE_ROWS_2019: tuple[ActiveRow, ...] = (
+    ActiveRow(
+        "regulations",
+        "规章",
+        (Column("made", "本年新制作数量"), Column("published", "本年新公开数量"), Column("total", "对外公开总数量")),
+        "第二十条第（一）项",
+    ),
+    ActiveRow(
+        "normative_documents",
+        "规范性文件",
+        (Column("made", "本年新制作数量"), Column("published", "本年新公开数量"), Column("total", "对外公开总数量")),
+        "第二十条第（一）项",
+        aliases=("行政规范性文件",),
+    ),
+    ActiveRow("licensing", "行政许可", _PROJECTS_2019, "第二十条第（五）项", signed=("change",)),
+    ActiveRow("other_services", "其他对外管理服务事项", _PROJECTS_2019, "第二十条第（五）项", signed=("change",)),
+    ActiveRow("punishment", "行政处罚", _PROJECTS_2019, "第二十条第（六）项", signed=("change",)),
+    ActiveRow("coercion", "行政强制", _PROJECTS_2019, "第二十条第（六）项", signed=("change",)),
+    ActiveRow(
+        "fees",
+        "行政事业性收费",
+        (Column("previous", "上一年项目数量"), Column("change", "本年增/减")),
+        "第二十条第（八）项",
+        signed=("change",),
+    ),
+    ActiveRow(
+        "procurement",
+        "政府集中采购",
+        (Column("items", "采购项目数量"), Column("amount", "采购总金额")),
+        "第二十条第（九）项",
+        decimal=("amount",),
+    ),
+)
+
+
+def active_rows(template: str) -> tuple[ActiveRow, ...]:
+    return ACTIVE_ROWS_2019 if template == TEMPLATE_2019 else ACTIVE_ROWS_2021
+
+
+# Labels that identify a template when found in the document (R1 of format.md).
+TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {
+    TEMPLATE_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"),
+    TEMPLATE_2019: ("本年新制作数量", "本年新公开数量", "对外公开总数量", "其他对外管理服务事项", "政府集中采购"),
+    TEMPLATE_PRE2019: (
+        "同意公开",
+        "同意部分公开",
+        "不同意公开",
+        "咨询处理情况",
+        "依申请公开政府信息情况",
+        "政府信息公开的收费及减免情况",
+        "指标名称",
+        "历年累计",
+    ),
+}
+
+
+def expected_template(year: int) -> str:
+    """The template a report for `year` must use (format.md R2)."""
+    if year <= 2018:
+        return TEMPLATE_PRE2019
+    if year <= 2020:
+        return TEMPLATE_2019
+    return TEMPLATE_2021
+
+
+# ---------------------------------------------------------------- the six sections
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    title: str
+    keywords: tuple[str, ...]  # any of these in a heading line marks the section
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(1, "总体情况", ("总体情况", "概述", "基本情况")),
+    Section(2, "主动公开政府信息情况", ("主动公开政府信息", "主动公开情况")),
+    Section(3, "收到和处理政府信息公开申请情况", ("收到和处理政府信息公开申请", "收到和处理", "依申请公开情况")),
+    Section(4, "政府信息公开行政复议、行政诉讼情况", ("行政复议",)),
+    Section(5, "存在的主要问题及改进情况", ("存在的主要问题", "存在问题", "主要问题", "改进情况")),
+    Section(6, "其他需要报告的事项", ("其他需要报告", "其他需报告", "其他事项")),
+)
+
+# ---------------------------------------------------------------- label normalisation
+
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
+_LIST_MARK = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.．、,，]")
+
+
+def normalize_label(text: str) -> str:
+    """Fold a printed label so that variants compare equal.
+
+    Full/half-width forms (NFKC), whitespace inside labels ("规    章", "结 果 维 持"), line
+    breaks, curly or straight quotes, and 1. / 1、 / 1． list markers all fold to one form.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    folded = re.sub(r"\s+", "", folded).translate(_QUOTES)
+    folded = folded.replace("、", ".").replace("，", ",").replace("：", ":")
+    return folded
+
+
+def strip_list_mark(label: str) -> str:
+    """Drop a leading 1. / （一） / 一、 marker from a folded label."""
+    folded = re.sub(r"^\((?:\d+|[一二三四五六七八九十]+)\)", "", label)
+    return _LIST_MARK.sub("", folded)
+
+
+def label_similarity(printed: str, official: str) -> float:
+    """How well a printed label matches an official one, 0..1 (after folding both)."""
+    a = strip_list_mark(normalize_label(printed))
+    b = strip_list_mark(normalize_label(official))
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if b in a or a in b:
+        return min(len(a), len(b)) / max(len(a), len(b)) * 0.5 + 0.5
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class Template:
+    """Everything the parser and rules need about one national format."""
+
+    name: str
+    request_rows: tuple[Row, ...]
+    active_rows: tuple[ActiveRow, ...]
+    markers: tuple[str, ...] = field(default_factory=tuple)
+
+
+TEMPLATES: dict[str, Template] = {
+    TEMPLATE_2021: Template(TEMPLATE_2021, REQUEST_ROWS_2021, ACTIVE_ROWS_2021, TEMPLATE_MARKERS[TEMPLATE_2021]),
+    TEMPLATE_2019: Template(TEMPLATE_2019, REQUEST_ROWS_2019, ACTIVE_ROWS_2019, TEMPLATE_MARKERS[TEMPLATE_2019]),
+}

@@ -1,0 +1,185 @@
+"""The canonical report record (../shared/spec/record.md) and its findings.
+
+The record is what every reader produces and every rule, store and export consumes. Its JSON
+form (`Record.to_dict`) is gongkai's public contract; `ReadNotes` carries what the reader saw
+that is not part of the contract (which cells were blank, which were derived, …) so that the
+rules can turn it into findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import formats
+
+SCHEMA = "gongkai.report/1"
+
+Severity = Literal["error", "warning", "info"]
+Value = int | float | None
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str | None = None
+    media_type: str | None = None
+    pages: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "media_type": self.media_type, "pages": self.pages}
+
+
+@dataclass
+class Provenance:
+    """Where a value was printed: page and/or line of the source, and the raw text."""
+
+    text: str
+    line: int | None = None
+    page: int | None = None
+    derived: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.line is not None:
+            out["line"] = self.line
+        out["text"] = self.text
+        if self.derived:
+            out["derived"] = True
+        return out
+
+
+@dataclass
+class Finding:
+    rule: str
+    code: str
+    severity: Severity
+    message: str
+    location: dict[str, Any] = field(default_factory=dict)
+    expected: Any = None
+    actual: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "location": self.location,
+        }
+        if self.expected is not None:
+            out["expected"] = self.expected
+        if self.actual is not None:
+            out["actual"] = self.actual
+        return out
+
+
+CellStatus = Literal["blank", "unreadable", "derived", "split", "invalid"]
+
+
+@dataclass
+class CellNote:
+    """Something the reader has to say about one cell, turned into a finding by a rule."""
+
+    status: CellStatus
+    detail: str = ""
+
+
+@dataclass
+class Statement:
+    """A figure stated in the narrative, e.g. 「收到政府信息公开申请1516件」."""
+
+    topic: str  # a key of check.narrative.TOPICS
+    value: int
+    text: str
+    section: int | None
+    line: int | None
+    page: int | None = None
+
+
+@dataclass
+class ListedTotal:
+    """A narrative total with its listed parts: 「主动公开信息221条，其中…1条、…36条…」."""
+
+    total: int
+    parts: list[int]
+    text: str
+    section: int | None
+    line: int | None
+    page: int | None = None
+
+
+@dataclass
+class ReadNotes:
+    """What the reader observed beyond the record's values (not part of the JSON contract)."""
+
+    fatal: str | None = None  # why the file could not be read at all (→ unreadable)
+    not_a_report: str | None = None
+    tables_found: dict[str, bool] = field(default_factory=lambda: {"二": False, "三": False, "四": False})
+    cells: dict[str, CellNote] = field(default_factory=dict)  # dotted path → note
+    single_other_row: bool = False  # a 2021 table 三 printing the 2019 （六）其他处理 row
+    outdated_labels: list[str] = field(default_factory=list)  # 2019 labels found in a 2021 report
+    title_year: int | None = None
+    period_year: int | None = None
+    period_text: str | None = None
+    statements: list[Statement] = field(default_factory=list)
+    listed_totals: list[ListedTotal] = field(default_factory=list)
+    section_lines: dict[int, int] = field(default_factory=dict)  # section number → heading line
+
+
+def empty_requests(template: str) -> dict[str, Any]:
+    keys = [r.key for r in formats.request_rows(template)]
+    if template != formats.TEMPLATE_2019:
+        keys = [r.key for r in formats.REQUEST_ROWS_2021]
+    return {"columns": list(formats.REQUEST_COLUMN_KEYS), "rows": {k: [None] * 7 for k in keys}}
+
+
+def empty_review() -> dict[str, dict[str, Value]]:
+    return {b.key: {f.key: None for f in formats.REVIEW_FIELDS} for b in formats.REVIEW_BLOCKS}
+
+
+def empty_active(template: str) -> dict[str, dict[str, Value]]:
+    return {r.key: {f.key: None for f in r.fields} for r in formats.active_rows(template)}
+
+
+@dataclass
+class Record:
+    source: Source
+    template: str = formats.TEMPLATE_UNKNOWN
+    year: int | None = None
+    agency: str | None = None
+    published: str | None = None
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    active: dict[str, dict[str, Value]] = field(default_factory=dict)
+    requests: dict[str, Any] = field(default_factory=dict)
+    review_litigation: dict[str, dict[str, Value]] = field(default_factory=empty_review)
+    findings: list[Finding] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    notes: ReadNotes = field(default_factory=ReadNotes)
+
+    @property
+    def rows(self) -> dict[str, list[Value]]:
+        """Table 三 rows (empty when the table is absent)."""
+        rows: dict[str, list[Value]] = self.requests.get("rows", {})
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": self.source.to_dict(),
+            "template": self.template,
+            "year": self.year,
+            "agency": self.agency,
+            "published": self.published,
+            "sections": self.sections,
+            "active": self.active,
+            "requests": self.requests,
+            "review_litigation": self.review_litigation,
+            "findings": [f.to_dict() for f in self.findings],
+            "provenance": {k: p.to_dict() for k, p in self.provenance.items()},
+        }
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)

@@ -1,0 +1,230 @@
+"""From a Document (text lines) to a Record: sections, metadata, the three tables, the narrative."""
+
+from __future__ import annotations
+
+import re
+
+from .. import formats
+from ..model import CellNote, Provenance, Record, Source, empty_active, empty_requests, empty_review
+from ..read import Document, Line
+from .meta import Heading, find_sections, read_meta
+from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
+from .resolve import Cell
+from .tables import read_active, read_requests, read_review
+from .tokens import Token, is_prose, tokenize
+
+_T3_START = ("勾稽", "申请人情况", "本年新收", "自然人")
+_T2_START = ("第二十条", "信息内容", "本年制发件数", "本年新制作数量")
+_T4_START = ("行政复议",)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+__all__ = ["parse"]
+
+
+def _first(lines: list[Line], start: int, end: int, anchors: tuple[str, ...], *, skip_prose: bool = True) -> int | None:
+    for index in range(start, min(end, len(lines))):
+        text = lines[index].text
+        if skip_prose and is_prose(text):
+            continue
+        folded = formats.normalize_label(text)
+        if any(a in folded for a in anchors):
+            return index
+    return None
+
+
+def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, tuple[int, int] | None]:
+    """Line ranges [start, end) of tables 二, 三, 四: inside their sections, at their anchors."""
+    at = {h.number: h.line_index for h in headings}
+    after = {h.number: (headings[i + 1].line_index if i + 1 < len(headings) else len(lines)) for i, h in enumerate(headings)}
+    total = len(lines)
+
+    t3_start = _first(lines, at.get(3, at.get(2, 0)), after.get(3, total), _T3_START)
+    if t3_start is None and 3 not in at:
+        t3_start = _first(lines, 0, total, _T3_START)
+    t4_from = at[4] + 1 if 4 in at else (t3_start + 1 if t3_start is not None else 0)
+    t4_start = t4_from if 4 in at else _first(lines, t4_from, total, ("行政诉讼",))
+    t3_end = at.get(4, t4_start if t4_start is not None else after.get(3, total))
+
+    t2_from = at[2] + 1 if 2 in at else 0
+    t2_start = _first(lines, t2_from, at.get(3, t3_start if t3_start is not None else total), _T2_START)
+    t2_end = at.get(3, t3_start if t3_start is not None else after.get(2, total))
+
+    t4_end = at.get(5, after.get(4, total))
+    if 4 not in at and t4_start is not None:
+        t4_end = min(total, t4_start + 60) if 5 not in at else at[5]
+    return {
+        "二": (t2_start, t2_end) if t2_start is not None else None,
+        "三": (t3_start, t3_end) if t3_start is not None else None,
+        "四": (t4_start, t4_end) if t4_start is not None else None,
+    }
+
+
+def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
+    """Drop what follows table 三's last row (notes, stray text) so it cannot add values."""
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        if not token.is_value and "结转下年度" in formats.normalize_label(token.text):
+            seen_value = False
+            for end in range(index + 1, len(tokens)):
+                if tokens[end].is_value:
+                    seen_value = True
+                elif seen_value:
+                    return tokens[:end]
+            return tokens
+    return tokens
+
+
+def _detect_template(text: str, year: int | None) -> str:
+    folded = formats.normalize_label(text)
+    hits = {name: sum(1 for m in markers if m in folded) for name, markers in formats.TEMPLATE_MARKERS.items()}
+    if hits[formats.TEMPLATE_2021] >= 2:
+        return formats.TEMPLATE_2021
+    if hits[formats.TEMPLATE_2019] >= 2:
+        return formats.TEMPLATE_2019
+    has_table3 = "本年新收" in folded and "结转下年度" in folded
+    if hits[formats.TEMPLATE_PRE2019] >= 1 and not has_table3:
+        return formats.TEMPLATE_PRE2019
+    if year is not None and year <= 2018 and not has_table3:
+        return formats.TEMPLATE_PRE2019
+    if has_table3:
+        if any(m in folded for m in ("逾期不补正", "逾期未按收费")):
+            return formats.TEMPLATE_2021
+        return formats.TEMPLATE_2019 if "其他处理" in folded else formats.TEMPLATE_UNKNOWN
+    return formats.TEMPLATE_UNKNOWN
+
+
+def _store_cell(record: Record, path: str, cell: Cell) -> None:
+    if cell.token is not None:
+        record.provenance[path] = Provenance(
+            cell.token.text, cell.token.line, cell.token.page, derived=cell.status == "derived"
+        )
+    if cell.status != "printed":
+        record.notes.cells[path] = CellNote(cell.status, cell.detail)
+
+
+def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | None:
+    """None when the text is a 政府信息公开工作年度报告, else why not."""
+    if len(_CJK.findall(text)) < 20:
+        return "文件中几乎没有中文内容，不是政府信息公开工作年度报告"
+    if "信息公开" not in text:
+        return "文中没有“政府信息公开”字样，不是政府信息公开工作年度报告"
+    if "年度报告" not in text and "年报" not in text and tables_found < 2 and len(headings) < 4:
+        return "文中既没有“年度报告”标题，也没有年度报告的统计表格和章节，不像是政府信息公开工作年度报告"
+    return None
+
+
+def parse(document: Document) -> Record:
+    """Read a Document into a Record. Never raises on content: problems become notes for the rules."""
+    record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
+    lines = document.lines
+    text = document.text
+    headings = find_sections(lines)
+    meta = read_meta(lines, headings)
+    notes = record.notes
+    notes.title_year, notes.period_year, notes.period_text = meta.title_year, meta.period_year, meta.period_text
+
+    record.agency = meta.signature_agency or meta.title_agency
+    agency_line = meta.signature_line if meta.signature_agency else meta.title_line
+    if record.agency and agency_line:
+        record.provenance["agency"] = Provenance(agency_line.text.strip(), agency_line.number, agency_line.page)
+    record.published = meta.published
+    if meta.published_line:
+        record.provenance["published"] = Provenance(meta.published_line.text.strip(), meta.published_line.number, meta.published_line.page)
+    record.year = meta.title_year or meta.period_year
+    if record.year is None and record.published:
+        record.year = int(record.published[:4]) - 1
+    if meta.title_line and meta.title_year:
+        record.provenance["year"] = Provenance(meta.title or "", meta.title_line.number, meta.title_line.page)
+
+    template = _detect_template(text, record.year)
+    record.template = template
+    folded = formats.normalize_label(text)
+    if template == formats.TEMPLATE_2021:
+        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in folded]
+
+    table_template = template if template in formats.TEMPLATES else formats.TEMPLATE_2021
+    record.active = empty_active(table_template)
+    record.requests = empty_requests(table_template)
+    record.review_litigation = empty_review()
+    regions = _regions(lines, headings)
+    table_lines: set[int] = set()
+
+    if template != formats.TEMPLATE_PRE2019:
+        if regions["二"]:
+            start, end = regions["二"]
+            table_lines.update(range(start, end))
+            cells, found = read_active(tokenize(lines[start:end]), table_template)
+            notes.tables_found["二"] = found
+            if found:
+                for (row, field), cell in cells.items():
+                    record.active[row][field] = cell.value
+                    _store_cell(record, f"active.{row}.{field}", cell)
+        if regions["三"]:
+            start, end = regions["三"]
+            table_lines.update(range(start, end))
+            table = read_requests(_cut_after_last_row(tokenize(lines[start:end])), table_template)
+            notes.tables_found["三"] = table.found
+            notes.single_other_row = table.single_other_row and template != formats.TEMPLATE_2019
+            if table.found:
+                if table.single_other_row and "other_handling" not in record.requests["rows"]:
+                    record.requests["rows"] = _ordered_rows(record.requests["rows"], table.rows)
+                for (row, column), cell in table.grid.items():
+                    record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
+                    _store_cell(record, f"requests.{row}.{column}", cell)
+        if regions["四"]:
+            start, end = regions["四"]
+            table_lines.update(range(start, end))
+            grid, found = read_review(tokenize(lines[start:end]))
+            notes.tables_found["四"] = found
+            if found:
+                for (block, field), cell in grid.items():
+                    record.review_litigation[block][field] = cell.value
+                    _store_cell(record, f"review_litigation.{block}.{field}", cell)
+
+    record.sections = _sections(lines, headings)
+    notes.section_lines = {h.number: lines[h.line_index].number for h in headings}
+    prose = _prose(lines, headings, table_lines)
+    notes.statements = extract_statements(prose)
+    notes.listed_totals = extract_listed_totals(prose)
+    notes.not_a_report = _is_report(text, sum(notes.tables_found.values()), headings)
+    return record
+
+
+def _ordered_rows(rows: dict[str, list | None], printed: tuple[formats.Row, ...]) -> dict[str, list | None]:
+    """The 2021 keys with the printed 2019-style other_handling row in its place.
+
+    The three 2021 其他处理 rows the document does not print are null (not a list of nulls).
+    """
+    printed_keys = {r.key for r in printed}
+    ordered: dict[str, list | None] = {}
+    for key, values in rows.items():
+        if key == "total_processed":
+            ordered["other_handling"] = [None] * len(formats.REQUEST_COLUMN_KEYS)
+        ordered[key] = values if key in printed_keys else None
+    return ordered
+
+
+def _sections(lines: list[Line], headings: list[Heading]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].line_index if i + 1 < len(headings) else len(lines)
+        body = "\n".join(line.text for line in lines[heading.line_index + 1 : end]).strip()
+        out.append({"number": heading.number, "title": heading.title, "text": body})
+    return out
+
+
+def _prose(lines: list[Line], headings: list[Heading], table_lines: set[int]) -> list[Prose]:
+    blocks: list[tuple[int | None, list[Line]]] = []
+    section: int | None = None
+    current: list[Line] = []
+    starts = {h.line_index: h.number for h in headings}
+    for index, line in enumerate(lines):
+        if index in starts:
+            blocks.append((section, current))
+            section, current = starts[index], []
+            continue
+        if index in table_lines and not is_prose(line.text):
+            continue
+        current.append(line)
+    blocks.append((section, current))
+    return build_prose(blocks)

@@ -1,0 +1,277 @@
+"""Rebuild the three tables from a token stream.
+
+Positional knowledge first: table 三 has a fixed order of data rows with seven numbers each,
+so the values, read in order, fill the rows in order. Labels only confirm, and take over when
+the count of values does not fit the template (a row left out, an extra row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import formats
+from ..arithmetic import CellRef, request_equations, review_equations
+from .resolve import Cell, Grid, cell_from_token, fill_run
+from .tokens import Token
+
+WIDTH = len(formats.REQUEST_COLUMN_KEYS)
+_OTHER_ITEM_MARKERS = ("逾期不补正", "逾期未按收费", "缴纳费用", "不再处理")
+
+
+@dataclass
+class Run:
+    """Consecutive values with no label between them, and the labels printed before them."""
+
+    values: list[Token]
+    labels: list[Token] = field(default_factory=list)
+
+
+def runs_of(tokens: list[Token]) -> list[Run]:
+    runs: list[Run] = []
+    labels: list[Token] = []
+    current: list[Token] = []
+    for token in tokens:
+        if token.is_value:
+            current.append(token)
+            continue
+        if current:
+            runs.append(Run(current, labels))
+            current, labels = [], []
+        labels.append(token)
+    if current:
+        runs.append(Run(current, labels))
+    return runs
+
+
+def _label_text(tokens: list[Token]) -> str:
+    return formats.normalize_label("".join(t.text for t in tokens))
+
+
+def _best_row_score(labels: list[Token], row: formats.Row) -> float:
+    """How well the labels printed before a run name `row` (the best single label)."""
+    best = 0.0
+    for token in labels:
+        for official in (row.label, *row.aliases):
+            best = max(best, formats.label_similarity(token.text, official))
+    return best
+
+
+@dataclass
+class RequestsTable:
+    rows: tuple[formats.Row, ...]
+    grid: Grid
+    single_other_row: bool
+    found: bool
+
+
+def detect_single_other_row(tokens: list[Token], template: str) -> bool:
+    """A table 三 that prints （六）其他处理 as one row (the 2019 layout)."""
+    if template == formats.TEMPLATE_2019:
+        return True
+    text = _label_text([t for t in tokens if not t.is_value])
+    return "其他处理" in text and not any(m in text for m in _OTHER_ITEM_MARKERS)
+
+
+def _chunks(runs: list[Run], row_count: int) -> list[tuple[Run, int]] | None:
+    """Split runs into (run, rows it covers) so that the rows add up, or None."""
+    regular = [(run, len(run.values) // WIDTH) for run in runs if len(run.values) % WIDTH == 0]
+    irregular = [run for run in runs if len(run.values) % WIDTH]
+    covered = sum(n for _, n in regular)
+    if not irregular:
+        return [(run, len(run.values) // WIDTH) for run in runs] if covered == row_count else None
+    if len(irregular) == 1:
+        needed = row_count - covered
+        values = len(irregular[0].values)
+        if needed >= 1 and WIDTH * (needed - 1) < values < WIDTH * needed + WIDTH:
+            return [(run, len(run.values) // WIDTH if run is not irregular[0] else needed) for run in runs]
+        return None
+    guesses = {id(run): -(-len(run.values) // WIDTH) for run in irregular}
+    if covered + sum(guesses.values()) != row_count:
+        return None
+    return [(run, guesses.get(id(run), len(run.values) // WIDTH)) for run in runs]
+
+
+def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tuple[Run, list[formats.Row]]]:
+    """Monotonic alignment of 7-value pieces to rows, scored by label similarity (DP)."""
+    pieces: list[Run] = []
+    for run in runs:
+        if len(run.values) % WIDTH == 0:
+            for i in range(0, len(run.values), WIDTH):
+                pieces.append(Run(run.values[i : i + WIDTH], run.labels if i == 0 else []))
+        else:
+            pieces.append(run)
+    skip_piece, skip_row = -0.6, -0.4
+    n, m = len(pieces), len(rows)
+    score = [[float("-inf")] * (m + 1) for _ in range(n + 1)]
+    move: list[list[str]] = [[""] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = score[i][j]
+            if here == float("-inf"):
+                continue
+            if i < n and j < m:
+                gain = _best_row_score(pieces[i].labels, rows[j]) if pieces[i].labels else 0.5
+                if here + gain > score[i + 1][j + 1]:
+                    score[i + 1][j + 1], move[i + 1][j + 1] = here + gain, "take"
+            if i < n and here + skip_piece > score[i + 1][j]:
+                score[i + 1][j], move[i + 1][j] = here + skip_piece, "skip_piece"
+            if j < m and here + skip_row > score[i][j + 1]:
+                score[i][j + 1], move[i][j + 1] = here + skip_row, "skip_row"
+    pairs: list[tuple[Run, list[formats.Row]]] = []
+    i, j = n, m
+    while i or j:
+        step = move[i][j]
+        if step == "take":
+            pairs.append((pieces[i - 1], [rows[j - 1]]))
+            i, j = i - 1, j - 1
+        elif step == "skip_piece":
+            i -= 1
+        else:
+            j -= 1
+    return list(reversed(pairs))
+
+
+def read_requests(tokens: list[Token], template: str) -> RequestsTable:
+    single = detect_single_other_row(tokens, template)
+    rows = formats.request_rows(template, single)
+    grid: Grid = {}
+    runs = runs_of(tokens)
+    if not runs:
+        return RequestsTable(rows, grid, single, found=False)
+    equations = request_equations(rows)
+    chunks = _chunks(runs, len(rows))
+    assignments: list[tuple[Run, list[formats.Row]]] = []
+    if chunks is not None:
+        position = 0
+        for run, count in chunks:
+            assignments.append((run, list(rows[position : position + count])))
+            position += count
+    else:
+        assignments = _align_by_labels(runs, rows)
+    damaged: list[tuple[list[Token], list[CellRef]]] = []
+    multi_row: list[tuple[list[Token], list[formats.Row]]] = []
+    for run, covered in assignments:
+        refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
+        if len(run.values) == len(refs):
+            for ref, token in zip(refs, run.values):
+                grid[ref] = cell_from_token(token)
+            if len(covered) > 1:
+                multi_row.append((run.values, covered))
+        else:
+            damaged.append((run.values, refs))
+    for values, covered in multi_row:
+        _transpose_if_column_major(values, covered, grid, equations)
+    for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
+        grid.setdefault(ref, Cell(None, None, "unreadable", "表中找不到此行的数字"))
+    # Damaged runs are decided last, against every cell that was read cleanly.
+    for values, refs in damaged:
+        for ref in refs:
+            grid[ref] = Cell(None, None, "unreadable")
+        fill_run(values, refs, grid, equations)
+    return RequestsTable(rows, grid, single, found=True)
+
+
+def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list) -> None:
+    """Some extractors list a block of rows column by column; the row totals tell which."""
+    keys = {row.key for row in rows}
+    row_checks = [eq for eq in equations if eq.kind == "row_total" and eq.key in keys]
+
+    def broken() -> int:
+        return sum(1 for eq in row_checks if eq.holds(lambda ref: grid[ref].value) is False)
+
+    if not broken():
+        return
+    row_major = {ref: grid[ref] for ref in ((r.key, c) for r in rows for c in formats.REQUEST_COLUMN_KEYS)}
+    stream = iter(values)
+    for column in formats.REQUEST_COLUMN_KEYS:
+        for row in rows:
+            grid[(row.key, column)] = cell_from_token(next(stream))
+    if broken():
+        grid.update(row_major)
+
+
+def read_review(tokens: list[Token]) -> tuple[Grid, bool]:
+    """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5."""
+    refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
+    values = [t for t in tokens if t.is_value]
+    grid: Grid = {ref: Cell(None, None, "unreadable", "表中找不到此格的数字") for ref in refs}
+    if not values:
+        return grid, False
+    runs = [r.values for r in runs_of(tokens)]
+    if len(values) > len(refs):
+        exact = [r for r in runs if len(r) == len(refs)]
+        values = exact[-1] if exact else max(runs, key=len)
+    elif len(runs) > 1 and len(values) == len(refs):
+        # Values interleaved with header labels: the extractor may have scrambled their order.
+        # Accept the reading order only if the table's arithmetic confirms it.
+        trial: Grid = {ref: cell_from_token(token) for ref, token in zip(refs, values)}
+        equations = review_equations()
+        if any(eq.holds(lambda ref: trial[ref].value) is False for eq in equations):
+            for ref, token in zip(refs, values):
+                grid[ref] = Cell(None, token, "unreadable", "表四的数字与表头交错，提取顺序不可靠")
+            return grid, True
+    fill_run(values, refs, grid, review_equations())
+    return grid, True
+
+
+def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int | None:
+    best, best_at = 0.0, None
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if token.is_value:
+            continue
+        text = formats.strip_list_mark(formats.normalize_label(token.text))
+        for name in names:
+            score = 1.0 if text == name else (0.9 if text.endswith(name) and len(text) <= len(name) + 2 else 0.0)
+            if score > best:
+                best, best_at = score, index
+        if best == 1.0:
+            break
+    return best_at
+
+
+def read_active(tokens: list[Token], template: str) -> tuple[dict[CellRef, Cell], bool]:
+    """Table 二: each row found by its label, its values being the numbers that follow it."""
+    rows = formats.active_rows(template)
+    cells: dict[CellRef, Cell] = {}
+    found_any = False
+    position = 0
+    pending: list[tuple[formats.ActiveRow, list[Token] | None]] = []
+    for row in rows:
+        at = _find_label(tokens, position, (row.label,) + tuple(a for a in row.aliases))
+        if at is None:
+            pending.append((row, None))
+            continue
+        found_any = True
+        values: list[Token] = []
+        for token in tokens[at + 1 :]:
+            if not token.is_value:
+                break
+            values.append(token)
+        pending.append((row, values))
+        position = at + 1
+    all_values = [t for t in tokens if t.is_value]
+    expected = sum(len(r.fields) for r in rows)
+    fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
+    if not fits and len(all_values) == expected:
+        # Labels were lost or shifted but the count is exact: the fixed order decides.
+        stream = iter(all_values)
+        pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
+        found_any = True
+    for row, values in pending:
+        for index, column in enumerate(row.fields):
+            ref = (row.key, column.key)
+            if values is None:
+                cells[ref] = Cell(None, None, "unreadable", f"表中找不到“{row.label}”行")
+            elif not values:
+                cells[ref] = Cell(None, None, "blank", f"“{row.label}”行未填数字")
+            elif len(values) != len(row.fields):
+                cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(values)}个")
+            else:
+                cells[ref] = cell_from_token(
+                    values[index],
+                    allow_fraction=column.key in row.decimal,
+                    allow_negative=column.key in row.signed,
+                )
+    return cells, found_any

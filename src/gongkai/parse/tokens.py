@@ -1,0 +1,129 @@
+"""Cut extracted text into cells and classify each as a value or a label.
+
+Extracted tables come as tab-separated cells (PDF/Word copy), Markdown pipes, runs of spaces
+(`pdftotext -layout`) or single spaces (plain `pdftotext`), with labels split over lines and
+numbers on lines of their own. Every layout ends up as the same stream of tokens; rows are
+rebuilt later from the template's fixed order, not from the line structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..read import Line
+
+TokenKind = Literal["num", "null", "label"]
+
+_NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Printed in place of a number: blank markers (record.md: "/", "—" …).
+_NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空"})
+# A number followed by one of these is prose ("21 件", "2023 年"), not a table cell.
+_UNIT_START = re.compile(r"^(?:件|条|年|月|日|个|项|次|%|％|万|元|人|家|场|期|份|篇|余|多)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    line: int
+    page: int | None = None
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind != "label"
+
+    @property
+    def digits(self) -> str:
+        return self.text.replace(",", "")
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number a value token prints (int when it has no fraction)."""
+    cleaned = text.replace(",", "").replace("－", "-").rstrip("件")
+    if not _NUMBER.match(cleaned):
+        return None
+    value = float(cleaned)
+    return int(value) if "." not in cleaned else value
+
+
+def classify(word: str) -> TokenKind:
+    stripped = word.strip().rstrip("件") if word.strip() != "件" else word
+    if stripped in _NULL_MARKERS:
+        return "null"
+    if _NUMBER.match(stripped.replace("－", "-")):
+        return "num"
+    return "label"
+
+
+def is_prose(text: str) -> bool:
+    """A narrative sentence, whose numbers are not table cells."""
+    if "\t" in text or text.lstrip().startswith("|"):
+        return False
+    return "。" in text or len(_CJK.findall(text)) > 45
+
+
+def split_cells(text: str) -> list[str]:
+    """The cells of one extracted line, whatever the separator."""
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        if all(_MARKDOWN_RULE.match(c) or not c for c in cells):
+            return []
+        return cells
+    if "\t" in text:
+        return text.split("\t")
+    return re.split(r"\s{2,}|\u3000+", stripped)
+
+
+def _join_label(words: list[str]) -> str:
+    out = ""
+    for word in words:
+        if out and not (_CJK.search(out[-1]) and _CJK.search(word[0])):
+            out += " "
+        out += word
+    return out
+
+
+def tokenize_cell(cell: str, line: Line) -> list[Token]:
+    """Split a cell into value tokens and label tokens (a cell may hold "0 0 0" or "标签 3 0")."""
+    cell = cell.strip().strip("*").strip()
+    if not cell:
+        return []
+    whole = classify(cell)
+    if whole != "label":
+        return [Token(whole, cell, line.number, line.page)]
+    words = cell.split()
+    tokens: list[Token] = []
+    pending: list[str] = []
+    for index, word in enumerate(words):
+        kind = classify(word)
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if kind != "label" and not _UNIT_START.match(following):
+            if pending:
+                tokens.append(Token("label", _join_label(pending), line.number, line.page))
+                pending = []
+            tokens.append(Token(kind, word, line.number, line.page))
+        else:
+            pending.append(word)
+    if pending:
+        tokens.append(Token("label", _join_label(pending), line.number, line.page))
+    return tokens
+
+
+def tokenize(lines: list[Line]) -> list[Token]:
+    """All tokens of a table region, in reading order; prose and page numbers are labels/skipped."""
+    tokens: list[Token] = []
+    for line in lines:
+        if not line.text.strip() or _PAGE_NUMBER.match(line.text):
+            continue
+        if is_prose(line.text):
+            tokens.append(Token("label", line.text.strip(), line.number, line.page))
+            continue
+        for cell in split_cells(line.text):
+            tokens.extend(tokenize_cell(cell, line))
+    return tokens

@@ -44,6 +44,7 @@ class Rule:
     name: str
     severity: Severity
     needs: str
+    title: str  # one Chinese line for the catalog
     function: RuleFunction
 
     @property
@@ -64,13 +65,15 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, name: str, severity: Severity, needs: str = NEEDS_NUMBERS) -> Callable[[RuleFunction], RuleFunction]:
+def rule(
+    code: str, name: str, severity: Severity, title: str, needs: str = NEEDS_NUMBERS
+) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule function under a stable code and the name record.md gives it."""
 
     def register(function: RuleFunction) -> RuleFunction:
         if any(r.code == code or r.name == name for r in RULES):
             raise ValueError(f"duplicate rule {code} {name}")
-        RULES.append(Rule(code, name, severity, needs, function))
+        RULES.append(Rule(code, name, severity, needs, title, function))
         return function
 
     return register

@@ -68,7 +68,7 @@ def _with_line(record: Record, path: str, location: dict[str, object]) -> dict[s
 # ------------------------------------------------------------------ the file itself
 
 
-@rule("GK001", "unreadable", "error", NEEDS_NOTHING)
+@rule("GK001", "unreadable", "error", "文件无法打开或解码", NEEDS_NOTHING)
 def unreadable(context: Context) -> Iterator[Hit]:
     """The file cannot be opened or decoded.
 
@@ -80,7 +80,7 @@ def unreadable(context: Context) -> Iterator[Hit]:
         yield Hit(f"无法读取文件：{context.record.notes.fatal}。", {})
 
 
-@rule("GK002", "not_a_report", "error", NEEDS_NOTHING)
+@rule("GK002", "not_a_report", "error", "不是政府信息公开工作年度报告", NEEDS_NOTHING)
 def not_a_report(context: Context) -> Iterator[Hit]:
     """The file is readable but is not a 政府信息公开工作年度报告.
 
@@ -92,7 +92,7 @@ def not_a_report(context: Context) -> Iterator[Hit]:
         yield Hit(f"这不是政府信息公开工作年度报告：{notes.not_a_report}。", {})
 
 
-@rule("GK003", "pre2019_report", "info", NEEDS_REPORT)
+@rule("GK003", "pre2019_report", "info", "2019年以前格式，不核查数字", NEEDS_REPORT)
 def pre2019_report(context: Context) -> Iterator[Hit]:
     """A report in the pre-2019 style (2007 条例): its numbers are not checked.
 
@@ -104,7 +104,7 @@ def pre2019_report(context: Context) -> Iterator[Hit]:
         yield Hit("这是2019年以前格式的年度报告（无全国统一表格），不核查其中的数字。", {})
 
 
-@rule("GK004", "template_outdated", "error", NEEDS_REPORT)
+@rule("GK004", "template_outdated", "error", "格式与年度不符，或新版报告仍用旧版栏目", NEEDS_REPORT)
 def template_outdated(context: Context) -> Iterator[Hit]:
     """The format does not fit the report's year, or a 2021-format report still prints 2019 rows.
 
@@ -138,7 +138,7 @@ def template_outdated(context: Context) -> Iterator[Hit]:
         yield Hit(f"2021年版格式的报告中仍出现2019年版表格的栏目{labels}。", {"table": "二"})
 
 
-@rule("GK005", "table_missing", "error", NEEDS_REPORT)
+@rule("GK005", "table_missing", "error", "缺少三张统计表之一", NEEDS_REPORT)
 def table_missing(context: Context) -> Iterator[Hit]:
     """One of the three statistical tables (二, 三, 四) cannot be found.
 
@@ -153,7 +153,7 @@ def table_missing(context: Context) -> Iterator[Hit]:
             yield Hit(f"找不到{_TABLE_NAMES[table]}，其中的数字都记为空。", {"table": table})
 
 
-@rule("GK006", "section_missing", "error", NEEDS_REPORT)
+@rule("GK006", "section_missing", "error", "缺少六个部分之一", NEEDS_REPORT)
 def section_missing(context: Context) -> Iterator[Hit]:
     """One of the six sections (一、总体情况 … 六、其他需要报告的事项) is absent.
 
@@ -178,7 +178,7 @@ def _cells_with(record: Record, status: str) -> Iterator[tuple[str, str]]:
             yield path, note.detail
 
 
-@rule("GK101", "cell_unreadable", "warning")
+@rule("GK101", "cell_unreadable", "warning", "单元格无法确定（记为空）")
 def cell_unreadable(context: Context) -> Iterator[Hit]:
     """The reader could not determine a cell; its value is null.
 
@@ -193,7 +193,7 @@ def cell_unreadable(context: Context) -> Iterator[Hit]:
         yield Hit(f"{place}无法确定{reason}，记为空。", _with_line(record, path, location))
 
 
-@rule("GK102", "blank_cell", "warning")
+@rule("GK102", "blank_cell", "warning", "单元格印为空白、“/”或“—”（记为空）")
 def blank_cell(context: Context) -> Iterator[Hit]:
     """The document prints a cell blank, "/" or "—"; its value is null.
 
@@ -208,7 +208,7 @@ def blank_cell(context: Context) -> Iterator[Hit]:
         yield Hit(f"{place}{shown}，应填写数字（没有则填0），记为空。", _with_line(record, path, location))
 
 
-@rule("GK103", "invalid_number", "error")
+@rule("GK103", "invalid_number", "error", "计数为负数或非整数")
 def invalid_number(context: Context) -> Iterator[Hit]:
     """A count that is negative or not an integer.
 
@@ -222,7 +222,7 @@ def invalid_number(context: Context) -> Iterator[Hit]:
         yield Hit(f"{place}{detail}。", _with_line(record, path, location), actual=printed.text if printed else None)
 
 
-@rule("GK104", "derived_value", "info")
+@rule("GK104", "derived_value", "info", "由勾稽关系唯一推出的数值")
 def derived_value(context: Context) -> Iterator[Hit]:
     """A cell the document does not legibly print was derived because the arithmetic allows exactly one value.
 
@@ -236,7 +236,7 @@ def derived_value(context: Context) -> Iterator[Hit]:
         yield Hit(f"{place}不是直接读出的，由表内勾稽关系唯一确定为{_fmt(value)}（{detail}）。", _with_line(record, path, location), actual=value)
 
 
-@rule("GK105", "digits_split", "info")
+@rule("GK105", "digits_split", "info", "连写数字按勾稽关系拆分")
 def digits_split(context: Context) -> Iterator[Hit]:
     """Numbers printed run together ("713000074") were split where the arithmetic allows one reading only.
 
@@ -297,7 +297,7 @@ def _terms(record: Record, refs: tuple[tuple[str, str], ...]) -> str:
     return " + ".join(_fmt(lookup(ref)) for ref in refs)
 
 
-@rule("GK201", "row_total", "error")
+@rule("GK201", "row_total", "error", "表三某行总计≠六类申请人之和")
 def row_total(context: Context) -> Iterator[Hit]:
     """Table 三: a row's 总计 differs from the sum of its six applicant columns.
 
@@ -315,7 +315,7 @@ def row_total(context: Context) -> Iterator[Hit]:
         )
 
 
-@rule("GK202", "results_total", "error")
+@rule("GK202", "results_total", "error", "表三（七）总计≠各项办理结果之和")
 def results_total(context: Context) -> Iterator[Hit]:
     """Table 三: （七）总计 differs from the sum of the result rows, for a column.
 
@@ -333,7 +333,7 @@ def results_total(context: Context) -> Iterator[Hit]:
         )
 
 
-@rule("GK203", "balance", "error")
+@rule("GK203", "balance", "error", "表三勾稽关系：一+二≠三（七）+四")
 def balance(context: Context) -> Iterator[Hit]:
     """Table 三 勾稽关系: 一 + 二 ≠ 三（七）总计 + 四, for a column.
 
@@ -352,7 +352,7 @@ def balance(context: Context) -> Iterator[Hit]:
         )
 
 
-@rule("GK204", "review_total", "error")
+@rule("GK204", "review_total", "error", "表四总计≠维持+纠正+其他+尚未审结")
 def review_total(context: Context) -> Iterator[Hit]:
     """Table 四: a block's 总计 differs from 维持 + 纠正 + 其他 + 尚未审结.
 
@@ -422,7 +422,7 @@ _TOPIC_TABLE = {
 }
 
 
-@rule("GK301", "narrative_mismatch", "error")
+@rule("GK301", "narrative_mismatch", "error", "正文数字与表格不一致")
 def narrative_mismatch(context: Context) -> Iterator[Hit]:
     """A figure stated in the text differs from the table (or listed parts do not add up to their total).
 
@@ -467,7 +467,7 @@ def _cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-@rule("GK401", "date_before_period_end", "error", NEEDS_REPORT)
+@rule("GK401", "date_before_period_end", "error", "落款日期早于统计期末", NEEDS_REPORT)
 def date_before_period_end(context: Context) -> Iterator[Hit]:
     """The report is dated on or before 31 December of the year it reports on.
 
@@ -495,7 +495,7 @@ def is_government_own_report(agency: str | None) -> bool:
     return not any(agency.endswith(f"{level}人民政府") for level in ("镇", "乡", "街道", "苏木"))
 
 
-@rule("GK402", "published_late", "warning", NEEDS_REPORT)
+@rule("GK402", "published_late", "warning", "晚于法定期限发布", NEEDS_REPORT)
 def published_late(context: Context) -> Iterator[Hit]:
     """The report is dated after its legal deadline.
 
@@ -518,7 +518,7 @@ def published_late(context: Context) -> Iterator[Hit]:
         )
 
 
-@rule("GK403", "year_mismatch", "warning", NEEDS_REPORT)
+@rule("GK403", "year_mismatch", "warning", "标题年份与统计期限不一致", NEEDS_REPORT)
 def year_mismatch(context: Context) -> Iterator[Hit]:
     """The year in the title and the statistical period disagree.
 

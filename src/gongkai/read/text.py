@@ -25,8 +25,10 @@ def decode_text(data: bytes) -> str:
         raise ReadError("文件内容不是文本，也不是可识别的文档格式（可能已损坏）")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 3:
+            # A file cut off in the middle of its last character: keep everything before it.
+            return data[: error.start].decode("utf-8")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:

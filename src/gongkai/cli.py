@@ -1,0 +1,113 @@
+"""The `gongkai` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import __version__, render
+from .api import check as check_file
+from .check import RULES, run_rules
+from .model import Record, Source
+
+_SKIP_DIRS = {"__pycache__", "node_modules"}
+
+
+def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
+    """Every file named, and every file below every folder named (sorted, hidden ones skipped)."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") or p in _SKIP_DIRS for p in relative):
+                    yield child
+        else:
+            yield path
+
+
+def _missing(path: Path) -> Record:
+    record = Record(Source(str(path)))
+    record.notes.fatal = "文件不存在" if not path.exists() else "不是普通文件"
+    return run_rules(record)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gongkai")
+def cli() -> None:
+    """gongkai：读取、核查政府信息公开工作年度报告。"""
+
+
+def _usage_in_chinese(error: click.UsageError) -> str:
+    if isinstance(error, click.MissingParameter):
+        return f"缺少参数 {error.param.human_readable_name if error.param else ''}".strip()
+    if isinstance(error, click.NoSuchOption):
+        return f"没有这个选项：{error.option_name}"
+    if isinstance(error, click.BadParameter):
+        return f"参数取值无效：{error.format_message()}"
+    return error.format_message()
+
+
+def main() -> None:
+    """Entry point: click's own usage errors are answered in Chinese, exit code 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "gongkai"
+        click.echo(f"用法错误：{_usage_in_chinese(error)}\n运行 “{command} --help” 查看用法。", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(130)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True, help="输出格式")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="出现何种级别的问题时退出码为1")
+def check(paths: tuple[str, ...], output: str, fail_on: str) -> None:
+    """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
+    records: list[Record] = []
+    for path in iter_files(paths):
+        record = check_file(path) if path.is_file() else _missing(path)
+        records.append(record)
+        if output == "text":
+            click.echo(render.findings_text(record))
+        elif output == "jsonl":
+            click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+    if output == "json":
+        payload = records[0].to_dict() if len(records) == 1 else [r.to_dict() for r in records]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    elif output == "text":
+        click.echo(render.summary_text(records))
+    failing = ("error",) if fail_on == "error" else ("error", "warning")
+    sys.exit(1 if any(f.severity in failing for r in records for f in r.findings) else 0)
+
+
+@cli.command()
+@click.argument("file")
+def show(file: str) -> None:
+    """按模板标签对齐显示读出的三张表，便于与原文核对。"""
+    path = Path(file)
+    record = check_file(path) if path.is_file() else _missing(path)
+    if record.notes.fatal:
+        click.echo(f"{file}：无法读取：{record.notes.fatal}", err=True)
+        sys.exit(1)
+    click.echo(render.tables_text(record))
+
+
+@cli.command()
+@click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(output: str) -> None:
+    """列出全部核查规则（代码、名称、级别、说明）。"""
+    if output == "json":
+        catalog = [{"code": r.code, "name": r.name, "severity": r.severity, "needs": r.needs, "doc": r.doc} for r in RULES]
+        click.echo(json.dumps(catalog, ensure_ascii=False, indent=1))
+    elif output == "markdown":
+        click.echo(render.rules_markdown())
+    else:
+        click.echo(render.rules_text())

@@ -1,0 +1,130 @@
+"""Text renderings for people: findings per file, the tables as read, the rule catalog."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from . import formats
+from .check import RULES
+from .model import Record
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+MAX_SAME_RULE = 8  # a file's findings of one rule beyond this are summarised in text output
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def _title(record: Record) -> str:
+    parts = [record.agency or "（未识别机关）", f"{record.year}年度" if record.year else "（未识别年度）"]
+    return " ".join(parts)
+
+
+def findings_text(record: Record) -> str:
+    lines = [f"== {record.source.path}", f"   {_title(record)} · 格式 {record.template} · 落款日期 {record.published or '无'}"]
+    if not record.findings:
+        lines.append("   未发现问题。")
+    shown: Counter[str] = Counter()
+    total: Counter[str] = Counter(f.rule for f in record.findings)
+    for finding in record.findings:
+        shown[finding.rule] += 1
+        if shown[finding.rule] > MAX_SAME_RULE:
+            if shown[finding.rule] == MAX_SAME_RULE + 1:
+                rest = total[finding.rule] - MAX_SAME_RULE
+                lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：……另有{rest}条同类问题（用 --format json 查看全部）")
+            continue
+        where = finding.location
+        place = f"（第{where['line']}行）" if where.get("line") else ""
+        lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{finding.message}{place}")
+    return "\n".join(lines)
+
+
+def summary_text(records: list[Record]) -> str:
+    errors = sum(r.count("error") for r in records)
+    warnings = sum(r.count("warning") for r in records)
+    infos = sum(r.count("info") for r in records)
+    with_errors = sum(1 for r in records if r.count("error"))
+    return (
+        f"汇总：共 {len(records)} 个文件，{with_errors} 个有错误；"
+        f"错误 {errors} 条，警告 {warnings} 条，提示 {infos} 条。"
+    )
+
+
+def _value(record: Record, path: str, value: int | float | None) -> str:
+    provenance = record.provenance.get(path)
+    note = record.notes.cells.get(path)
+    if value is None:
+        return "（空）" if note is None or note.status != "blank" else f"（{provenance.text if provenance else '空白'}）"
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() and path.startswith(("requests", "review")) else str(value)
+    if note and note.status == "derived":
+        text += "*"
+    elif note and note.status == "split":
+        text += "^"
+    return text
+
+
+def tables_text(record: Record) -> str:
+    """The three tables as read, with the template's labels, to hold against the original."""
+    out: list[str] = [f"{record.source.path}", f"{_title(record)} · 格式 {record.template}", ""]
+    out.append("二、主动公开政府信息情况")
+    for row in formats.active_rows(record.template):
+        values = record.active.get(row.key, {})
+        cells = "  ".join(
+            f"{field.label}={_value(record, f'active.{row.key}.{field.key}', values.get(field.key))}" for field in row.fields
+        )
+        out.append(f"  {pad(row.label, 22)}{cells}")
+    out.append("")
+    out.append("三、收到和处理政府信息公开申请情况")
+    widths = [max(6, display_width(c.label) + 1) for c in formats.REQUEST_COLUMNS]
+    header = "".join(pad(c.label, w, right=True) for c, w in zip(formats.REQUEST_COLUMNS, widths))
+    out.append(f"  {pad('', 40)}{header}")
+    rows = formats.request_rows(record.template, record.notes.single_other_row)
+    for row in rows:
+        values = record.rows.get(row.key) or [None] * 7
+        label = (f"{row.group}·" if row.group and row.group.startswith("（") else "") + row.label
+        if display_width(label) > 38:
+            label = label[:18] + "…"
+        cells = "".join(
+            pad(_value(record, f"requests.{row.key}.{c.key}", v), w, right=True)
+            for c, v, w in zip(formats.REQUEST_COLUMNS, values, widths)
+        )
+        out.append(f"  {pad(label, 40)}{cells}")
+    out.append("")
+    out.append("四、政府信息公开行政复议、行政诉讼情况")
+    widths4 = [display_width(f.label) + 2 for f in formats.REVIEW_FIELDS]
+    out.append(f"  {pad('', 28)}" + "".join(pad(f.label, w, right=True) for f, w in zip(formats.REVIEW_FIELDS, widths4)))
+    for block in formats.REVIEW_BLOCKS:
+        values = record.review_litigation.get(block.key, {})
+        cells = "".join(
+            pad(_value(record, f"review_litigation.{block.key}.{f.key}", values.get(f.key)), w, right=True)
+            for f, w in zip(formats.REVIEW_FIELDS, widths4)
+        )
+        out.append(f"  {pad(block.label, 28)}{cells}")
+    out.append("")
+    out.append("说明：（空）= 无法确定或未印；（/）等 = 原文印为该符号；* = 由勾稽关系推出；^ = 连写数字按勾稽关系拆分。")
+    return "\n".join(out)
+
+
+def rules_text() -> str:
+    lines = []
+    for rule in RULES:
+        lines.append(f"{rule.code}  {pad(rule.name, 24)}{pad(SEVERITY_NAMES[rule.severity], 6)}{rule.title}")
+    return "\n".join(lines)
+
+
+def rules_markdown() -> str:
+    """The catalog as Markdown, from the rules' docstrings (docs/rules.md is generated from this)."""
+    out = ["# 规则目录 — rule catalog", "", "Generated by `gongkai rules --format markdown` from the rules' docstrings.", ""]
+    for rule in RULES:
+        out.append(f"## {rule.code} `{rule.name}` ({rule.severity}) — {rule.title}")
+        out.append("")
+        out.append(rule.doc)
+        out.append("")
+    return "\n".join(out)

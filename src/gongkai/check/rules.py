@@ -172,10 +172,36 @@ def section_missing(context: Context) -> Iterator[Hit]:
 # ------------------------------------------------------------------ cells
 
 
-def _cells_with(record: Record, status: str) -> Iterator[tuple[str, str]]:
+def _cells_with(record: Record, status: str) -> Iterator[tuple[list[str], str]]:
+    """Noted cells of one status, a whole row at once when every cell of it shares the note."""
+    by_row: dict[tuple[str, str, str], list[str]] = {}
     for path, note in record.notes.cells.items():
         if note.status == status:
-            yield path, note.detail
+            table, row, _column = path.split(".")
+            by_row.setdefault((table, row, note.detail), []).append(path)
+    for (table, row, detail), paths in by_row.items():
+        width = len(formats.REQUEST_COLUMN_KEYS) if table == "requests" else len(formats.REVIEW_FIELDS) if table == "review_litigation" else 0
+        if len(paths) > 1 and len(paths) == width:
+            yield paths, detail
+        else:
+            for path in paths:
+                yield [path], detail
+
+
+def _place(record: Record, paths: list[str]) -> tuple[str, dict[str, object]]:
+    """Where a group of cells is: one cell, or a whole row (location without a column)."""
+    place, location = describe_path(record, paths[0])
+    location = _with_line(record, paths[0], location)
+    if len(paths) == 1:
+        return place, location
+    location.pop("column", None)
+    table, row, _ = paths[0].split(".")
+    whole = f"{_row_place(record, row)}行" if table == "requests" else f"表四“{_REVIEW_LABELS[row]}”"
+    return f"{whole}整行", location
+
+
+def _values(record: Record, paths: list[str]) -> str:
+    return " ".join(_fmt(_lookup_path(record, p)) for p in paths)
 
 
 @rule("GK101", "cell_unreadable", "warning", "单元格无法确定（记为空）")
@@ -187,10 +213,10 @@ def cell_unreadable(context: Context) -> Iterator[Hit]:
     cell is missing.
     """
     record = context.record
-    for path, detail in _cells_with(record, "unreadable"):
-        place, location = describe_path(record, path)
+    for paths, detail in _cells_with(record, "unreadable"):
+        place, location = _place(record, paths)
         reason = f"（{detail}）" if detail else ""
-        yield Hit(f"{place}无法确定{reason}，记为空。", _with_line(record, path, location))
+        yield Hit(f"{place}无法确定{reason}，记为空。", location)
 
 
 @rule("GK102", "blank_cell", "warning", "单元格印为空白、“/”或“—”（记为空）")
@@ -201,11 +227,11 @@ def blank_cell(context: Context) -> Iterator[Hit]:
     Example: 「行政事业性收费 ／」 → 表二“行政事业性收费·本年收费金额”印为空白或“／”。
     """
     record = context.record
-    for path, _detail in _cells_with(record, "blank"):
-        place, location = describe_path(record, path)
-        printed = record.provenance.get(path)
-        shown = f"印为“{printed.text}”" if printed else "未填写"
-        yield Hit(f"{place}{shown}，应填写数字（没有则填0），记为空。", _with_line(record, path, location))
+    for paths, _detail in _cells_with(record, "blank"):
+        place, location = _place(record, paths)
+        printed = record.provenance.get(paths[0])
+        shown = f"印为“{printed.text}”" if printed and printed.text else "未填写"
+        yield Hit(f"{place}{shown}，应填写数字（没有则填0），记为空。", location)
 
 
 @rule("GK103", "invalid_number", "error", "计数为负数或非整数")
@@ -216,10 +242,11 @@ def invalid_number(context: Context) -> Iterator[Hit]:
     Example: 「予以公开 2.5」.
     """
     record = context.record
-    for path, detail in _cells_with(record, "invalid"):
-        place, location = describe_path(record, path)
-        printed = record.provenance.get(path)
-        yield Hit(f"{place}{detail}。", _with_line(record, path, location), actual=printed.text if printed else None)
+    for path, note in record.notes.cells.items():
+        if note.status == "invalid":
+            place, location = describe_path(record, path)
+            printed = record.provenance.get(path)
+            yield Hit(f"{place}{note.detail}。", _with_line(record, path, location), actual=printed.text if printed else None)
 
 
 @rule("GK104", "derived_value", "info", "由勾稽关系唯一推出的数值")
@@ -230,10 +257,10 @@ def derived_value(context: Context) -> Iterator[Hit]:
     Example: a page break swallows one 0 of a row of zeros; row and column totals force it to 0.
     """
     record = context.record
-    for path, detail in _cells_with(record, "derived"):
-        place, location = describe_path(record, path)
-        value = _lookup_path(record, path)
-        yield Hit(f"{place}不是直接读出的，由表内勾稽关系唯一确定为{_fmt(value)}（{detail}）。", _with_line(record, path, location), actual=value)
+    for paths, detail in _cells_with(record, "derived"):
+        place, location = _place(record, paths)
+        values = _values(record, paths)
+        yield Hit(f"{place}不是直接读出的：{detail}，由表内勾稽关系唯一确定为 {values}。", location, actual=values)
 
 
 @rule("GK105", "digits_split", "info", "连写数字按勾稽关系拆分")
@@ -244,10 +271,10 @@ def digits_split(context: Context) -> Iterator[Hit]:
     Example: 「713000074」 → 71 3 0 0 0 0 74, the only split whose six parts add up to the last.
     """
     record = context.record
-    for path, detail in _cells_with(record, "split"):
-        place, location = describe_path(record, path)
-        value = _lookup_path(record, path)
-        yield Hit(f"{place}读为{_fmt(value)}：{detail}。", _with_line(record, path, location), actual=value)
+    for paths, detail in _cells_with(record, "split"):
+        place, location = _place(record, paths)
+        values = _values(record, paths)
+        yield Hit(f"{place}读为 {values}：{detail}。", location, actual=values)
 
 
 def _lookup_path(record: Record, path: str) -> int | float | None:

@@ -194,7 +194,7 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
             grid[ref] = Cell(None, tokens[0] if tokens else None, "unreadable", why_split)
         return
     lowest = min(score for score, _ in scored)
-    _decide([filled for score, filled in scored if score == lowest], refs, grid, why_split + "，缺格由勾稽关系确定")
+    _decide([filled for score, filled in scored if score == lowest], refs, grid, why_split)
 
 
 def _baseline(grid: Grid, equations: list[Equation], refs: list[CellRef]) -> int:

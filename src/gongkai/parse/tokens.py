@@ -124,6 +124,21 @@ def tokenize(lines: list[Line]) -> list[Token]:
         if is_prose(line.text):
             tokens.append(Token("label", line.text.strip(), line.number, line.page))
             continue
-        for cell in split_cells(line.text):
-            tokens.extend(tokenize_cell(cell, line))
+        cells = [tokenize_cell(cell, line) for cell in split_cells(line.text)]
+        tokens.extend(_with_blank_cells(cells, line))
     return tokens
+
+
+def _with_blank_cells(cells: list[list[Token]], line: Line) -> list[Token]:
+    """Tokens of a line; an empty cell between two value cells is a printed blank.
+
+    Only a blank with values on both sides has a known position; empty cells before the first
+    value are the label's merged columns, and trailing ones are padding.
+    """
+    value_cells = [i for i, cell in enumerate(cells) if cell and all(t.is_value for t in cell)]
+    out: list[Token] = []
+    for index, cell in enumerate(cells):
+        if not cell and value_cells and value_cells[0] < index < value_cells[-1]:
+            out.append(Token("null", "", line.number, line.page))
+        out.extend(cell)
+    return out

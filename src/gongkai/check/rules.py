@@ -179,25 +179,29 @@ def _cells_with(record: Record, status: str) -> Iterator[tuple[list[str], str]]:
         if note.status == status:
             table, row, _column = path.split(".")
             by_row.setdefault((table, row, note.detail), []).append(path)
-    for (table, row, detail), paths in by_row.items():
-        width = len(formats.REQUEST_COLUMN_KEYS) if table == "requests" else len(formats.REVIEW_FIELDS) if table == "review_litigation" else 0
-        if len(paths) > 1 and len(paths) == width:
-            yield paths, detail
-        else:
+    for (table, _row, detail), paths in by_row.items():
+        if table == "active":
             for path in paths:
                 yield [path], detail
+        else:
+            yield paths, detail
 
 
 def _place(record: Record, paths: list[str]) -> tuple[str, dict[str, object]]:
-    """Where a group of cells is: one cell, or a whole row (location without a column)."""
+    """Where a group of cells of one row is: one cell, some columns, or the whole row."""
     place, location = describe_path(record, paths[0])
     location = _with_line(record, paths[0], location)
     if len(paths) == 1:
         return place, location
     location.pop("column", None)
     table, row, _ = paths[0].split(".")
-    whole = f"{_row_place(record, row)}行" if table == "requests" else f"表四“{_REVIEW_LABELS[row]}”"
-    return f"{whole}整行", location
+    columns = [p.split(".")[2] for p in paths]
+    labels = _COLUMN_LABELS if table == "requests" else _FIELD_LABELS
+    row_name = f"{_row_place(record, row)}行" if table == "requests" else f"表四“{_REVIEW_LABELS[row]}”"
+    if len(paths) == len(labels):
+        return f"{row_name}整行", location
+    location["columns"] = columns
+    return row_name + "、".join(f"“{labels[c]}”" for c in columns) + "列", location
 
 
 def _values(record: Record, paths: list[str]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from . import formats
@@ -55,7 +56,11 @@ class Equation:
 
 def request_equations(rows: Iterable[formats.Row]) -> list[Equation]:
     """row_total for every row, results_total and balance for every column of table 三."""
-    rows = tuple(rows)
+    return list(_request_equations(tuple(rows)))
+
+
+@lru_cache(maxsize=8)
+def _request_equations(rows: tuple[formats.Row, ...]) -> tuple[Equation, ...]:
     keys = [r.key for r in rows]
     result_keys = formats.result_row_keys(rows)
     equations: list[Equation] = []
@@ -86,7 +91,7 @@ def request_equations(rows: Iterable[formats.Row]) -> list[Equation]:
                 (("total_processed", column), ("carried_forward", column)),
             )
         )
-    return equations
+    return tuple(equations)
 
 
 def review_equations() -> list[Equation]:

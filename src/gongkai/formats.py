@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 TEMPLATE_2021 = "2021"
 TEMPLATE_2019 = "2019"
@@ -57,6 +58,7 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     Column("total", "总计"),
 )
 REQUEST_COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in REQUEST_COLUMNS)
+COLUMN_INDEX: dict[str, int] = {key: i for i, key in enumerate(REQUEST_COLUMN_KEYS)}
 APPLICANT_COLUMN_KEYS: tuple[str, ...] = REQUEST_COLUMN_KEYS[:6]
 
 _G_RESULTS = "三、本年度办理结果"
@@ -390,6 +392,16 @@ _LIST_MARK = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.．、,，
 
 
 def normalize_label(text: str) -> str:
+    """Fold a printed label (cached for the short strings labels are); see `_fold`."""
+    return _fold_cached(text) if len(text) < 200 else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     """Fold a printed label so that variants compare equal.
 
     Full/half-width forms (NFKC), whitespace inside labels ("规    章", "结 果 维 持"), line

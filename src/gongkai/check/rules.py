@@ -298,7 +298,7 @@ def _request_lookup(record: Record):  # type: ignore[no-untyped-def]
 
     def lookup(ref: tuple[str, str]) -> int | float | None:
         values = rows.get(ref[0])
-        return None if values is None else values[formats.REQUEST_COLUMN_KEYS.index(ref[1])]
+        return None if values is None else values[formats.COLUMN_INDEX[ref[1]]]
 
     return lookup
 

@@ -74,8 +74,7 @@ def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _detect_template(text: str, year: int | None) -> str:
-    folded = formats.normalize_label(text)
+def _detect_template(folded: str, year: int | None) -> str:
     hits = {name: sum(1 for m in markers if m in folded) for name, markers in formats.TEMPLATE_MARKERS.items()}
     if hits[formats.TEMPLATE_2021] >= 2:
         return formats.TEMPLATE_2021
@@ -104,7 +103,7 @@ def _store_cell(record: Record, path: str, cell: Cell) -> None:
 
 def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | None:
     """None when the text is a 政府信息公开工作年度报告, else why not."""
-    if len(_CJK.findall(text)) < 20:
+    if len(_CJK.findall(text, 0, 20000)) < 20:
         return "文件中几乎没有中文内容，不是政府信息公开工作年度报告"
     if "信息公开" not in text:
         return "文中没有“政府信息公开”字样，不是政府信息公开工作年度报告"
@@ -136,9 +135,9 @@ def parse(document: Document) -> Record:
     if meta.title_line and meta.title_year:
         record.provenance["year"] = Provenance(meta.title or "", meta.title_line.number, meta.title_line.page)
 
-    template = _detect_template(text, record.year)
-    record.template = template
     folded = formats.normalize_label(text)
+    template = _detect_template(folded, record.year)
+    record.template = template
     if template == formats.TEMPLATE_2021:
         notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in folded]
 

@@ -9,8 +9,7 @@ rebuilt later from the template's fixed order, not from the line structure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..read import Line
 
@@ -26,8 +25,7 @@ _MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: TokenKind
     text: str
     line: int
@@ -44,6 +42,8 @@ class Token:
 
 def parse_number(text: str) -> int | float | None:
     """The number a value token prints (int when it has no fraction)."""
+    if text.isdecimal():
+        return int(text)
     cleaned = text.replace(",", "").replace("－", "-").rstrip("件")
     if not _NUMBER.match(cleaned):
         return None
@@ -52,6 +52,10 @@ def parse_number(text: str) -> int | float | None:
 
 
 def classify(word: str) -> TokenKind:
+    if word.isdecimal():
+        return "num"
+    if _CJK.search(word) and word.strip() not in _NULL_MARKERS and not word.strip().endswith("件"):
+        return "label"
     stripped = word.strip().rstrip("件") if word.strip() != "件" else word
     if stripped in _NULL_MARKERS:
         return "null"
@@ -94,6 +98,8 @@ def tokenize_cell(cell: str, line: Line) -> list[Token]:
     cell = cell.strip().strip("*").strip()
     if not cell:
         return []
+    if cell.isdecimal():  # the common case, kept cheap
+        return [Token("num", cell, line.number, line.page)]
     whole = classify(cell)
     if whole != "label":
         return [Token(whole, cell, line.number, line.page)]
@@ -124,7 +130,7 @@ def tokenize(lines: list[Line]) -> list[Token]:
         if is_prose(line.text):
             tokens.append(Token("label", line.text.strip(), line.number, line.page))
             continue
-        cells = [tokenize_cell(cell, line) for cell in split_cells(line.text)]
+        cells = [tokenize_cell(cell, line) if cell and not cell.isspace() else [] for cell in split_cells(line.text)]
         tokens.extend(_with_blank_cells(cells, line))
     return tokens
 
@@ -135,7 +141,9 @@ def _with_blank_cells(cells: list[list[Token]], line: Line) -> list[Token]:
     Only a blank with values on both sides has a known position; empty cells before the first
     value are the label's merged columns, and trailing ones are padding.
     """
-    value_cells = [i for i, cell in enumerate(cells) if cell and all(t.is_value for t in cell)]
+    value_cells = [i for i, cell in enumerate(cells) if cell and cell[0].kind != "label" and all(t.kind != "label" for t in cell)]
+    if len(value_cells) < 2:
+        return [token for cell in cells for token in cell]
     out: list[Token] = []
     for index, cell in enumerate(cells):
         if not cell and value_cells and value_cells[0] < index < value_cells[-1]:

@@ -124,8 +124,13 @@ def tokenize_cell(cell: str, line: Line) -> list[Token]:
 def tokenize(lines: list[Line]) -> list[Token]:
     """All tokens of a table region, in reading order; prose and page numbers are labels/skipped."""
     tokens: list[Token] = []
-    for line in lines:
-        if not line.text.strip() or _PAGE_NUMBER.match(line.text):
+    for index, line in enumerate(lines):
+        stripped = line.text.strip()
+        if stripped.isdecimal():  # one number on its own line: the commonest table line
+            if not _is_page_footer(lines, index):
+                tokens.append(Token("num", stripped, line.number, line.page))
+            continue
+        if not stripped or _PAGE_NUMBER.match(stripped):
             continue
         if is_prose(line.text):
             tokens.append(Token("label", line.text.strip(), line.number, line.page))
@@ -133,6 +138,17 @@ def tokenize(lines: list[Line]) -> list[Token]:
         cells = [tokenize_cell(cell, line) if cell and not cell.isspace() else [] for cell in split_cells(line.text)]
         tokens.extend(_with_blank_cells(cells, line))
     return tokens
+
+
+def _is_page_footer(lines: list[Line], index: int) -> bool:
+    """A lone number equal to its page's number, printed last on that page, is the page number."""
+    line = lines[index]
+    if line.page is None or line.text.strip() != str(line.page):
+        return False
+    for following in lines[index + 1 :]:
+        if following.text.strip():
+            return following.page != line.page
+    return False
 
 
 def _with_blank_cells(cells: list[list[Token]], line: Line) -> list[Token]:

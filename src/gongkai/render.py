@@ -41,7 +41,10 @@ def findings_text(record: Record) -> str:
                 lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：……另有{rest}条同类问题（用 --format json 查看全部）")
             continue
         where = finding.location
-        place = f"（第{where['line']}行）" if where.get("line") else ""
+        place = "，".join(
+            part for part in (f"第{where['page']}页" if where.get("page") else "", f"第{where['line']}行" if where.get("line") else "") if part
+        )
+        place = f"（{place}）" if place else ""
         lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{finding.message}{place}")
     return "\n".join(lines)
 

@@ -109,7 +109,9 @@ def tokenize_cell(cell: str, line: Line) -> list[Token]:
     for index, word in enumerate(words):
         kind = classify(word)
         following = words[index + 1] if index + 1 < len(words) else ""
-        if kind != "label" and not _UNIT_START.match(following):
+        # "3 危及…" is a list marker whose dot was lost, not a cell.
+        list_marker = kind == "num" and len(word) <= 2 and bool(_CJK.match(following) or following[:1] in (".", "．", "、"))
+        if kind != "label" and not list_marker and not _UNIT_START.match(following):
             if pending:
                 tokens.append(Token("label", _join_label(pending), line.number, line.page))
                 pending = []

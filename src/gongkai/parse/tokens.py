@@ -127,6 +127,9 @@ def tokenize(lines: list[Line]) -> list[Token]:
     """All tokens of a table region, in reading order; prose and page numbers are labels/skipped."""
     tokens: list[Token] = []
     for index, line in enumerate(lines):
+        if line.cells is not None:
+            tokens.extend(_structured_row(line))
+            continue
         stripped = line.text.strip()
         if stripped.isdecimal():  # one number on its own line: the commonest table line
             if not _is_page_footer(lines, index):
@@ -139,6 +142,17 @@ def tokenize(lines: list[Line]) -> list[Token]:
             continue
         cells = [tokenize_cell(cell, line) if cell and not cell.isspace() else [] for cell in split_cells(line.text)]
         tokens.extend(_with_blank_cells(cells, line))
+    return tokens
+
+
+def _structured_row(line: Line) -> list[Token]:
+    """A row whose cells the document itself delimits: an empty cell is a printed blank."""
+    tokens: list[Token] = []
+    for cell in line.cells or ():
+        if cell.strip():
+            tokens.extend(tokenize_cell(cell, line))
+        else:
+            tokens.append(Token("null", "", line.number, line.page))
     return tokens
 
 

@@ -11,9 +11,12 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Line:
-    number: int  # 1-based line in the source text
+    number: int  # 1-based line in the source text (or in the text the reader built)
     text: str
     page: int | None = None
+    # A table row read from the document's own structure (DOCX, HTML): its cells, merged
+    # cells once. None for text whose cell boundaries have to be guessed.
+    cells: tuple[str, ...] | None = None
 
 
 @dataclass

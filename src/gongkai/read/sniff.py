@@ -23,7 +23,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 _UNSUPPORTED = {
-    "application/zip": "这是DOCX/ZIP文件，本版本尚不能直接读取Word文档；请另存为文本后再检查",
     "application/x-ole-storage": "这是DOC/WPS等旧版Office文件，本版本尚不能直接读取；请另存为文本后再检查",
     "application/rtf": "这是RTF文件，本版本尚不能直接读取；请另存为文本后再检查",
 }
@@ -64,6 +63,10 @@ def load(path: str | Path) -> Document:
         raise ReadError(_UNSUPPORTED[media_type])
     if media_type.startswith("image/"):
         raise ReadError("这是图片文件，本版本尚不能识别图片（扫描件）中的文字")
+    if media_type == "application/zip":
+        from .docx import read_docx
+
+        return read_docx(data, str(path), sha256)
     if media_type == "application/pdf":
         from .pdf import read_pdf
 

@@ -129,6 +129,9 @@ def parse(document: Document) -> Record:
     record.published = meta.published
     if meta.published_line:
         record.provenance["published"] = Provenance(meta.published_line.text.strip(), meta.published_line.number, meta.published_line.page)
+    elif document.published_hint:
+        record.published, shown = document.published_hint
+        record.provenance["published"] = Provenance(shown)
     record.year = meta.title_year or meta.period_year
     if record.year is None and record.published:
         record.year = int(record.published[:4]) - 1

@@ -26,6 +26,8 @@ class Document:
     media_type: str
     lines: list[Line] = field(default_factory=list)
     pages: int | None = None
+    # A date the page around the document states (HTML 发布日期), with the text it came from.
+    published_hint: tuple[str, str] | None = None
 
     @classmethod
     def from_text(cls, text: str, *, path: str = "<text>", sha256: str = "", media_type: str = "text/plain") -> Document:

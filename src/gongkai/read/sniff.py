@@ -72,9 +72,8 @@ def load(path: str | Path) -> Document:
 
         return read_pdf(data, str(path), sha256)
     if media_type == "text/html":
-        from .html import html_to_text
+        from .html import read_html
 
-        text = html_to_text(data)
-    else:
-        text = decode_text(data)
+        return read_html(data, str(path), sha256)
+    text = decode_text(data)
     return Document.from_text(text, path=str(path), sha256=sha256, media_type=media_type)

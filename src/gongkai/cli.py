@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,8 +49,17 @@ def _usage_in_chinese(error: click.UsageError) -> str:
     if isinstance(error, click.NoSuchOption):
         return f"没有这个选项：{error.option_name}"
     if isinstance(error, click.BadParameter):
-        return f"参数取值无效：{error.format_message()}"
-    return error.format_message()
+        param = error.param
+        name = "/".join(param.opts) if isinstance(param, click.Option) else (param.human_readable_name if param else "")
+        choices = getattr(param.type, "choices", None) if param else None
+        allowed = f"，只能是 {'、'.join(map(str, choices))}" if choices else ""
+        return f"参数取值无效：{name}{allowed}"
+    unknown = re.match(r"No such command '(.+)'", error.message)
+    if unknown:
+        return f"没有这个命令：{unknown.group(1)}（可用命令：{'、'.join(sorted(cli.commands))}）"
+    if "Got unexpected extra argument" in error.message:
+        return "多余的参数：" + error.message.split("(", 1)[-1].rstrip(")")
+    return f"命令用法不正确（{error.message}）"
 
 
 def main() -> None:
@@ -72,6 +82,9 @@ def main() -> None:
 def check(paths: tuple[str, ...], output: str, fail_on: str) -> None:
     """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
     records: list[Record] = []
+    for name in paths:
+        if Path(name).is_dir() and not any(Path(name).rglob("*")):
+            click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
     for path in iter_files(paths):
         record = check_file(path) if path.is_file() else _missing(path)
         records.append(record)
@@ -94,8 +107,8 @@ def show(file: str) -> None:
     """按模板标签对齐显示读出的三张表，便于与原文核对。"""
     path = Path(file)
     record = check_file(path) if path.is_file() else _missing(path)
-    if record.notes.fatal:
-        click.echo(f"{file}：无法读取：{record.notes.fatal}", err=True)
+    if record.notes.fatal or record.notes.not_a_report:
+        click.echo(f"{file}：{record.findings[0].message}", err=True)
         sys.exit(1)
     click.echo(render.tables_text(record))
 

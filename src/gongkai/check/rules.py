@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from datetime import date
 
 from .. import formats
@@ -519,11 +520,20 @@ def date_before_period_end(context: Context) -> Iterator[Hit]:
         )
 
 
+_PLACE = re.compile(r".{1,14}?(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗)")
+
+
 def is_government_own_report(agency: str | None) -> bool:
-    """A 县级以上地方人民政府's own report, due 31 March (条例第四十九条); departments: 31 January."""
-    if not agency or not agency.endswith("人民政府"):
+    """A 县级以上地方人民政府's own report, due 31 March (条例第四十九条); departments: 31 January.
+
+    The government is named as 「…人民政府」, or by its place alone (「赣州市」 in a title).
+    """
+    if not agency:
         return False
-    return not any(agency.endswith(f"{level}人民政府") for level in ("镇", "乡", "街道", "苏木"))
+    name = agency.removesuffix("人民政府")
+    if name == agency and not _PLACE.fullmatch(agency):
+        return False
+    return not name.endswith(("镇", "乡", "街道", "苏木"))
 
 
 @rule("GK402", "published_late", "warning", "晚于法定期限发布", NEEDS_REPORT)

@@ -40,6 +40,8 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     """The cell a single printed token fills."""
     if token.kind == "null":
         return Cell(None, token, "blank")
+    if token.kind == "doubt":
+        return Cell(None, token, "unreadable", f"识别不确定（读作“{token.digits}”）")
     value = parse_number(token.text)
     if value is None:
         return Cell(None, token, "unreadable", "无法识别的数字")
@@ -168,6 +170,8 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
     if len(tokens) == len(refs):
         for ref, token in zip(refs, tokens):
             grid[ref] = cell_from_token(token)
+        if any(t.kind == "doubt" for t in tokens):
+            _confirm_doubtful(tokens, refs, grid, equations)
         return
     if len(tokens) > len(refs):
         for ref in refs:
@@ -195,6 +199,18 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
         return
     lowest = min(score for score, _ in scored)
     _decide([filled for score, filled in scored if score == lowest], refs, grid, why_split)
+
+
+def _confirm_doubtful(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
+    """Numbers OCR is unsure of count as unknown; the arithmetic decides them, or they stay null."""
+    reading: list[Slot] = [
+        (None, None, "derived") if t.kind == "doubt" else (grid[ref].value, t, grid[ref].status)
+        for ref, t in zip(refs, tokens)
+    ]
+    _violations, _unresolved, filled = _apply(reading, refs, grid, equations)
+    for ref, token, (value, _token, status) in zip(refs, tokens, filled):
+        if token.kind == "doubt" and value is not None:
+            grid[ref] = Cell(value, token, "derived", f"识别不确定（读作“{token.digits}”）")
 
 
 def _baseline(grid: Grid, equations: list[Equation], refs: list[CellRef]) -> int:

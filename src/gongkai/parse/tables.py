@@ -153,7 +153,7 @@ def read_requests(tokens: list[Token], template: str) -> RequestsTable:
     multi_row: list[tuple[list[Token], list[formats.Row]]] = []
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
-        if len(run.values) == len(refs):
+        if len(run.values) == len(refs) and not any(t.kind == "doubt" for t in run.values):
             for ref, token in zip(refs, run.values):
                 grid[ref] = cell_from_token(token)
             if len(covered) > 1:

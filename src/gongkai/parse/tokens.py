@@ -12,8 +12,9 @@ import re
 from typing import Literal, NamedTuple
 
 from ..read import Line
+from ..read.ocr import DOUBT_MARK
 
-TokenKind = Literal["num", "null", "label"]
+TokenKind = Literal["num", "null", "label", "doubt"]  # doubt: a number OCR is unsure of
 
 _NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Printed in place of a number: blank markers (record.md: "/", "—" …).
@@ -37,7 +38,7 @@ class Token(NamedTuple):
 
     @property
     def digits(self) -> str:
-        return self.text.replace(",", "")
+        return self.text.replace(",", "").lstrip(DOUBT_MARK)
 
 
 def parse_number(text: str) -> int | float | None:
@@ -54,6 +55,8 @@ def parse_number(text: str) -> int | float | None:
 def classify(word: str) -> TokenKind:
     if word.isdecimal():
         return "num"
+    if word.startswith(DOUBT_MARK) and _NUMBER.match(word[1:]):
+        return "doubt"
     if _CJK.search(word) and word.strip() not in _NULL_MARKERS and not word.strip().endswith("件"):
         return "label"
     stripped = word.strip().rstrip("件") if word.strip() != "件" else word

@@ -13,8 +13,11 @@ import statistics
 from dataclasses import dataclass
 
 from .document import Document, Line, ReadError
+from .ocr import ocr_lines
 
 MAX_PAGES = 80  # a report is a few pages; beyond this the file is something else
+MAX_OCR_PAGES = 30  # OCR takes seconds a page: bound the time a scanned file can take
+OCR_DPI = 200
 
 
 @dataclass
@@ -95,6 +98,7 @@ def _line_text(chars: list[_Char], page_size: float) -> str:
 def read_pdf(data: bytes, path: str, sha256: str) -> Document:
     """The text lines of a PDF's text layer, with page numbers; ReadError when it has none."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -115,15 +119,21 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Document:
             page = pdf[number]
             textpage = page.get_textpage()
             chars = _page_chars(textpage)
-            if not chars:
-                scanned += 1
-            page_size = _font_size(chars, 10.0)
-            for visual in _lines(chars):
-                lines.append(Line(len(lines) + 1, _line_text(visual, page_size), number + 1))
             textpage.close()
+            if chars:
+                page_size = _font_size(chars, 10.0)
+                for visual in _lines(chars):
+                    lines.append(Line(len(lines) + 1, _line_text(visual, page_size), number + 1))
+            elif any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
+                scanned += 1
+                if scanned > MAX_OCR_PAGES:
+                    raise ReadError(f"扫描件超过{MAX_OCR_PAGES}页，为控制时间未做文字识别")
+                image = page.render(scale=OCR_DPI / 72).to_pil()
+                lines.extend(ocr_lines(image, number + 1, len(lines) + 1))
             page.close()
     finally:
         pdf.close()
-    if scanned == page_count:
-        raise ReadError("PDF没有文字层（可能是扫描件），本版本尚不能识别图片中的文字")
-    return Document(path, sha256, "application/pdf", lines, page_count)
+    if not any(line.text.strip() for line in lines):
+        raise ReadError("PDF中没有文字，扫描页中也没有识别出文字")
+    media_type = "application/pdf"
+    return Document(path, sha256, media_type, lines, page_count)

@@ -62,7 +62,9 @@ def load(path: str | Path) -> Document:
     if media_type in _UNSUPPORTED:
         raise ReadError(_UNSUPPORTED[media_type])
     if media_type.startswith("image/"):
-        raise ReadError("这是图片文件，本版本尚不能识别图片（扫描件）中的文字")
+        from .ocr import read_image
+
+        return read_image(data, str(path), sha256, media_type)
     if media_type == "application/zip":
         from .docx import read_docx
 

@@ -177,7 +177,7 @@ def test_zero_row_missing_a_value_is_never_misread(seed: int, zero_share: float,
         assert cell_value(record, path) in (printed, None), path
 
 
-# ------------------------------------------------------------------ src bugs (documented, strict xfail)
+# ------------------------------------------------------------------ damaged runs are never read wrong
 
 
 def _never_wrong(report: Report, dropped: list[str]) -> None:
@@ -186,14 +186,8 @@ def _never_wrong(report: Report, dropped: list[str]) -> None:
         assert cell_value(record, path) in (printed, None), (path, printed, cell_value(record, path))
 
 
-_SPLIT_OVER_HOLE = (
-    "src bug: parse.resolve.fill_run tries digit-split readings first and returns as soon as one "
-    "fits the known equations, never weighing the reading that a cell was lost; a printed number "
-    "is then cut in two and presented as a unique split"
-)
 
 
-@pytest.mark.xfail(strict=True, reason=_SPLIT_OVER_HOLE)
 def test_lost_cell_in_table4_is_not_read_as_a_split() -> None:
     # 复议后起诉 8 0 0 11 19 with 尚未审结 lost: "19" is read as 尚未审结 1, 总计 9.
     report = random_report(0, zero_share=1.0)
@@ -201,7 +195,6 @@ def test_lost_cell_in_table4_is_not_read_as_a_split() -> None:
     _never_wrong(report, ["review_litigation.litigation_after_review.pending"])
 
 
-@pytest.mark.xfail(strict=True, reason=_SPLIT_OVER_HOLE)
 def test_two_lost_cells_in_table3_are_not_read_as_a_split() -> None:
     # 予以公开 11 2 0 1 0 5 19 loses its 总计 and （七）总计 loses 自然人: "11" is read as 1 1,
     # and six false results_total errors follow.
@@ -211,12 +204,6 @@ def test_two_lost_cells_in_table3_are_not_read_as_a_split() -> None:
     _never_wrong(report, ["requests.granted.total", "requests.total_processed.natural_person"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: parse.resolve.fill_run scores hole readings by (violations, unresolved holes), so a "
-    "reading that shifts printed values into the wrong cells but solves its holes beats the true "
-    "reading whose two holes sit in one equation; the shifted values are then shown as printed",
-)
 def test_two_lost_cells_in_one_table4_block_are_not_shifted() -> None:
     # 行政复议 5 1 11 6 23 loses 维持 and 纠正: the line reads "11 6 23 0 0 0 0 0 0 0 0 0 0", and the
     # record says 维持 11, 纠正 6, 其他 23 (plainly printed), 尚未审结 0, 总计 40 (derived).

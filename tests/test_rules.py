@@ -650,15 +650,9 @@ def test_consistent_report_has_no_errors_or_warnings(report: Report) -> None:
     assert not record.notes.cells  # every cell read plainly: nothing blank, derived or split
 
 
-# ------------------------------------------------------------------ src bugs (documented, strict xfail)
+# ------------------------------------------------------------------ regressions of bugs found while writing these tables
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: a derived cell whose position is unique gets no provenance at all "
-    "(resolve._decide keeps token=None, parse._store_cell then skips it); record.md requires "
-    '"derived": true in its provenance',
-)
 def test_derived_cell_carries_derived_provenance() -> None:
     record = check(simple_report("granted", [3, 0, 0, 0, 0, 0, 3], cells={"requests.granted.natural_person": DROP}))
     assert value(record, "requests.granted.natural_person") == 3
@@ -666,11 +660,6 @@ def test_derived_cell_carries_derived_provenance() -> None:
     assert provenance is not None and provenance.derived
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: published_late applies the 2019 条例 deadline (31 January) to pre-2019 reports; "
-    "under the 2007 条例第三十一条 every organ had until 31 March",
-)
 def test_pre2019_department_report_due_31_march() -> None:
     record = gongkai.check_text(PRE2019_TEXT.format(date="2018年3月20日"))
     assert record.year == 2017

@@ -540,7 +540,8 @@ def is_government_own_report(agency: str | None) -> bool:
 def published_late(context: Context) -> Iterator[Hit]:
     """The report is dated after its legal deadline.
 
-    Why: 条例第四十九条: departments publish by 31 January; a 县级以上 government's own report by 31 March.
+    Why: 条例第四十九条: departments publish by 31 January; a 县级以上 government's own report by 31 March
+    (before the 2019 report year, 2007 条例第三十一条: every organ by 31 March).
     Example: a 局's 2023 report dated 「2024年2月26日」.
     """
     record = context.record
@@ -548,9 +549,10 @@ def published_late(context: Context) -> Iterator[Hit]:
     if published is None or record.year is None or published <= date(record.year, 12, 31):
         return
     own = is_government_own_report(record.agency)
-    deadline = date(record.year + 1, 3, 31) if own else date(record.year + 1, 1, 31)
+    before_2019 = record.year <= 2018  # 2007 条例第三十一条: every organ by 31 March
+    deadline = date(record.year + 1, 3, 31) if own or before_2019 else date(record.year + 1, 1, 31)
     if published > deadline:
-        whose = "县级以上人民政府本级报告" if own else "政府部门（及乡镇、街道）报告"
+        whose = "2019年以前的年度报告" if before_2019 else "县级以上人民政府本级报告" if own else "政府部门（及乡镇、街道）报告"
         yield Hit(
             f"报告落款日期{_cn_date(published)}晚于法定期限{_cn_date(deadline)}（{whose}，《条例》第四十九条）。",
             {"section": 6, **({"line": record.provenance["published"].line} if "published" in record.provenance else {})},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations, product
+from itertools import chain, combinations, islice, product
 from typing import Literal
 
 from ..arithmetic import CellRef, Equation
@@ -113,8 +113,8 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
         yield reading
 
 
-def _apply(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, int, list[Slot]]:
-    """Fill holes that the arithmetic determines; return (violations, unresolved, filled reading)."""
+def _apply(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
+    """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
     values = {ref: cell.value for ref, cell in grid.items()}
     holes = set()
     for ref, (value, _token, status) in zip(refs, reading):
@@ -138,15 +138,17 @@ def _apply(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list
                     values[hole] = int(answer)
                     holes.discard(hole)
                     changed = True
-    violations = sum(1 for eq in equations if eq.holds(lookup) is False)
+    touched = set(refs)
+    broken = sum(1 for eq in equations if touched.intersection(eq.cells) and eq.holds(lookup) is False)
     filled = [
         (values[ref], token, status) if status == "derived" else (value, token, status)
         for ref, (value, token, status) in zip(refs, reading)
     ]
-    return violations, len(holes), filled
+    return broken, filled
 
 
-def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: str) -> None:
+def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: str, anchor: Token) -> None:
+    """Keep what every admissible reading agrees on; a derived cell's provenance is the run as printed."""
     for index, ref in enumerate(refs):
         options = [r[index] for r in readings]
         values = {o[0] for o in options}
@@ -161,8 +163,7 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
         elif statuses == {"split"} and len(tokens) == 1:
             grid[ref] = Cell(value, options[0][1], "split", f"“{options[0][1].text}”按表内勾稽关系唯一拆分")
         else:
-            token = next((o[1] for o in options if o[1] is not None), None)
-            grid[ref] = Cell(value, token, "derived", why)
+            grid[ref] = Cell(value, anchor, "derived", why)
 
 
 def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
@@ -177,28 +178,22 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
         for ref in refs:
             grid[ref] = Cell(None, tokens[0], "unreadable", f"此处印有{len(tokens)}个数，多于应有的{len(refs)}格，无法对位")
         return
-    why_split = f"此处应有{len(refs)}格，只读到{len(tokens)}个数"
-    baseline = _baseline(grid, equations, refs)
-    best: list[list[Slot]] = []
-    for count, reading in enumerate(_split_hypotheses(tokens, len(refs))):
-        if count >= MAX_HYPOTHESES:
-            break
-        violations, _unresolved, filled = _apply(reading, refs, grid, equations)
-        if violations == baseline:
-            best.append(filled)
-    if best:
-        _decide(best, refs, grid, why_split + "，数字连在一起")
-        return
-    scored: list[tuple[tuple[int, int], list[Slot]]] = []
-    for reading in _hole_hypotheses(tokens, len(refs)):
-        violations, unresolved, filled = _apply(reading, refs, grid, equations)
-        scored.append(((violations, unresolved), filled))
-    if not scored:
+    why = f"此处应有{len(refs)}格，只读到{len(tokens)}个数"
+    # Every way of reading the run (cells run together, cells lost) that breaks none of the
+    # equations it touches is admissible; only what they all agree on is kept.
+    admissible: list[list[Slot]] = []
+    readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)))
+    for reading in islice(readings, MAX_HYPOTHESES):
+        broken, filled = _apply(reading, refs, grid, equations)
+        if not broken:
+            admissible.append(filled)
+    if not admissible:
         for ref in refs:
-            grid[ref] = Cell(None, tokens[0] if tokens else None, "unreadable", why_split)
+            grid[ref] = Cell(None, tokens[0] if tokens else None, "unreadable", why + "，无法按勾稽关系唯一确定")
         return
-    lowest = min(score for score, _ in scored)
-    _decide([filled for score, filled in scored if score == lowest], refs, grid, why_split)
+    splits = all(any(status == "split" for _, _, status in reading) for reading in admissible)
+    printed = Token("null", " ".join(t.text for t in tokens), tokens[0].line, tokens[0].page)
+    _decide(admissible, refs, grid, why + ("，数字连在一起" if splits else ""), printed)
 
 
 def _confirm_doubtful(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
@@ -207,16 +202,7 @@ def _confirm_doubtful(tokens: list[Token], refs: list[CellRef], grid: Grid, equa
         (None, None, "derived") if t.kind == "doubt" else (grid[ref].value, t, grid[ref].status)
         for ref, t in zip(refs, tokens)
     ]
-    _violations, _unresolved, filled = _apply(reading, refs, grid, equations)
-    for ref, token, (value, _token, status) in zip(refs, tokens, filled):
+    _broken, filled = _apply(reading, refs, grid, equations)
+    for ref, token, (value, _token, _status) in zip(refs, tokens, filled):
         if token.kind == "doubt" and value is not None:
             grid[ref] = Cell(value, token, "derived", f"识别不确定（读作“{token.digits}”）")
-
-
-def _baseline(grid: Grid, equations: list[Equation], refs: list[CellRef]) -> int:
-    """Violations among equations that do not involve the run (errors already in the document)."""
-    values = {ref: cell.value for ref, cell in grid.items()}
-    for ref in refs:
-        values[ref] = None
-    lookup = values.get
-    return sum(1 for eq in equations if not set(eq.cells) & set(refs) and eq.holds(lookup) is False)

@@ -1,6 +1,6 @@
 """gongkai against the hand-checked corpus: every cell, the metadata, the known errors, provenance.
 
-Inputs are the seed texts and the real PDFs converted with `pdftotext -layout`; the truth files
+Inputs are the seed texts and the real PDFs, read directly and converted with `pdftotext -layout`; the truth files
 are described in ../shared/corpus/README.md. Golden files pin the full record of each seed so
 that any change in output (a message, a location, a provenance entry) is seen in review.
 """
@@ -19,6 +19,7 @@ import gongkai
 from gongkai import Finding, Record
 from gongkai.check import RULES
 from gongkai.formats import REQUEST_COLUMN_KEYS
+from gongkai.read import load
 
 ARITHMETIC = frozenset({"row_total", "results_total", "balance", "review_total"})
 TABLE_WHERE = ("requests.", "review_litigation.")
@@ -26,6 +27,8 @@ TABLE_NAMES = {"requests": "三", "review_litigation": "四", "active": "二"}  
 MAX_SHOWN = 30  # differences listed in one failure message; more would bury the first ones
 
 CASES = corpus_params(truth_files("seeds") + truth_files("real"))
+# Each real PDF is read twice: by gongkai's own PDF reader, and as `pdftotext -layout` text.
+READINGS = ("direct", "pdftotext")
 
 
 class Case:
@@ -42,21 +45,28 @@ class Case:
         return str(self.truth["file"])
 
 
-_cases: dict[Path, Case] = {}
+_cases: dict[tuple[Path, str], Case] = {}
 
 
-@pytest.fixture(params=CASES)
+_PARAMS = [
+    pytest.param((p.values[0], reading), id=f"{p.id}-{reading}", marks=p.marks)
+    for p in CASES
+    for reading in (READINGS if p.values[0] is not None and str(load_truth(p.values[0])["file"]).endswith(".pdf") else ("text",))
+]
+
+
+@pytest.fixture(params=_PARAMS)
 def case(request: pytest.FixtureRequest, corpus: Path) -> Case:
-    truth_path: Path = request.param
-    if truth_path not in _cases:
+    truth_path, reading = request.param
+    if (truth_path, reading) not in _cases:
         source = corpus / str(load_truth(truth_path)["file"])
         from_pdf = source.suffix == ".pdf"
-        if from_pdf:
-            # Asked for lazily so that the seed cases still run where pdftotext is missing.
+        if reading == "pdftotext":
+            # Asked for lazily so that the other cases still run where pdftotext is missing.
             pdf_text: Callable[[Path], Path] = request.getfixturevalue("pdf_text")
             source = pdf_text(source)
-        _cases[truth_path] = Case(truth_path, source, from_pdf)
-    return _cases[truth_path]
+        _cases[(truth_path, reading)] = Case(truth_path, source, from_pdf)
+    return _cases[(truth_path, reading)]
 
 
 def _report(case: Case, problems: list[str]) -> str:
@@ -201,7 +211,13 @@ def parse_number(text: str) -> int | float | None:
 
 def test_every_value_has_provenance(case: Case) -> None:
     record = case.record
-    lines = case.source.read_text(encoding="utf-8").split("\n")
+    direct = case.source.suffix == ".pdf"
+    if direct:
+        # Read from the PDF itself: lines are those of the text gongkai rebuilt, each with its page.
+        rebuilt = load(case.source).lines
+        lines, pages = [line.text for line in rebuilt], [line.page for line in rebuilt]
+    else:
+        lines = case.source.read_text(encoding="utf-8").split("\n")
     problems = []
     for path, value in record_values(record).items():
         if value is None:
@@ -222,6 +238,9 @@ def test_every_value_has_provenance(case: Case) -> None:
         line = lines[provenance.line - 1]
         if provenance.text not in line:
             problems.append(f"{path}: text {provenance.text!r} is not on line {provenance.line}: {line.strip()!r}")
+        elif direct:
+            if provenance.page != pages[provenance.line - 1]:
+                problems.append(f"{path}: page {provenance.page}, but line {provenance.line} is on page {pages[provenance.line - 1]}")
         elif case.from_pdf:
             # pdftotext separates pages with form feeds; the page is 1 + the feeds before the text.
             before = "\n".join(lines[: provenance.line - 1]) + line[: line.index(provenance.text)]

@@ -9,6 +9,7 @@ so an uncertain cell ends up derived (and said so) or null, never a guess.
 from __future__ import annotations
 
 import logging
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -70,17 +71,22 @@ def _is_number(text: str) -> bool:
 def ocr_lines(image: Any, page: int | None, first_line: int) -> list[Line]:
     """Lines of text OCR reads on one page image, cells tab-separated, top to bottom."""
     boxes = sorted(_boxes(image), key=lambda b: ((b.top + b.bottom) / 2, b.left))
+    if not boxes:
+        return []
+    typical = statistics.median(b.height for b in boxes)
     rows: list[list[_Box]] = []
-    band_top = band_bottom = 0.0
+    centre = 0.0
     for box in boxes:
-        if rows:
-            overlap = min(band_bottom, box.bottom) - max(band_top, box.top)
-            if overlap >= 0.5 * min(box.height, band_bottom - band_top):
-                rows[-1].append(box)
-                band_top, band_bottom = min(band_top, box.top), max(band_bottom, box.bottom)
-                continue
+        middle = (box.top + box.bottom) / 2
+        if box.height > 1.6 * typical:
+            rows.append([box])  # a label spanning several rows (a merged cell) stands alone
+            continue
+        if rows and abs(middle - centre) <= 0.5 * typical and rows[-1][0].height <= 1.6 * typical:
+            rows[-1].append(box)
+            centre = statistics.fmean((b.top + b.bottom) / 2 for b in rows[-1])
+            continue
         rows.append([box])
-        band_top, band_bottom = box.top, box.bottom
+        centre = middle
     lines: list[Line] = []
     for row in rows:
         cells = []

@@ -208,3 +208,35 @@ def test_html_page_is_read_among_its_chrome(corpus: Path, tmp_path: Path, encodi
     assert record.published == "2024-01-22"  # the body has no date: 发布日期 of the page
     assert "栏目导航链接" not in "\n".join(s["text"] for s in record.sections)
     assert not [f for f in record.findings if f.severity != "info"]
+
+
+# ------------------------------------------------------------------ DOC / WPS
+
+
+def test_doc_is_converted_by_libreoffice(corpus: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    program = shutil.which("soffice")
+    if program is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run(
+        [program, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "doc",
+         "--outdir", str(tmp_path), str(corpus / "real" / "template_official_blank.docx")],
+        capture_output=True, timeout=180, check=True,
+    )
+    record = gongkai.check(tmp_path / "template_official_blank.doc")
+    assert record.source.media_type == "application/msword"
+    assert record.notes.tables_found == {"二": True, "三": True, "四": True}
+    assert set(_cells(record).values()) == {None} and _rules(record) == {"blank_cell"}
+
+
+def test_doc_without_libreoffice_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.read import office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    record = gongkai.check(old)
+    assert _rules(record) == {"unreadable"}
+    assert "LibreOffice" in record.findings[0].message

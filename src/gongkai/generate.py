@@ -910,7 +910,8 @@ def _grid_lines_cells(grid: Grid, rng: random.Random) -> list[str]:
             text = cell.text
             if cell.value and rng.random() < 0.03:
                 lines.extend(["\t", text])  # the number slipped to the next line
-            elif not cell.value and len(text) >= 4 and rng.random() < 0.3:
+            elif _narrow_label(grid, cell) and rng.random() < 0.4:
+                # A label in a narrow cell (column headers, long row labels) breaks inside.
                 cut = rng.randint(2, len(text) - 2)
                 lines.extend(["\t" + text[:cut], text[cut:]])
             else:
@@ -918,6 +919,14 @@ def _grid_lines_cells(grid: Grid, rng: random.Random) -> list[str]:
             c += cell.colspan
         lines.append("")
     return lines
+
+
+def _narrow_label(grid: Grid, cell: GridCell) -> bool:
+    """A label cell that a web page or Word would wrap: a value column's header, a long row label."""
+    if cell.value or len(cell.text) < 4:
+        return False
+    header_of_values = cell.colspan == 1 and cell.rowspan <= 2 and grid.cols >= 10 and (grid.cols == 15 or cell.col >= 3)
+    return header_of_values or (cell.colspan <= 2 and len(cell.text) > 14)
 
 
 _LABEL_WRAP = 16  # CJK characters per line of a wrapped label, as in pdftotext output
@@ -964,17 +973,20 @@ def _layout_requests(spec: ReportSpec, rng: random.Random, page: int) -> list[st
         if row.group and row.group != results_label:
             group_rows.setdefault(row.group, []).append(row.key)
     break_after = rng.randint(4, len(rows) - 4)
+    group_inline: dict[str, bool] = {}
     for index, row in enumerate(rows):
         indent = 0 if row.key not in result_keys else (18 if row.group in (None, results_label) else 26)
         parts = [(indent, piece) for piece in _wrap_cjk(row.label, _LABEL_WRAP)]
         if row.key == results_mid:
             lines.append(" " + " ".join(results_label) if rng.random() < 0.5 else " " + results_label)
         if row.group in group_rows:
+            # pdftotext prints a group label on its first row's line, or alone in its middle.
             members = group_rows[row.group]
-            if row.key == members[0] and rng.random() < 0.5:
+            inline = group_inline.setdefault(row.group, rng.random() < 0.5 or len(members) == 1)
+            if inline and row.key == members[0]:
                 first_indent, first_text = parts[0]
                 parts[0] = (8, _pad(row.group, first_indent - 8) + first_text)
-            elif row.key == members[len(members) // 2] and not (members[0] == row.key):
+            elif not inline and row.key == members[len(members) // 2]:
                 lines.append(" " * 8 + row.group)
         placement = rng.choice(("first", "first", "last", "after")) if len(parts) > 1 else "first"
         lines.extend(_layout_row(parts, [format_number(v) for v in spec.requests[row.key]], value_col, placement))
@@ -1087,31 +1099,55 @@ def to_text(spec: ReportSpec, layout: str = "tabs") -> str:
 # ---------------------------------------------------------------- DOCX
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Header labels the official template breaks inside their narrow cells.
+_TEMPLATE_BREAKS = {"商业企业": "商业\n企业", "科研机构": "科研\n机构", "结果纠正": "结果\n纠正", "其他结果": "其他\n结果", "尚未审结": "尚未\n审结"}
+
+
+def _docx_paragraph(text: str, *, page_break_before: bool = False, size: int = 18) -> str:
+    """A w:p with the text (line breaks as w:br), 9-point type."""
+    runs = []
+    for index, piece in enumerate(text.split("\n")):
+        br = "<w:br/>" if index else ""
+        runs.append(f'<w:r><w:rPr><w:sz w:val="{size}"/></w:rPr>{br}<w:t xml:space="preserve">{_html.escape(piece, quote=False)}</w:t></w:r>')
+    ppr = "<w:pPr><w:pageBreakBefore/><w:jc w:val=\"center\"/></w:pPr>" if page_break_before else "<w:pPr><w:jc w:val=\"center\"/></w:pPr>"
+    return f"<w:p>{ppr}{''.join(runs) if text else ''}</w:p>"
+
+
 def _docx_table(document: Any, grid: Grid, rows: range, page_break_row: int | None = None) -> Any:
     """A Word table for grid rows `rows`, merged cells as in the official template.
 
-    A merged cell that starts above `rows` continues as an empty merged cell (what Word does
-    when a table is split inside a vertical merge).
+    Written as WordprocessingML directly (w:gridSpan for a horizontal merge, w:vMerge
+    restart/continue for a vertical one), which is what python-docx's merge() produces but
+    without its quadratic cost. A merged cell that starts above `rows` continues as an empty
+    merged cell (what Word does when a table is split inside a vertical merge).
     """
-    from docx.shared import Pt
+    from docx.oxml import parse_xml
 
-    table = document.add_table(rows=len(rows), cols=grid.cols)
+    table = document.add_table(rows=0, cols=grid.cols)
     table.style = "Table Grid"
-    first = rows.start
-    for cell in grid.cells:
-        top, bottom = cell.row, cell.row + cell.rowspan - 1
-        if bottom < rows.start or top >= rows.stop:
-            continue
-        clipped_top, clipped_bottom = max(top, rows.start), min(bottom, rows.stop - 1)
-        a = table.cell(clipped_top - first, cell.col)
-        if clipped_bottom > clipped_top or cell.colspan > 1:
-            a = a.merge(table.cell(clipped_bottom - first, cell.col + cell.colspan - 1))
-        a.text = cell.text if clipped_top == top else ""
-        for paragraph in a.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(9)
-    if page_break_row is not None and rows.start <= page_break_row < rows.stop:
-        table.cell(page_break_row - first, 0).paragraphs[0].paragraph_format.page_break_before = True
+    cover = grid.cover_map()
+    width = 9000 // grid.cols
+    trs: list[str] = []
+    for r in rows:
+        tcs: list[str] = []
+        c = 0
+        while c < grid.cols:
+            cell = cover.get((r, c))
+            span = cell.colspan if cell is not None else 1
+            props = f'<w:tcW w:w="{width * span}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            text = ""
+            if cell is not None and cell.rowspan > 1:
+                restart = r == cell.row or r == rows.start
+                props += '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
+            if cell is not None and r == cell.row:
+                text = cell.text if cell.value else _TEMPLATE_BREAKS.get(cell.text, cell.text)
+            paragraph = _docx_paragraph(text, page_break_before=(r == page_break_row and c == 0))
+            tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>")
+            c += span
+        trs.append(f'<w:tr xmlns:w="{_W}">{"".join(tcs)}</w:tr>')
+    for tr in trs:
+        table._tbl.append(parse_xml(tr))
     return table
 
 

@@ -22,10 +22,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "application/rtf"),
 )
 
-_UNSUPPORTED = {
-    "application/x-ole-storage": "这是DOC/WPS等旧版Office文件，本版本尚不能直接读取；请另存为文本后再检查",
-    "application/rtf": "这是RTF文件，本版本尚不能直接读取；请另存为文本后再检查",
-}
 
 
 def sniff(head: bytes) -> str:
@@ -59,8 +55,10 @@ def load(path: str | Path) -> Document:
         raise ReadError(f"无法读取文件：{error.strerror or error}") from error
     sha256 = hashlib.sha256(data).hexdigest()
     media_type = sniff(data[:2048])
-    if media_type in _UNSUPPORTED:
-        raise ReadError(_UNSUPPORTED[media_type])
+    if media_type in ("application/x-ole-storage", "application/rtf"):
+        from .office import read_office
+
+        return read_office(data, str(path), sha256)
     if media_type.startswith("image/"):
         from .ocr import read_image
 

@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 Number = int | float
-Layout = Literal["tabs", "markdown", "cells", "layout"]
 LAYOUTS: tuple[str, ...] = ("tabs", "markdown", "cells", "layout")
 PLANT_KINDS: tuple[str, ...] = ("row_total", "results_total", "balance", "review_total", "narrative")
 ARITHMETIC_RULES: frozenset[str] = frozenset({"row_total", "results_total", "balance", "review_total"})
@@ -432,11 +431,13 @@ def _sections(rng: random.Random) -> dict[int, list[str]]:
 
 
 def _site(agency: str) -> str:
-    for end in ("人民政府",):
-        if agency.endswith(end):
-            return agency + "门户网站"
-    city = agency[: agency.index("市") + 1] if "市" in agency else agency
-    return f"{city}人民政府"
+    """The government whose portal publishes the report: the agency's 区/县 (or 市) 人民政府."""
+    if agency.endswith("人民政府"):
+        return agency
+    for mark in ("区", "县", "市"):
+        if mark in agency:
+            return agency[: agency.index(mark) + 1] + "人民政府"
+    return agency
 
 
 def _narrative_plan(rng: random.Random, requests: dict[str, list[int]]) -> list[NarrativeItem]:
@@ -510,7 +511,7 @@ def random_report(
     if listed is not None:
         total, parts = listed
         listing = "，".join(f"{name}{value}条" for name, value in parts)
-        sentence = f"本年度通过{spec.site}主动公开政府信息{total}条，其中{listing}。"
+        sentence = f"本年度通过{spec.site}门户网站主动公开政府信息{total}条，其中{listing}。"
         spec.sections[1].insert(2, sentence)
     return spec
 
@@ -576,7 +577,9 @@ def _delta(rng: random.Random, current: int) -> int:
             return delta
 
 
-def plant(spec: ReportSpec, kind: str, rng: random.Random) -> tuple[ReportSpec, Plant]:
+def plant(
+    spec: ReportSpec, kind: str, rng: random.Random, *, sections: tuple[int, ...] | None = None
+) -> tuple[ReportSpec, Plant]:
     """A copy of a consistent `spec` with ONE inconsistency of `kind`, and what was planted.
 
     * "row_total": a row's 总计 cell changed (breaks that row's total; the 总计 column's
@@ -589,6 +592,7 @@ def plant(spec: ReportSpec, kind: str, rng: random.Random) -> tuple[ReportSpec, 
     * "narrative": one figure stated in the text differs from the table.
 
     The narrative always states the printed table (unless the plant is "narrative").
+    `sections` limits a narrative plant to figures stated in those sections.
     """
     if violations(spec):
         raise ValueError("plant() needs a consistent spec")
@@ -642,7 +646,7 @@ def plant(spec: ReportSpec, kind: str, rng: random.Random) -> tuple[ReportSpec, 
         members = values["upheld"] + values["corrected"] + values["other"] + values["pending"]
         result = Plant("review_total", place, members, values["total"], f"表四“{block}.{field_key}”改变{delta:+d}，总计未变")
     elif kind == "narrative":
-        stated = out.statements()
+        stated = [s for s in out.statements() if sections is None or s[0] in sections]
         if not stated:
             raise ValueError("this spec states no figure in its narrative")
         section, topic, value = rng.choice(stated)
@@ -1072,11 +1076,11 @@ def to_text(spec: ReportSpec, layout: str = "tabs") -> str:
             prefix = {"title": "# ", "heading": "## ", "sub": "### "}.get(kind, "")
             lines.extend([prefix + text, ""])
         elif layout == "layout":
-            if kind == "heading" and text.startswith("三"):
-                # pdftotext: the page ends before section 三 (its number printed at the bottom).
-                while page < 3:
-                    lines.extend(["", " " * 34 + f"- {page} -", "\f"])
-                    page += 1
+            if kind == "heading" and text[0] in "二三" and page == "一二三".index(text[0]):
+                # A page ends before sections 二 and 三 (its number printed at the bottom), so
+                # that table 三 starts on page 3 and breaks after "- 3 -".
+                lines.extend(["", " " * 34 + f"- {page} -", "\f"])
+                page += 1
             if kind == "title":
                 lines.extend(["", " " * 8 + text, ""])
             elif kind in ("heading", "sub"):
@@ -1269,7 +1273,7 @@ def to_html(
     head = (
         f'<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset={declared}">\n'
         f'<meta name="ArticleTitle" content="{title}">\n<meta name="PubDate" content="{published} 09:30">\n'
-        f"<title>{title}_{site}</title>\n"
+        f"<title>{title}_{site}门户网站</title>\n"
         '<link rel="stylesheet" href="/css/style.css">\n'
         f'<script type="text/javascript">var siteName = "{site}"; var pageType = "article";</script>\n</head>\n'
     )
@@ -1277,7 +1281,7 @@ def to_html(
     if chrome:
         nav = "".join(f'<li><a href="/col/{i}/index.html">{name}</a></li>' for i, name in enumerate(_NAV))
         parts.append(
-            f'<div class="header"><div class="logo"><a href="/">{site}</a></div>'
+            f'<div class="header"><div class="logo"><a href="/">{site}门户网站</a></div>'
             f'<div class="search"><form action="/search"><input type="text" name="q"><button>搜索</button></form></div>'
             f'<ul class="nav">{nav}</ul></div>'
         )

@@ -151,6 +151,8 @@ def read_requests(tokens: list[Token], template: str) -> RequestsTable:
         assignments = _align_by_labels(runs, rows)
     damaged: list[tuple[list[Token], list[CellRef]]] = []
     multi_row: list[tuple[list[Token], list[formats.Row]]] = []
+    confirmed = {covered[0].key for run, covered in assignments if covered and _best_row_score(run.labels, covered[0]) >= 0.5}
+    scrambled = _order_contradicted(assignments, rows)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
         if len(run.values) == len(refs) and not any(t.kind == "doubt" for t in run.values):
@@ -169,7 +171,58 @@ def read_requests(tokens: list[Token], template: str) -> RequestsTable:
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
         fill_run(values, refs, grid, equations)
+    groups = [covered for _, covered in assignments]
+    if scrambled:
+        groups = [[row for group in groups for row in group]]  # no positional attribution holds
+    _distrust_unconfirmed_rows(groups, confirmed, grid, equations, force=scrambled)
     return RequestsTable(rows, grid, single, found=True)
+
+
+def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> int | None:
+    """The row named by the last label before a run that clearly names one row."""
+    for token in reversed(labels):
+        scores = [max(formats.label_similarity(token.text, o) for o in (row.label, *row.aliases)) for row in rows]
+        best = max(scores)
+        if best >= 0.8 and scores.count(best) == 1:
+            return scores.index(best)
+    return None
+
+
+def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:
+    """Labels that name rows two or more places away from where position put the numbers.
+
+    One shifted label (a label printed a row early) is common in extracted text; two or more
+    runs whose labels point elsewhere mean the extractor scrambled the table's order.
+    """
+    index = {row.key: i for i, row in enumerate(rows)}
+    contradictions = 0
+    for run, covered in assignments:
+        named = _nearest_label_row(run.labels, rows) if covered else None
+        if named is not None and abs(named - index[covered[0].key]) >= 2:
+            contradictions += 1
+    return contradictions >= 2
+
+
+def _distrust_unconfirmed_rows(
+    groups: list[list[formats.Row]], confirmed: set[str], grid: Grid, equations: list, force: bool = False
+) -> None:
+    """Rows placed by position alone whose numbers do not add up are not attributed.
+
+    When neither its own label nor its arithmetic confirms where a row's numbers belong, the
+    extractor has more likely scrambled the order than the agency erred in that row. Its cells,
+    and those of every unconfirmed row read from the same run of numbers, become unreadable
+    rather than the grounds of an arithmetic error or a silently wrong value. With `force`
+    (the labels contradict the order) no unconfirmed row is attributed at all.
+    """
+    checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
+    for group in groups:
+        unconfirmed = [row for row in group if row.key not in confirmed]
+        if not force and not any(checks[row.key].holds(lambda ref: grid[ref].value) is False for row in unconfirmed):
+            continue
+        for row in unconfirmed:
+            for column in formats.REQUEST_COLUMN_KEYS:
+                cell = grid[(row.key, column)]
+                grid[(row.key, column)] = Cell(None, cell.token, "unreadable", "数字与行标签对不上且合计不符，提取的文字顺序可能错乱")
 
 
 def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list) -> None:

@@ -22,40 +22,13 @@ import time
 from pathlib import Path
 
 import gongkai
-from gongkai import formats
+from gongkai.model import cell_values
 from gongkai.read import load
 
 
-def _truth_cells(truth: dict) -> dict[str, object]:
-    cells: dict[str, object] = {}
-    for row, values in truth["requests"]["rows"].items():
-        for index, column in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells[f"requests.{row}.{column}"] = None if values is None else values[index]
-    for block, fields in truth["review_litigation"].items():
-        for field, value in fields.items():
-            cells[f"review_litigation.{block}.{field}"] = value
-    for row, fields in truth["active"].items():
-        for field, value in fields.items():
-            cells[f"active.{row}.{field}"] = value
-    return cells
-
-
-def _record_cells(record: gongkai.Record) -> dict[str, object]:
-    cells: dict[str, object] = {}
-    for row, values in record.requests["rows"].items():
-        for index, column in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells[f"requests.{row}.{column}"] = None if values is None else values[index]
-    for block, fields in record.review_litigation.items():
-        for field, value in fields.items():
-            cells[f"review_litigation.{block}.{field}"] = value
-    for row, fields in record.active.items():
-        for field, value in fields.items():
-            cells[f"active.{row}.{field}"] = value
-    return cells
-
-
 def _score(truth: dict, record: gongkai.Record) -> tuple[int, int]:
-    want, have = _truth_cells(truth), _record_cells(record)
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    have = record.cell_values()
     return sum(1 for k, v in want.items() if have.get(k) == v), len(want)
 
 

@@ -16,26 +16,15 @@ import sys
 from pathlib import Path
 
 import gongkai
+from gongkai.model import cell_values
 
 ARITHMETIC = {"row_total", "results_total", "balance", "review_total"}
 
 
 def _cells(truth: dict, record: gongkai.Record) -> list[tuple[str, object, object]]:
-    pairs: list[tuple[str, object, object]] = []
-    rows = record.requests.get("rows", {})
-    for key, values in truth["requests"]["rows"].items():
-        got = rows.get(key)
-        for index in range(7):
-            want = None if values is None else values[index]
-            have = None if got is None else got[index]
-            pairs.append((f"requests.{key}[{index}]", want, have))
-    for block, fields in truth["review_litigation"].items():
-        for field, want in fields.items():
-            pairs.append((f"review_litigation.{block}.{field}", want, record.review_litigation.get(block, {}).get(field)))
-    for row, fields in truth["active"].items():
-        for field, want in fields.items():
-            pairs.append((f"active.{row}.{field}", want, record.active.get(row, {}).get(field)))
-    return pairs
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    have = record.cell_values()
+    return [(path, value, have.get(path)) for path, value in want.items()]
 
 
 def _where_matches(known: dict, finding: gongkai.Finding) -> bool:

@@ -19,6 +19,7 @@ import gongkai
 from gongkai import Finding, Record
 from gongkai.check import RULES
 from gongkai.formats import REQUEST_COLUMN_KEYS
+from gongkai.model import cell_values
 from gongkai.read import load
 
 ARITHMETIC = frozenset({"row_total", "results_total", "balance", "review_total"})
@@ -80,32 +81,12 @@ def _report(case: Case, problems: list[str]) -> str:
 
 def truth_values(truth: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(dotted path, value) of every cell the truth fixes; a null row means seven null cells."""
-    columns = truth["requests"].get("columns") or list(REQUEST_COLUMN_KEYS)
-    for row, values in truth["requests"]["rows"].items():
-        for index, column in enumerate(columns):
-            yield f"requests.{row}.{column}", None if values is None else values[index]
-    for block, fields in truth["review_litigation"].items():
-        for field, value in fields.items():
-            yield f"review_litigation.{block}.{field}", value
-    for row, fields in truth["active"].items():
-        for field, value in fields.items():
-            yield f"active.{row}.{field}", value
+    yield from cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"]).items()
 
 
 def record_values(record: Record) -> dict[str, Any]:
     """(dotted path → value) of every cell of the record's three tables, null rows expanded."""
-    values: dict[str, Any] = {}
-    columns = record.requests.get("columns", [])
-    for row, cells in record.rows.items():
-        for index, column in enumerate(columns):
-            values[f"requests.{row}.{column}"] = None if cells is None else cells[index]
-    for block, fields in record.review_litigation.items():
-        for field, value in fields.items():
-            values[f"review_litigation.{block}.{field}"] = value
-    for row, fields in record.active.items():
-        for field, value in fields.items():
-            values[f"active.{row}.{field}"] = value
-    return values
+    return dict(record.cell_values())
 
 
 def test_every_cell_equals_truth(case: Case) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai import formats
+from gongkai.model import cell_values
 from gongkai.read import MAX_BYTES, load
 
 pdfium = pytest.importorskip("pypdfium2")
@@ -25,27 +25,11 @@ def _rules(record: gongkai.Record) -> set[str]:
 
 
 def _cells(record: gongkai.Record) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for row, values in record.rows.items():
-        for column, value in zip(formats.REQUEST_COLUMN_KEYS, values or [None] * 7):
-            out[f"requests.{row}.{column}"] = value
-    for block, fields in record.review_litigation.items():
-        out.update({f"review_litigation.{block}.{k}": v for k, v in fields.items()})
-    for row, fields in record.active.items():
-        out.update({f"active.{row}.{k}": v for k, v in fields.items()})
-    return out
+    return dict(record.cell_values())
 
 
 def _truth_cells(truth: dict) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for row, values in truth["requests"]["rows"].items():
-        for column, value in zip(formats.REQUEST_COLUMN_KEYS, values or [None] * 7):
-            out[f"requests.{row}.{column}"] = value
-    for block, fields in truth["review_litigation"].items():
-        out.update({f"review_litigation.{block}.{k}": v for k, v in fields.items()})
-    for row, fields in truth["active"].items():
-        out.update({f"active.{row}.{k}": v for k, v in fields.items()})
-    return out
+    return dict(cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"]))
 
 
 # ------------------------------------------------------------------ PDF

@@ -38,21 +38,21 @@ from typing import Any, Literal
 from . import formats
 
 __all__ = [
+    "ARITHMETIC_RULES",
     "LAYOUTS",
     "PLANT_KINDS",
-    "ARITHMETIC_RULES",
-    "ReportSpec",
+    "RENDERINGS",
     "NarrativeItem",
     "Plant",
-    "random_report",
-    "plant",
-    "violations",
+    "ReportSpec",
     "expected_cells",
-    "to_text",
+    "plant",
+    "random_report",
+    "render",
     "to_docx",
     "to_html",
-    "render",
-    "RENDERINGS",
+    "to_text",
+    "violations",
 ]
 
 Number = int | float
@@ -210,12 +210,13 @@ class ReportSpec:
     def paragraphs(self, section: int) -> list[str]:
         """The paragraphs of a section as printed: boilerplate with the narrative sentences in place."""
         paragraphs = list(self.sections.get(section, []))
+        placed = 0  # narrative sentences follow one another, in the plan's order
         for item in self.narrative:
             if item.section != section:
                 continue
             sentence, _topics = _narrative_sentence(self, item)
-            anchor = _narrative_anchor(paragraphs, item)
-            paragraphs.insert(anchor, sentence)
+            paragraphs.insert(_narrative_anchor(paragraphs, item) + placed, sentence)
+            placed += 1
         return paragraphs
 
     def signature_date(self, style: int = 0) -> str:
@@ -295,7 +296,7 @@ def _count(rng: random.Random, high: int) -> int:
     """A positive count, small numbers more likely than large ones (log-uniform up to `high`)."""
     if high <= 1:
         return 1
-    return max(1, min(high, int(round(high ** rng.random()))))
+    return max(1, min(high, round(high ** rng.random())))
 
 
 def _random_requests(rng: random.Random, rows: tuple[formats.Row, ...], zero_rate: float) -> dict[str, list[int]]:
@@ -652,8 +653,7 @@ def plant(
         section, topic, value = rng.choice(stated)
         wrong = value + _delta(rng, value)
         out.overrides[topic] = wrong
-        place = {"section": section, "topic": topic}
-        result = Plant("narrative_mismatch", place, value, wrong, f"第{_CN_NUMBERS[section - 1]}部分所述“{topic}”由{value}改为{wrong}")
+        result = Plant("narrative_mismatch", {"section": section, "topic": topic}, value, wrong, f"第{_CN_NUMBERS[section - 1]}部分所述“{topic}”由{value}改为{wrong}")
     else:
         raise ValueError(f"unknown plant kind {kind!r}; one of {PLANT_KINDS}")
     if kind != "narrative":
@@ -668,14 +668,14 @@ def expected_cells(spec: ReportSpec) -> dict[str, Number]:
     """Every printed value by its record path (what a perfect reader returns)."""
     cells: dict[str, Number] = {}
     for row in spec.request_rows():
-        for index, column in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells[f"requests.{row.key}.{column}"] = spec.requests[row.key][index]
+        for index, key in enumerate(formats.REQUEST_COLUMN_KEYS):
+            cells[f"requests.{row.key}.{key}"] = spec.requests[row.key][index]
     for block in formats.REVIEW_BLOCKS:
-        for column in formats.REVIEW_FIELDS:
-            cells[f"review_litigation.{block.key}.{column.key}"] = spec.review[block.key][column.key]
+        for review_field in formats.REVIEW_FIELDS:
+            cells[f"review_litigation.{block.key}.{review_field.key}"] = spec.review[block.key][review_field.key]
     for active_row in spec.active_rows():
-        for column in active_row.fields:
-            cells[f"active.{active_row.key}.{column.key}"] = spec.active[active_row.key][column.key]
+        for active_field in active_row.fields:
+            cells[f"active.{active_row.key}.{active_field.key}"] = spec.active[active_row.key][active_field.key]
     return cells
 
 
@@ -1108,6 +1108,14 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TEMPLATE_BREAKS = {"商业企业": "商业\n企业", "科研机构": "科研\n机构", "结果纠正": "结果\n纠正", "其他结果": "其他\n结果", "尚未审结": "尚未\n审结"}
 
 
+# Column widths (twentieths of a point) of the official template's tables, by column count.
+_TEMPLATE_WIDTHS = {
+    4: [2435] * 4,
+    10: [754, 921, 3271] + [685] * 7,
+    15: [649] * 7 + [650] * 8,
+}
+
+
 def _docx_paragraph(text: str, *, page_break_before: bool = False, size: int = 18) -> str:
     """A w:p with the text (line breaks as w:br), 9-point type."""
     runs = []
@@ -1127,11 +1135,14 @@ def _docx_table(document: Any, grid: Grid, rows: range, page_break_row: int | No
     merged cell (what Word does when a table is split inside a vertical merge).
     """
     from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
 
     table = document.add_table(rows=0, cols=grid.cols)
     table.style = "Table Grid"
     cover = grid.cover_map()
-    width = 9000 // grid.cols
+    widths = _TEMPLATE_WIDTHS.get(grid.cols, [9000 // grid.cols] * grid.cols)
+    for column, width in zip(table._tbl.tblGrid.iter(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(width))
     trs: list[str] = []
     for r in rows:
         tcs: list[str] = []
@@ -1139,7 +1150,7 @@ def _docx_table(document: Any, grid: Grid, rows: range, page_break_row: int | No
         while c < grid.cols:
             cell = cover.get((r, c))
             span = cell.colspan if cell is not None else 1
-            props = f'<w:tcW w:w="{width * span}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            props = f'<w:tcW w:w="{sum(widths[c : c + span])}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
             text = ""
             if cell is not None and cell.rowspan > 1:
                 restart = r == cell.row or r == rows.start
@@ -1180,7 +1191,7 @@ def to_docx(
             if number == 3 and page_break_in_table:
                 cut = rng.randint(8, grid.rows - 3)
                 if break_style == "split":
-                    _docx_table(document, grid, range(0, cut))
+                    _docx_table(document, grid, range(cut))
                     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
                     _docx_table(document, grid, range(cut, grid.rows))
                 else:
@@ -1270,8 +1281,9 @@ def to_html(
     published = spec.published.isoformat()
     site = _html.escape(spec.site)
     title = _html.escape(spec.title)
+    meta = f'<meta charset="{declared}">' if rng.random() < 0.5 else f'<meta http-equiv="Content-Type" content="text/html; charset={declared}">'
     head = (
-        f'<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset={declared}">\n'
+        f"<!DOCTYPE html>\n<html>\n<head>\n{meta}\n"
         f'<meta name="ArticleTitle" content="{title}">\n<meta name="PubDate" content="{published} 09:30">\n'
         f"<title>{title}_{site}门户网站</title>\n"
         '<link rel="stylesheet" href="/css/style.css">\n'

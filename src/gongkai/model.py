@@ -144,6 +144,26 @@ def empty_active(template: str) -> dict[str, dict[str, Value]]:
     return {r.key: {f.key: None for f in r.fields} for r in formats.active_rows(template)}
 
 
+def cell_values(
+    rows: dict[str, list[Value] | None], review_litigation: dict[str, dict[str, Value]], active: dict[str, dict[str, Value]]
+) -> dict[str, Value]:
+    """Every table cell by its dotted path (the provenance keys): requests.<row>.<column>, …
+
+    A row printed as null (not in the document) gives seven null cells.
+    """
+    out: dict[str, Value] = {}
+    for row, values in rows.items():
+        for column, value in zip(formats.REQUEST_COLUMN_KEYS, values or [None] * len(formats.REQUEST_COLUMN_KEYS)):
+            out[f"requests.{row}.{column}"] = value
+    for block, fields in review_litigation.items():
+        for field_key, value in fields.items():
+            out[f"review_litigation.{block}.{field_key}"] = value
+    for row, fields in active.items():
+        for field_key, value in fields.items():
+            out[f"active.{row}.{field_key}"] = value
+    return out
+
+
 @dataclass
 class Record:
     source: Source
@@ -164,6 +184,10 @@ class Record:
         """Table 三 rows (empty when the table is absent)."""
         rows: dict[str, list[Value]] = self.requests.get("rows", {})
         return rows
+
+    def cell_values(self) -> dict[str, Value]:
+        """Every table cell by its dotted path; see `cell_values`."""
+        return cell_values(self.rows, self.review_litigation, self.active)
 
     def to_dict(self) -> dict[str, Any]:
         return {

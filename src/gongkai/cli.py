@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -13,23 +12,8 @@ import click
 from . import __version__, render
 from .api import check as check_file
 from .check import RULES, run_rules
+from .files import iter_files
 from .model import Record, Source
-
-_SKIP_DIRS = {"__pycache__", "node_modules"}
-
-
-def iter_files(paths: tuple[str, ...]) -> Iterator[Path]:
-    """Every file named, and every file below every folder named (sorted, hidden ones skipped)."""
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") or p in _SKIP_DIRS for p in relative):
-                    yield child
-        else:
-            yield path
-
 
 def _missing(path: Path) -> Record:
     record = Record(Source(str(path)))
@@ -75,18 +59,35 @@ def main() -> None:
         sys.exit(130)
 
 
+DB_HELP = "数据库：SQLite 文件路径（默认 gongkai.db）或 postgresql://用户:密码@主机/库名"
+
+
+def _open_store(db: str | None):  # type: ignore[no-untyped-def]
+    from .store import Store
+
+    try:
+        return Store(db)
+    except Exception as error:  # SQLAlchemy/driver errors: say which database, in Chinese
+        click.echo(f"无法打开数据库 {db or 'gongkai.db'}：{type(error).__name__}：{str(error).splitlines()[0]}", err=True)
+        sys.exit(2)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True, help="输出格式")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="出现何种级别的问题时退出码为1")
-def check(paths: tuple[str, ...], output: str, fail_on: str) -> None:
+@click.option("--db", default=None, help="同时与数据库中同一机关上一年度的报告比对（跨年度规则）。" + DB_HELP)
+def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> None:
     """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
     records: list[Record] = []
+    store = _open_store(db) if db else None
     for name in paths:
         if Path(name).is_dir() and not any(Path(name).rglob("*")):
             click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
     for path in iter_files(paths):
         record = check_file(path) if path.is_file() else _missing(path)
+        if store is not None and not record.notes.fatal:
+            record = store.check(record)
         records.append(record)
         if output == "text":
             click.echo(render.findings_text(record))
@@ -99,6 +100,63 @@ def check(paths: tuple[str, ...], output: str, fail_on: str) -> None:
         click.echo(render.summary_text(records))
     failing = ("error",) if fail_on == "error" else ("error", "warning")
     sys.exit(1 if any(f.severity in failing for r in records for f in r.findings) else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行读取的进程数（默认：CPU核数，最多4）")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str) -> None:
+    """把报告读入数据库（可给文件夹）。同一文件只存一次；解析器升级后重新读取并替换；中断后再运行即可续完。"""
+    from .store.ingest import default_workers, ingest as run_ingest
+
+    store = _open_store(db)
+    total = sum(1 for _ in iter_files(paths))
+    with click.progressbar(
+        length=total,
+        label="读取报告",
+        show_eta=True,
+        show_percent=True,
+        item_show_func=lambda text: text,
+        file=sys.stderr,
+    ) as bar:
+        state = {"done": 0}
+
+        def progress(path: Path, summary) -> None:  # type: ignore[no-untyped-def]
+            state["done"] += 1
+            bar.update(1, f"{state['done']}/{total} 问题 {summary.findings} 条")
+
+        try:
+            summary = run_ingest(store, paths, workers or default_workers(), progress)
+        except KeyboardInterrupt:
+            click.echo("\n已中断：已读完的文件都已入库；再次运行同一命令即可续完。", err=True)
+            sys.exit(130)
+    if output == "json":
+        click.echo(json.dumps({k: v for k, v in summary.as_dict().items()}, ensure_ascii=False))
+    else:
+        click.echo(summary.line())
+
+
+@cli.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--link", nargs=2, metavar="名称 机关键", default=None, help="人工确认：把印出的机关名称归入某个机关（键）")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
+    """列出印出的机关名称如何归并为同一机关（精确、模糊、人工），或用 --link 人工改正。"""
+    store = _open_store(db)
+    if link:
+        store.link_agency(*link)
+        click.echo(f"已将“{link[0]}”归入机关“{link[1]}”，并重新做了跨年度核查。")
+        return
+    names = store.agency_names()
+    if output == "json":
+        click.echo(json.dumps(names, ensure_ascii=False, indent=1))
+        return
+    methods = {"exact": "精确", "fuzzy": "模糊", "manual": "人工"}
+    for entry in names:
+        mark = "  ← 请核对" if entry["method"] == "fuzzy" else ""
+        click.echo(f"{entry['agency_key']}\t{entry['name']}\t{methods.get(str(entry['method']), entry['method'])} {float(entry['score']):.2f}{mark}")
 
 
 @cli.command()

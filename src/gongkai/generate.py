@@ -549,8 +549,9 @@ class Plant:
 
     `location` uses the keys of a finding's location (table/row/column, or section for the
     narrative, plus "topic"). `collateral` lists the other (rule, key) relations the change
-    necessarily breaks: a single row total cannot be wrong without a column relation of the
-    总计 column breaking too, and a column sum of 三 not without the 总计 column's.
+    necessarily breaks, always in the 总计 column: a row's 总计 cannot change without the
+    总计 column's （七）总计 sum or 勾稽关系 breaking too (both for the （七）总计 row itself),
+    and an applicant column's sum not without the 总计 column's.
     """
 
     rule: str

@@ -205,5 +205,31 @@ class Record:
             "provenance": {k: p.to_dict() for k, p in self.provenance.items()},
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        """A record from its JSON form (as stored); reader notes are not part of it."""
+        source = data.get("source") or {}
+        record = cls(
+            Source(source.get("path", ""), source.get("sha256"), source.get("media_type"), source.get("pages")),
+            data.get("template", formats.TEMPLATE_UNKNOWN),
+            data.get("year"),
+            data.get("agency"),
+            data.get("published"),
+            list(data.get("sections", [])),
+            data.get("active", {}),
+            data.get("requests", {}),
+            data.get("review_litigation", empty_review()),
+            [
+                Finding(f["rule"], f["code"], f["severity"], f["message"], f.get("location", {}), f.get("expected"), f.get("actual"))
+                for f in data.get("findings", [])
+            ],
+            {
+                path: Provenance(p.get("text", ""), p.get("line"), p.get("page"), bool(p.get("derived")))
+                for path, p in data.get("provenance", {}).items()
+            },
+        )
+        record.notes.single_other_row = "other_handling" in record.rows and record.template == formats.TEMPLATE_2021
+        return record
+
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

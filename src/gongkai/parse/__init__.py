@@ -15,7 +15,8 @@ from .tokens import Token, is_prose, tokenize
 
 _T3_START = ("勾稽", "申请人情况", "本年新收", "自然人")
 _T2_START = ("第二十条", "信息内容", "本年制发件数", "本年新制作数量")
-_T4_START = ("行政复议",)
+# Words of table 四's header that a sentence about 行政复议 would not contain.
+_T4_START = ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 __all__ = ["parse"]
@@ -42,7 +43,9 @@ def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, tuple[int,
     if t3_start is None and 3 not in at:
         t3_start = _first(lines, 0, total, _T3_START)
     t4_from = at[4] + 1 if 4 in at else (t3_start + 1 if t3_start is not None else 0)
-    t4_start = t4_from if 4 in at else _first(lines, t4_from, total, ("行政诉讼",))
+    t4_start = _first(lines, t4_from, after.get(4, total) if 4 in at else total, _T4_START)
+    if t4_start is None and 4 in at:
+        t4_start = t4_from
     t3_end = at.get(4, t4_start if t4_start is not None else after.get(3, total))
 
     t2_from = at[2] + 1 if 2 in at else 0

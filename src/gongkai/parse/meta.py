@@ -144,6 +144,11 @@ def _signature(lines: list[Line]) -> tuple[str | None, Line | None, str | None, 
             if candidate and len(candidate) <= 40 and not re.search(r"[。，；：！？]", candidate) and _ORGAN_END.search(candidate):
                 return candidate, previous, date, line
         return None, None, date, line
+    # No date line: an organ's name printed alone at the very end is still the signature.
+    for line in reversed(tail[-3:]):
+        text = clean(line.text).replace(" ", "")
+        if text and len(text) <= 40 and not re.search(r"[。，；：！？\d]", text) and _ORGAN_END.search(text):
+            return text, line, None, None
     return None, None, None, None
 
 

@@ -45,7 +45,7 @@ def parse_number(text: str) -> int | float | None:
     """The number a value token prints (int when it has no fraction)."""
     if text.isdecimal():
         return int(text)
-    cleaned = text.replace(",", "").replace("－", "-").rstrip("件")
+    cleaned = text.replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
     if not _NUMBER.match(cleaned):
         return None
     value = float(cleaned)
@@ -57,9 +57,9 @@ def classify(word: str) -> TokenKind:
         return "num"
     if word.startswith(DOUBT_MARK) and _NUMBER.match(word[1:]):
         return "doubt"
-    if _CJK.search(word) and word.strip() not in _NULL_MARKERS and not word.strip().endswith("件"):
+    if _CJK.search(word) and word.strip() not in _NULL_MARKERS:
         return "label"
-    stripped = word.strip().rstrip("件") if word.strip() != "件" else word
+    stripped = word.strip()
     if stripped in _NULL_MARKERS:
         return "null"
     if _NUMBER.match(stripped.replace("－", "-")):
@@ -149,9 +149,17 @@ def tokenize(lines: list[Line]) -> list[Token]:
 
 
 def _structured_row(line: Line) -> list[Token]:
-    """A row whose cells the document itself delimits: an empty cell is a printed blank."""
+    """A row whose cells the document itself delimits: an empty cell is a printed blank.
+
+    Empty cells before the row's first label are the tail of a merged label cell (a table split
+    across pages repeats the merge empty), not values.
+    """
+    cells = list(line.cells or ())
+    first_label = next((i for i, cell in enumerate(cells) if cell.strip() and classify(cell.strip()) == "label"), None)
+    if first_label is not None:
+        cells = cells[first_label:]
     tokens: list[Token] = []
-    for cell in line.cells or ():
+    for cell in cells:
         if cell.strip():
             tokens.extend(tokenize_cell(cell, line))
         else:

@@ -1,0 +1,319 @@
+"""Store many reports: SQLite by default (a file, no server), PostgreSQL by URL for shared use.
+
+One `Store` wraps a SQLAlchemy engine; every write of one document is one transaction, so an
+interrupted ingest (Ctrl-C, kill -9) leaves each document either fully stored or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
+
+from .. import __version__
+from ..check import RULES, run_rules
+from ..check.registry import NEEDS_STORE, Context
+from ..model import Record
+from . import agencies as agency_match
+from .schema import agencies, agency_names, cells, current_version, documents, files, findings, migrate, now, reports
+
+DEFAULT_DB = "gongkai.db"
+PARSER_VERSION = __version__
+CROSS_YEAR_RULES = tuple(r for r in RULES if r.needs == NEEDS_STORE)
+_TABLES = {"requests": "三", "review_litigation": "四", "active": "二"}
+
+__all__ = ["Store", "database_url", "DEFAULT_DB", "PARSER_VERSION", "StoredReport"]
+
+
+def database_url(text: str | None) -> str:
+    """A SQLAlchemy URL from what a user types: a file path, sqlite:///…, or postgresql://…."""
+    if not text:
+        text = DEFAULT_DB
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text)}"
+
+
+def status_of(record: Record) -> str:
+    if record.notes.fatal or any(f.rule == "unreadable" for f in record.findings):
+        return "unreadable"
+    return "findings" if any(f.severity in ("error", "warning") for f in record.findings) else "read"
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: int
+    record: Record
+    agency_key: str | None
+    region: str | None
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        with self.engine.begin() as connection:
+            migrate(connection)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as connection:
+            return current_version(connection)
+
+    # -------------------------------------------------------------- writing
+
+    def parser_version_of(self, sha256: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(documents.c.parser_version).where(documents.c.sha256 == sha256))
+
+    def document_status(self, sha256: str) -> str:
+        with self.engine.connect() as connection:
+            return str(connection.scalar(select(documents.c.status).where(documents.c.sha256 == sha256)) or "unreadable")
+
+    def agency_keys_of(self, shas: Iterable[str]) -> set[str]:
+        wanted = list(shas)
+        keys: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = select(reports.c.agency_key).where(reports.c.sha256.in_(wanted[start : start + 500]))
+                keys.update(k for k in connection.scalars(query) if k)
+        return keys
+
+    def note_file(self, path: str, sha256: str | None, status: str, message: str | None = None) -> None:
+        """Record that an input path was seen (with its content hash and status)."""
+        with self.engine.begin() as connection:
+            _note_file(connection, path, sha256, status, message)
+
+    def save(self, record: Record, path: str, size: int | None = None) -> str:
+        """Store a checked record in one transaction, replacing an earlier reading of the same content."""
+        sha = record.source.sha256 or ""
+        status = status_of(record)
+        with self.engine.begin() as connection:
+            old = connection.scalar(select(reports.c.id).where(reports.c.sha256 == sha))
+            if old is not None:
+                _delete_report(connection, old)
+            connection.execute(delete(documents).where(documents.c.sha256 == sha))
+            connection.execute(
+                documents.insert().values(
+                    sha256=sha,
+                    media_type=record.source.media_type,
+                    size=size,
+                    pages=record.source.pages,
+                    status=status,
+                    parser_version=PARSER_VERSION,
+                    ingested_at=now(),
+                )
+            )
+            if status != "unreadable":
+                _insert_report(connection, record, path)
+            message = record.findings[0].message if status == "unreadable" and record.findings else None
+            _note_file(connection, path, sha, status, message)
+        return status
+
+    def refresh_cross_year(self, keys: Iterable[str] | None = None) -> int:
+        """Recompute the cross-year findings of every report of the given agencies (all if None)."""
+        count = 0
+        with self.engine.begin() as connection:
+            query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
+            wanted = set(keys) if keys is not None else set(connection.scalars(query))
+            for key in sorted(wanted):
+                stored = _reports_of(connection, key)
+                by_year: dict[int, StoredReport] = {}
+                for item in stored:
+                    if item.record.year is not None:
+                        by_year.setdefault(item.record.year, item)
+                for item in stored:
+                    connection.execute(
+                        delete(findings).where(
+                            findings.c.report_id == item.id, findings.c.rule.in_([r.name for r in CROSS_YEAR_RULES])
+                        )
+                    )
+                    previous = by_year.get((item.record.year or 0) - 1)
+                    if previous is None or previous.id == item.id:
+                        continue
+                    context = Context(item.record, previous.record)
+                    for rule in CROSS_YEAR_RULES:
+                        for finding in rule.run(context):
+                            _insert_finding(connection, item.id, finding, previous.id)
+                            count += 1
+        return count
+
+    # -------------------------------------------------------------- reading
+
+    def previous_of(self, record: Record) -> Record | None:
+        """The stored report of the same agency for the year before, if any."""
+        if not record.agency or record.year is None:
+            return None
+        with self.engine.begin() as connection:
+            key = agency_match.resolve(connection, record.agency).key
+            for item in _reports_of(connection, key):
+                if item.record.year == record.year - 1:
+                    return item.record
+        return None
+
+    def check(self, record: Record) -> Record:
+        """Run every rule on a record, the cross-year ones against the stored previous year."""
+        return run_rules(record, self.previous_of(record))
+
+    def reports(self) -> Iterator[StoredReport]:
+        """Every stored report with its findings (cross-year ones included), in id order."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(reports).order_by(reports.c.id)).all()
+            cross: dict[int, list[dict]] = {}
+            names = [r.name for r in CROSS_YEAR_RULES]
+            for row in connection.execute(select(findings).where(findings.c.rule.in_(names)).order_by(findings.c.id)):
+                cross.setdefault(row.report_id, []).append(_finding_dict(row))
+        for row in rows:
+            data = json.loads(row.record_json)
+            data["findings"] = data.get("findings", []) + cross.get(row.id, [])
+            yield StoredReport(row.id, Record.from_dict(data), row.agency_key, row.region)
+
+    def files(self) -> list[dict[str, object]]:
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(select(files).order_by(files.c.path))]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {
+                table.name: int(connection.scalar(select(func.count()).select_from(table)) or 0)
+                for table in (files, documents, reports, cells, findings, agencies, agency_names)
+            }
+
+    def agency_names(self) -> list[dict[str, object]]:
+        with self.engine.connect() as connection:
+            query = select(agency_names, agencies.c.name.label("agency_name")).join(agencies, agencies.c.key == agency_names.c.agency_key)
+            return [dict(row._mapping) for row in connection.execute(query.order_by(agency_names.c.agency_key, agency_names.c.name))]
+
+    def link_agency(self, name: str, key: str) -> None:
+        """A person's decision that a printed name belongs to agency `key`; cross-year findings follow."""
+        with self.engine.begin() as connection:
+            old = connection.scalar(select(agency_names.c.agency_key).where(agency_names.c.name == name))
+            agency_match.link(connection, name, key)
+        self.refresh_cross_year({key} | ({old} if old else set()))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; a crash leaves no half transaction
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _note_file(connection: Connection, path: str, sha256: str | None, status: str, message: str | None) -> None:
+    connection.execute(delete(files).where(files.c.path == path))
+    connection.execute(files.insert().values(path=path, sha256=sha256, status=status, message=message, seen_at=now()))
+
+
+def _delete_report(connection: Connection, report_id: int) -> None:
+    connection.execute(delete(cells).where(cells.c.report_id == report_id))
+    connection.execute(delete(findings).where((findings.c.report_id == report_id) | (findings.c.other_report_id == report_id)))
+    connection.execute(delete(reports).where(reports.c.id == report_id))
+
+
+def _insert_report(connection: Connection, record: Record, path: str) -> int:
+    match = agency_match.resolve(connection, record.agency) if record.agency else None
+    data = record.to_dict()
+    result = connection.execute(
+        reports.insert().values(
+            sha256=record.source.sha256,
+            path=path,
+            agency=record.agency,
+            agency_key=match.key if match else None,
+            region=agency_match.region_of(record.agency) if record.agency else None,
+            year=record.year,
+            template=record.template,
+            published=record.published,
+            errors=record.count("error"),
+            warnings=record.count("warning"),
+            infos=record.count("info"),
+            parser_version=PARSER_VERSION,
+            record_json=json.dumps(data, ensure_ascii=False),
+        )
+    )
+    report_id = int(result.inserted_primary_key[0])
+    rows = []
+    for path_key, value in record.cell_values().items():
+        table, row, column = path_key.split(".")
+        provenance = record.provenance.get(path_key)
+        rows.append(
+            {
+                "report_id": report_id,
+                "tbl": _TABLES[table],
+                "row": row,
+                "col": column,
+                "value": value,
+                "page": provenance.page if provenance else None,
+                "line": provenance.line if provenance else None,
+                "text": provenance.text if provenance else None,
+                "derived": bool(provenance and provenance.derived),
+            }
+        )
+    if rows:
+        connection.execute(cells.insert(), rows)
+    for finding in record.findings:
+        _insert_finding(connection, report_id, finding, None)
+    return report_id
+
+
+def _insert_finding(connection: Connection, report_id: int, finding, other: int | None) -> None:  # type: ignore[no-untyped-def]
+    location = finding.location
+    connection.execute(
+        findings.insert().values(
+            report_id=report_id,
+            rule=finding.rule,
+            code=finding.code,
+            severity=finding.severity,
+            message=finding.message,
+            tbl=location.get("table"),
+            row=location.get("row"),
+            col=location.get("column"),
+            location_json=json.dumps(location, ensure_ascii=False),
+            expected=None if finding.expected is None else json.dumps(finding.expected, ensure_ascii=False),
+            actual=None if finding.actual is None else json.dumps(finding.actual, ensure_ascii=False),
+            other_report_id=other,
+        )
+    )
+
+
+def _finding_dict(row) -> dict:  # type: ignore[no-untyped-def]
+    out = {
+        "rule": row.rule,
+        "code": row.code,
+        "severity": row.severity,
+        "message": row.message,
+        "location": json.loads(row.location_json),
+    }
+    if row.expected is not None:
+        out["expected"] = json.loads(row.expected)
+    if row.actual is not None:
+        out["actual"] = json.loads(row.actual)
+    return out
+
+
+def _reports_of(connection: Connection, key: str) -> list[StoredReport]:
+    query = select(reports.c.id, reports.c.record_json, reports.c.agency_key, reports.c.region).where(reports.c.agency_key == key)
+    return [
+        StoredReport(row.id, Record.from_dict(json.loads(row.record_json)), row.agency_key, row.region)
+        for row in connection.execute(query.order_by(reports.c.year, reports.c.id))
+    ]

@@ -1,0 +1,179 @@
+"""The database schema (SQLAlchemy Core, the same on SQLite and PostgreSQL) and its migrations.
+
+Tables:
+- `files`: every input path ever given, with the content hash it had and its status, so that no
+  file is silently lost (status: read, findings, unreadable).
+- `documents`: one row per distinct content (sha256): media type, pages, the parser version
+  that read it, status.
+- `reports`: the record read from a document: agency as printed, normalised agency key,
+  region, year, template, published date, counts of findings, and the full record JSON.
+- `cells`: one row per table cell: table (二/三/四), row, column, value, page, line, printed text,
+  derived.
+- `findings`: every finding; cross-year ones also name the other report.
+- `agencies`, `agency_names`: the same agency across years under one key, each printed name
+  mapped to a key by exact match, fuzzy match or a person's decision (method = manual).
+- `schema_migrations`: which migrations ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("sha256", String(64)),
+    Column("status", String(16), nullable=False),
+    Column("message", Text),
+    Column("seen_at", String(32), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("media_type", String(128)),
+    Column("size", Integer),
+    Column("pages", Integer),
+    Column("status", String(16), nullable=False),
+    Column("parser_version", String(32), nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), ForeignKey("documents.sha256"), nullable=False, unique=True),
+    Column("path", Text, nullable=False),
+    Column("agency", Text),
+    Column("agency_key", Text),
+    Column("region", Text),
+    Column("year", Integer),
+    Column("template", String(16), nullable=False),
+    Column("published", String(10)),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("infos", Integer, nullable=False),
+    Column("parser_version", String(32), nullable=False),
+    Column("record_json", Text, nullable=False),
+    Index("reports_agency_year", "agency_key", "year"),
+)
+
+cells = Table(
+    "cells",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id"), primary_key=True),
+    Column("tbl", String(4), primary_key=True),
+    Column("row", String(48), primary_key=True),
+    Column("col", String(32), primary_key=True),
+    Column("value", Float(precision=53)),
+    Column("page", Integer),
+    Column("line", Integer),
+    Column("text", Text),
+    Column("derived", Boolean, nullable=False, default=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False, index=True),
+    Column("rule", String(48), nullable=False, index=True),
+    Column("code", String(16), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("tbl", String(4)),
+    Column("row", String(48)),
+    Column("col", String(32)),
+    Column("location_json", Text, nullable=False),
+    Column("expected", Text),
+    Column("actual", Text),
+    Column("other_report_id", Integer, ForeignKey("reports.id")),
+)
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("region", Text),
+)
+
+agency_names = Table(
+    "agency_names",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("agency_key", Text, ForeignKey("agencies.key"), nullable=False),
+    Column("method", String(8), nullable=False),  # exact | fuzzy | manual
+    Column("score", Float(precision=53), nullable=False),
+)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    upgrade: Callable[[Connection], None]
+
+
+def _initial(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[t for t in metadata.sorted_tables if t is not schema_migrations])
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),)
+
+
+def migrate(connection: Connection) -> list[int]:
+    """Apply the migrations not yet applied, in order; returns the versions applied."""
+    schema_migrations.create(connection, checkfirst=True)
+    done = set(connection.scalars(select(schema_migrations.c.version)))
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        migration.upgrade(connection)
+        connection.execute(
+            schema_migrations.insert().values(version=migration.version, description=migration.description, applied_at=now())
+        )
+        applied.append(migration.version)
+    return applied
+
+
+def current_version(connection: Connection) -> int:
+    if not inspect(connection).has_table("schema_migrations"):
+        return 0
+    return max(connection.scalars(select(schema_migrations.c.version)), default=0)

@@ -41,8 +41,8 @@ def _engine() -> Any:
         from rapidocr import RapidOCR
     except ImportError as error:
         raise ReadError("识别扫描件需要安装OCR组件：pip install 'gongkai[ocr]'") from error
-    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-    return RapidOCR(params={"Global.log_level": "warning"})
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)  # "no text on this page" is our finding to give
+    return RapidOCR(params={"Global.log_level": "error"})
 
 
 def _boxes(image: Any) -> list[_Box]:

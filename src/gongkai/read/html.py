@@ -101,6 +101,14 @@ def _lines(node, lines: list[Line]) -> None:  # type: ignore[no-untyped-def]
     flush()
 
 
+def _page_title(root) -> str | None:  # type: ignore[no-untyped-def]
+    for element in root.iter("h1", "h2", "h3", "title"):
+        text = re.sub(r"\s+", "", element.text_content())
+        if ("年度报告" in text or "年报" in text) and len(text) <= 80:
+            return text.split("_")[0].split("-")[0] if element.tag == "title" else text
+    return None
+
+
 def read_html(data: bytes, path: str, sha256: str) -> Document:
     import lxml.html
 
@@ -113,6 +121,10 @@ def read_html(data: bytes, path: str, sha256: str) -> Document:
         chrome.drop_tree()
     lines: list[Line] = []
     _lines(_article(root), lines)
+    title = _page_title(root)
+    if title and not any("年度报告" in line.text or "年报" in line.text for line in lines[:6]):
+        # The title sits in the page's header (<h1>, <title>) outside the article body.
+        lines = [Line(1, title)] + [Line(line.number + 1, line.text, line.page, line.cells) for line in lines]
     document = Document(path, sha256, "text/html", lines)
     page_text = root.text_content()
     found = _PUBLISHED.search(page_text)

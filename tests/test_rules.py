@@ -17,7 +17,8 @@ from pathlib import Path
 import gongkai
 import pytest
 from gongkai import formats
-from gongkai.check import RULES, get_rule
+from gongkai.check import RULES, get_rule, run_rules
+from gongkai.generate import agency_series, plant_series, to_text
 from gongkai.model import Finding, Record
 
 from reportgen import (
@@ -292,6 +293,59 @@ def _no_number_checks(_hits: list[Finding], record: Record) -> None:
         "blank_cell",
     }
     assert not [f for f in record.findings if f.rule in numeric]
+
+
+# ------------------------------------------------------------------ two years of one agency (cross-year rules)
+
+
+def two_years(
+    kind: str | None,
+    *,
+    seed: int,
+    zero_rate: float = 0.4,
+    skip_year: bool = False,
+    layouts: tuple[str, str] = ("tabs", "tabs"),
+) -> Builder:
+    """The 2023 report of a generated agency checked against its 2022 report (as the store does),
+    with one cross-year inconsistency of `kind` planted in 2023 (None: the years agree).
+    `skip_year`: the earlier report is 2021's, not the year before."""
+
+    def build(_tmp: Path) -> Record:
+        years = (2021, 2022, 2023)
+        specs = list(agency_series(seed, agencies=1, years=years, typo_rate=0, prefix_rate=0, zero_rate=zero_rate))
+        if kind is not None:
+            specs, _planted = plant_series(specs, kind, random.Random(seed), year=2023)
+        earlier = specs[0] if skip_year else specs[1]
+        previous = gongkai.check_text(to_text(earlier, layouts[0]), path=f"{earlier.year}.txt")
+        record = gongkai.read_text(to_text(specs[2], layouts[1]), path="2023.txt")
+        return run_rules(record, previous)
+
+    return build
+
+
+def one_cross_year(rule: str) -> Expect:
+    """The planted break is found where it was planted, and nowhere else."""
+
+    def expect(hits: list[Finding], record: Record) -> None:
+        if rule == "carry_over_chain":
+            assert {h.location["row"] for h in hits} == {"carried_over"}
+            assert len(hits) == 2 and "total" in {h.location["column"] for h in hits}, [h.to_dict() for h in hits]
+            for hit in hits:
+                assert record.rows["carried_over"][formats.REQUEST_COLUMN_KEYS.index(hit.location["column"])] == hit.actual
+        else:
+            assert len(hits) == 1 and hits[0].location["column"] == "in_force", [h.to_dict() for h in hits]
+            assert record.active[hits[0].location["row"]]["in_force"] == hits[0].actual
+
+    return expect
+
+
+def previous_named() -> Expect:
+    """Every cross-year finding names the other report."""
+
+    def expect(hits: list[Finding], _record: Record) -> None:
+        assert all(h.location.get("previous") == "2022.txt" for h in hits), [h.location for h in hits]
+
+    return expect
 
 
 # ------------------------------------------------------------------ the cases
@@ -586,6 +640,36 @@ CASES: list[Case] = [
     # -- year_mismatch
     Case("period-last-year", "year_mismatch", True, text(sample().with_(period_year=2022)), values_pair(2023, 2022)),
     Case("period-matches", "year_mismatch", False, text(sample)),
+    # -- carry_over_chain, stock_continuity, copied_text (the record and the agency's report for the year before)
+    Case(
+        "carried-over-changed",
+        "carry_over_chain",
+        True,
+        two_years("carry_over_chain", seed=3),
+        both(one_cross_year("carry_over_chain"), previous_named()),
+    ),
+    Case("chain-holds", "carry_over_chain", False, two_years(None, seed=3)),
+    Case("chain-holds-dense", "carry_over_chain", False, two_years(None, seed=4, zero_rate=0.0)),
+    Case("previous-not-last-year", "carry_over_chain", False, two_years("carry_over_chain", seed=3, skip_year=True)),
+    Case(
+        "stock-jumps",
+        "stock_continuity",
+        True,
+        two_years("stock_continuity", seed=5),
+        both(one_cross_year("stock_continuity"), previous_named()),
+    ),
+    Case("stock-continues", "stock_continuity", False, two_years(None, seed=5)),
+    Case("stock-continues-dense", "stock_continuity", False, two_years(None, seed=6, zero_rate=0.0)),
+    Case("text-copied", "copied_text", True, two_years("copied_text", seed=7), previous_named()),
+    Case(
+        "text-copied-other-layout",
+        "copied_text",
+        True,
+        two_years("copied_text", seed=8, layouts=("layout", "markdown")),
+        previous_named(),
+    ),
+    Case("text-rewritten", "copied_text", False, two_years(None, seed=7)),
+    Case("text-rewritten-other-seed", "copied_text", False, two_years(None, seed=9, layouts=("cells", "tabs"))),
 ]
 
 

@@ -182,3 +182,70 @@ def rules(output: str) -> None:
         click.echo(render.rules_markdown())
     else:
         click.echo(render.rules_text())
+
+
+def _open_existing_store(db: str | None):  # type: ignore[no-untyped-def]
+    """The store for a command that only reads: a SQLite file that does not exist is an error, not a new database."""
+    from .store import DEFAULT_DB
+
+    name = db or DEFAULT_DB
+    if "://" not in name and not Path(name).is_file():
+        click.echo(f"数据库 {name} 不存在：先用 gongkai ingest 把报告读入数据库，或用 --db 指定数据库。", err=True)
+        sys.exit(2)
+    return _open_store(db)
+
+
+@cli.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--by", type=click.Choice(["year", "agency", "region", "report"]), default="year", show_default=True, help="按年度、机关、地区汇总，或逐份报告列出（含年度内排名、同比）")
+@click.option("--format", "output", type=click.Choice(["text", "csv", "json", "markdown"]), default="text", show_default=True, help="输出格式")
+@click.option("--indicators", "keys", default=None, metavar="键,键…", help="只列这些指标（键见 --list；all 为全部）。默认：text/markdown 列主要指标，csv/json 列全部指标")
+@click.option("--list", "list_only", is_flag=True, help="列出全部指标的定义（--format markdown 即 docs/indicators.md）")
+def stats(db: str | None, by: str, output: str, keys: str | None, list_only: bool) -> None:
+    """统计指标：公开率、不予公开率、无法提供率、不予处理率、结转率、复议诉讼纠错率、问题数等。"""
+    from .analyse import INDICATORS, MAIN_INDICATORS, group_table, indicators_markdown, render_table
+    from .analyse.indicators import indicators_text, select
+
+    if list_only:
+        if output == "markdown":
+            click.echo(indicators_markdown(), nl=False)
+        elif output == "json":
+            catalog = [{"key": i.key, "name": i.name, "kind": i.kind, "formula": i.formula, "cells": list(i.cells)} for i in INDICATORS]
+            click.echo(json.dumps(catalog, ensure_ascii=False, indent=1))
+        else:
+            click.echo(indicators_text())
+        return
+    if keys is None:
+        chosen = MAIN_INDICATORS if output in ("text", "markdown") else INDICATORS
+    elif keys.strip() == "all":
+        chosen = INDICATORS
+    else:
+        try:
+            chosen = select(k.strip() for k in keys.split(",") if k.strip())
+        except KeyError as error:
+            click.echo(f"没有这个指标：{error.args[0]}（用 gongkai stats --list 查看全部指标）", err=True)
+            sys.exit(2)
+    store = _open_existing_store(db)
+    table = group_table(list(store.reports()), by, chosen)  # type: ignore[arg-type]
+    click.echo(render_table(table, output), nl=output not in ("csv",))
+
+
+@cli.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--format", "output", type=click.Choice(["csv", "xlsx", "jsonl"]), required=True, help="csv：文件夹（cells.csv、reports.csv、findings.csv）；xlsx：Excel 工作簿；jsonl：每行一条记录")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="输出路径（csv 为文件夹）")
+def export(db: str | None, output: str, out: Path) -> None:
+    """导出数据库中的全部报告：CSV、Excel（官方表格式样，问题单元格标色加批注）或 JSON Lines。"""
+    from .export import export as run_export
+
+    if output == "csv" and out.exists() and not out.is_dir():
+        click.echo(f"{out} 是文件；--format csv 需要一个文件夹。", err=True)
+        sys.exit(2)
+    if output != "csv" and out.is_dir():
+        click.echo(f"{out} 是文件夹；--format {output} 需要一个文件路径。", err=True)
+        sys.exit(2)
+    store = _open_existing_store(db)
+    reports = list(store.reports())
+    if output != "csv":
+        out.parent.mkdir(parents=True, exist_ok=True)
+    click.echo(run_export(reports, output, out))

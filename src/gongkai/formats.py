@@ -225,6 +225,10 @@ GROUPS: tuple[Group, ...] = (
 )
 
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# Header cells of the tables, as printed.
+APPLICANTS_HEADER = "申请人情况"  # table 三, over the seven columns
+ORGANISATIONS_HEADER = "法人或其他组织"  # table 三, over 商业企业 … 其他
+CONTENT_HEADER = "信息内容"  # table 二, first column of each block
 
 
 def request_rows(template: str, single_other_row: bool = False) -> tuple[Row, ...]:

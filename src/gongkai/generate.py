@@ -15,6 +15,12 @@ reports reach gongkai:
 * `to_html(spec)`: a gov.cn-like page (site chrome, 发布日期 in the page header, UTF-8 or GBK,
   optionally a lying meta charset) whose tables use rowspan/colspan like the official layout.
 
+For the store, `agency_series(seed)` makes many agencies over consecutive years whose reports
+agree across years (上年结转 = last year's 结转下年度, the stock of 规范性文件), with narratives
+written afresh each year and printed names that sometimes carry a typo or drop their city;
+`plant_series` breaks one cross-year relation (carry_over_chain, stock_continuity, copied_text)
+and says where; `planted_series` does both for a whole corpus; `write_reports` writes files.
+
 Labels, rows and columns always come from `gongkai.formats`; nothing here retypes them.
 
     >>> from gongkai.generate import random_report, to_text
@@ -27,12 +33,15 @@ from __future__ import annotations
 import copy
 import html as _html
 import io
+import itertools
 import random
+import re
 import textwrap
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 from . import formats
@@ -42,17 +51,23 @@ __all__ = [
     "LAYOUTS",
     "PLANT_KINDS",
     "RENDERINGS",
+    "SERIES_PLANT_KINDS",
     "NarrativeItem",
     "Plant",
     "ReportSpec",
+    "SeriesPlant",
+    "agency_series",
     "expected_cells",
     "plant",
+    "plant_series",
+    "planted_series",
     "random_report",
     "render",
     "to_docx",
     "to_html",
     "to_text",
     "violations",
+    "write_reports",
 ]
 
 Number = int | float
@@ -138,6 +153,7 @@ class ReportSpec:
     listed: tuple[int, tuple[tuple[str, int], ...]] | None = None  # 主动公开N条，其中…
     overrides: dict[str, int] = field(default_factory=dict)
     site: str = ""
+    series: str = ""  # the agency's canonical name in an `agency_series` (`agency` is as printed)
 
     # -- structure
 
@@ -1347,3 +1363,484 @@ RENDERINGS: dict[str, Callable[[ReportSpec], tuple[bytes, str]]] = {
 def render(spec: ReportSpec, name: str) -> tuple[bytes, str]:
     """The file bytes and suffix of a spec in one of the named renderings (see RENDERINGS)."""
     return RENDERINGS[name](spec)
+
+
+# ---------------------------------------------------------------- one agency over several years
+#
+# `agency_series` makes the reports a store holds: many agencies, each over consecutive years,
+# whose years agree with each other the way real ones must (上年结转 = last year's 结转下年度,
+# 现行有效件数 = last year's + 本年制发 − 本年废止), whose narrative is written afresh each year,
+# and whose printed name sometimes carries a typo or drops its city. `plant_series` then breaks
+# one cross-year relation of one agency and says where, for the cross-year rules to find.
+
+SERIES_PLANT_KINDS: tuple[str, ...] = ("carry_over_chain", "stock_continuity", "copied_text")
+_DIGIT_RUN = re.compile(r"\d+")
+
+# Sentence pools of the narrative, per part. A report draws a few sentences from each pool, so
+# two years of the same agency share some sentences (as real ones do) but rarely most of them.
+# No sentence states a count in 件 or 条: those are the narrative rule's figures.
+_SERIES_S1: dict[str, tuple[str, ...]] = {
+    "（一）主动公开": (
+        "本机关坚持以公开为常态、不公开为例外，围绕中心工作和群众关切，及时准确发布政府信息。",
+        "聚焦教育、医疗、养老、就业等民生领域，做好政策文件和解读材料的同步发布。",
+        "全年召开新闻发布会{n}场，发布政策解读材料{m}篇，图解、视频等多元化解读占比明显提高。",
+        "围绕优化营商环境，集中公开涉企政策、惠企资金和行政审批信息，方便市场主体查询办理。",
+        "落实重大行政决策预公开制度，对涉及群众切身利益的决策事项广泛征求社会意见，开展意见征集{n}次。",
+        "及时公开财政预决算、“三公”经费和重大建设项目批准实施等信息，主动接受社会监督。",
+        "推进政务公开与政务服务融合，在门户网站发布办事指南，动态更新服务事项清单。",
+        "加强政策解读回应，主要负责同志带头解读重要政策{n}次，及时回应社会关切。",
+        "持续推进基层政务公开标准化规范化建设，动态调整公开事项标准目录。",
+        "围绕乡村振兴、安全生产、生态环境保护等重点工作，开设专题专栏{n}个，集中发布相关信息。",
+    ),
+    "（二）依申请公开": (
+        "进一步规范依申请公开办理流程，严格按照法定程序和期限答复，加强与申请人的沟通。",
+        "健全受理、登记、审核、答复、归档等环节的工作机制，持续提高答复质量。",
+        "对申请内容不明确的，及时一次性告知申请人补正，做到依法、规范、便民。",
+        "落实依申请公开会商机制，对疑难复杂申请组织法律顾问研究论证，全年开展会商{n}次。",
+        "制定依申请公开答复文书范本，统一文书格式和法律依据引用，减少程序瑕疵。",
+        "畅通网上申请、信函申请和当面申请等渠道，为申请人提供便捷服务。",
+        "定期梳理依申请公开中反映的共性问题，对公众普遍关注的信息及时转为主动公开。",
+        "安排专人负责依申请公开登记台账，逐件跟踪办理进度，确保按期办结。",
+    ),
+    "（三）政府信息管理": (
+        "严格落实政府信息公开保密审查制度，坚持“先审后发”和“谁发布、谁负责”的原则。",
+        "定期梳理更新政府信息公开目录，对现行有效的行政规范性文件进行清理，并在门户网站统一公布。",
+        "建立政府信息发布审核台账，全年审核拟公开信息{n}余批次，未发生失泄密情况。",
+        "开展政府网站内容专项检查{n}次，及时纠正错别字、空白栏目和链接失效等问题。",
+        "按照政策文件应公开尽公开的要求，对历年文件进行全面清理，逐一标注文件有效性。",
+        "加强个人信息保护，对公开内容中涉及的身份证号码、联系电话等敏感信息进行脱敏处理。",
+        "完善政府信息公开属性源头认定机制，公文在拟制时即明确公开方式。",
+        "规范政策文件集中公开，做到文件标题、文号、发布日期等要素完整准确。",
+    ),
+    "（四）政府信息公开平台建设": (
+        "充分发挥政府门户网站政府信息公开第一平台作用，优化栏目设置，拓宽信息公开渠道。",
+        "加强政务新媒体管理，全年通过政务微信公众号推送信息{n}期。",
+        "依托政府网站、政务新媒体和政务服务大厅等平台，方便群众及时获取政府信息。",
+        "在政务服务大厅设置政府信息公开查阅点，配备查阅设备，全年接待现场查阅{n}人次。",
+        "对门户网站信息公开专栏进行改版，新增政策问答库和解读专区，提升检索便利度。",
+        "落实网站适老化和无障碍改造要求，方便老年人和残障人士浏览使用。",
+        "建立网站和政务新媒体每日巡查机制，确保平台安全平稳运行。",
+        "推进政务公开专区建设，提供政策咨询、信息查阅等一站式服务。",
+    ),
+    "（五）监督保障": (
+        "成立由主要负责同志任组长的政务公开工作领导小组，明确专人负责，本年度未发生责任追究情况。",
+        "将政务公开工作纳入年度绩效考核，考核结果与评先评优挂钩。",
+        "组织政务公开业务培训{n}场次，参训人员{m}人次，不断提升工作人员业务能力。",
+        "主动接受社会监督，聘请政务公开社会监督员{n}名，定期听取意见建议。",
+        "召开政务公开工作专题会议{n}次，研究部署重点工作任务。",
+        "对照年度政务公开工作要点，逐项分解任务，明确责任单位和完成时限。",
+        "开展政务公开自查自评，对发现的问题建立清单、限期整改。",
+        "本年度没有发生涉及政务公开工作的投诉举报。",
+    ),
+}
+_SERIES_PROBLEM_LEADS = (
+    "本年度政府信息公开工作取得了一定成效，但仍存在一些不足：",
+    "对照新形势新要求，本机关政府信息公开工作还存在一些差距：",
+    "本年度工作中发现的主要问题有：",
+    "我们清醒地认识到，政务公开工作仍有薄弱环节：",
+)
+_SERIES_PROBLEMS = (
+    "主动公开的深度和广度有待拓展",
+    "政策解读形式还不够丰富，图解、视频等解读占比不高",
+    "工作人员业务水平有待提高，对《条例》的理解把握还不够精准",
+    "部分栏目信息更新不够及时",
+    "依申请公开答复的规范性有待进一步加强",
+    "政务新媒体互动回应不够及时",
+    "基层政务公开标准化规范化建设推进不够平衡",
+    "公开内容与群众需求的契合度还不够高",
+    "信息发布审核把关存在薄弱环节",
+)
+_SERIES_MEASURE_LEADS = (
+    "下一步，本机关将从以下方面加以改进：",
+    "针对上述问题，本机关将重点做好以下工作：",
+    "今后，我们将着力做到：",
+    "为此，本机关将采取以下措施：",
+)
+_SERIES_MEASURES = (
+    "加强对重点领域信息公开的梳理，及时更新公开内容",
+    "丰富政策解读形式，提高解读质量",
+    "加强业务培训，提升工作人员能力",
+    "建立栏目内容保障责任清单，确保信息及时更新",
+    "规范依申请公开办理程序，提升答复质量",
+    "加强政务新媒体管理，及时回应群众关切",
+    "深化基层政务公开，推动公开事项标准目录落地见效",
+    "围绕群众关切精准发布信息，增强公开实效",
+    "严格落实信息发布审核制度，守住安全底线",
+)
+_SERIES_FOLLOW_UPS = (
+    "针对上一年度报告中提出的问题，本机关已逐项制定整改措施，整改工作已基本完成。",
+    "上一年度报告中提出的栏目更新不及时等问题已完成整改，建立了常态化巡查机制。",
+    "对上一年度发现的问题，本机关建立了整改台账，逐项明确责任人和完成时限，目前已全部整改到位。",
+    "上年度存在问题的整改情况已在本机关门户网站同步公布，接受社会监督。",
+    "对照上年度问题清单，本机关已完善相关制度{n}项，整改成效持续巩固。",
+)
+_SERIES_FEES = (
+    "本年度未收取政府信息公开信息处理费。",
+    "按照《政府信息公开信息处理费管理办法》规定的按件、按量收费标准，本年度没有产生信息公开处理费。",
+    "本机关本年度未发出收费通知，未收取信息处理费。",
+    "依据《政府信息公开信息处理费管理办法》，本年度未收取任何信息处理费用。",
+)
+_SERIES_OTHER = (
+    "本年度共办理人大代表建议{n}个、政协委员提案{m}个，办理结果均已按要求公开。",
+    "本机关已按照年度政务公开工作要点逐项落实各项任务。",
+    "本年度未发生因政府信息公开引发的舆情事件。",
+    "本机关政务公开工作机构和人员保持稳定，配备专兼职工作人员{n}名。",
+    "本年度组织开展“政府开放日”活动{n}次，邀请群众代表走进机关、参与监督。",
+    "本机关全面落实政务公开工作年度要点，相关情况已在门户网站专栏发布。",
+)
+# Characters a careless typist or an OCR pass puts for another (one each way is enough).
+_LOOKALIKES = {
+    "设": "没", "务": "物", "源": "原", "管": "馆", "理": "里", "督": "都", "障": "章", "输": "轮",
+    "康": "糠", "展": "屏", "革": "格", "交": "文", "通": "涌", "融": "触", "媒": "煤", "资": "姿",
+    "建": "健", "政": "正", "员": "贝", "委": "萎", "统": "充", "审": "宙", "农": "衣", "然": "燃",
+}
+
+
+def _fill(rng: random.Random, sentence: str) -> str:
+    """A pool sentence with its counts filled in ({n} small, {m} larger)."""
+    return sentence.format(n=rng.randint(2, 30), m=rng.randint(20, 400))
+
+
+def _series_texts(rng: random.Random) -> dict[int, list[str]]:
+    """The narrative of one year (without table figures): sections 一 to 六, paragraphs."""
+    s1: list[str] = []
+    for heading, pool in _SERIES_S1.items():
+        s1.append(heading)
+        s1.append("".join(_fill(rng, s) for s in rng.sample(pool, rng.randint(2, 3))))
+    s5 = [
+        rng.choice(_SERIES_PROBLEM_LEADS) + "；".join(rng.sample(_SERIES_PROBLEMS, rng.randint(2, 3))) + "。",
+        rng.choice(_SERIES_MEASURE_LEADS) + "；".join(rng.sample(_SERIES_MEASURES, rng.randint(2, 3))) + "。",
+    ]
+    if rng.random() < 0.6:
+        s5.append(_fill(rng, rng.choice(_SERIES_FOLLOW_UPS)))
+    s6 = [rng.choice(_SERIES_FEES)]
+    s6.extend(_fill(rng, s) for s in rng.sample(_SERIES_OTHER, rng.randint(0, 2)))
+    if len(s6) == 1 and rng.random() < 0.5:
+        s6.append("本年度无其他需要报告的事项。")
+    return {
+        1: s1,
+        2: [t for t in (rng.choice(_S2_INTRO),) if t],
+        3: [t for t in (rng.choice(_S3_INTRO),) if t],
+        4: [t for t in (rng.choice(_S4_INTRO),) if t],
+        5: s5,
+        6: s6,
+    }
+
+
+def _listed_sentence(spec: ReportSpec) -> str | None:
+    """The 「主动公开政府信息N条，其中…」 sentence of section 一 (as random_report writes it)."""
+    if spec.listed is None:
+        return None
+    total, parts = spec.listed
+    listing = "，".join(f"{name}{value}条" for name, value in parts)
+    return f"本年度通过{spec.site}门户网站主动公开政府信息{total}条，其中{listing}。"
+
+
+def _set_texts(spec: ReportSpec, texts: dict[int, list[str]]) -> None:
+    """Give a spec its narrative, with its own 主动公开…条，其中… sentence in section 一."""
+    spec.sections = {number: list(paragraphs) for number, paragraphs in texts.items()}
+    sentence = _listed_sentence(spec)
+    if sentence is not None:
+        spec.sections[1].insert(2, sentence)
+
+
+def _free_texts(spec: ReportSpec) -> dict[int, list[str]]:
+    """A spec's narrative without its 主动公开…条 sentence (the inverse of `_set_texts`)."""
+    sentence = _listed_sentence(spec)
+    return {n: [p for p in paragraphs if p != sentence] for n, paragraphs in spec.sections.items()}
+
+
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+@dataclass(frozen=True)
+class _SeriesAgency:
+    city: str
+    place: str  # 区/县, or "" for a city-level organ
+    organ: str  # 局/委/中心/人民政府…
+
+    @property
+    def name(self) -> str:
+        return self.city + self.place + self.organ
+
+
+def _series_agencies(rng: random.Random, count: int, exclude: frozenset[str]) -> list[_SeriesAgency]:
+    """`count` distinct agencies. Within one place no two organs are near-duplicates (卫生健康委 /
+    卫生健康委员会 are one organ), so that a one-character typo never names another agency."""
+    chosen: list[_SeriesAgency] = []
+    names: set[str] = set()
+    while len(chosen) < count:
+        city = rng.choice(_CITIES)
+        shape = rng.random()
+        place = "" if shape < 0.3 else rng.choice(_DISTRICTS if rng.random() < 0.5 else _COUNTIES)
+        organ = "人民政府" if place and shape < 0.45 else rng.choice(_DEPARTMENTS)
+        candidate = _SeriesAgency(city, place, organ)
+        if candidate.name in names or any(candidate.name.endswith(x) or x.endswith(candidate.name) for x in exclude):
+            continue
+        if any(a.city + a.place == city + place and _levenshtein(a.organ, organ) < 3 for a in chosen):
+            continue
+        chosen.append(candidate)
+        names.add(candidate.name)
+    return chosen
+
+
+def _typo(organ: str, rng: random.Random) -> str | None:
+    """The organ's name with one character inserted, dropped or replaced (not the first or last,
+    never a 市/区/县, which would change the place the name starts with); None if too short."""
+    if len(organ) < 5 or any(c in organ for c in "省市区县"):
+        return None
+    position = rng.randint(1, len(organ) - 2)
+    kind = rng.choice(("insert", "drop", "replace"))
+    if kind == "replace" and organ[position] not in _LOOKALIKES:
+        kind = "insert"
+    if kind == "insert":  # 行政服务 → 行政务服务: a neighbouring character typed twice
+        return organ[:position] + organ[position + rng.choice((0, 1))] + organ[position:]
+    if kind == "drop":
+        return organ[:position] + organ[position + 1 :]
+    return organ[:position] + _LOOKALIKES[organ[position]] + organ[position + 1 :]
+
+
+def _chain_requests(spec: ReportSpec, previous: ReportSpec) -> None:
+    """This year's 上年结转 := last year's 结转下年度 (all columns), the balance kept by 本年新收
+    (or, when that would go negative, by carrying more forward)."""
+    rows = spec.requests
+    rows["carried_over"] = list(previous.requests["carried_forward"])
+    for column in range(6):
+        new = rows["total_processed"][column] + rows["carried_forward"][column] - rows["carried_over"][column]
+        if new < 0:
+            rows["carried_forward"][column] -= new
+            new = 0
+        rows["new_received"][column] = new
+    for key in ("new_received", "carried_over", "carried_forward"):
+        rows[key][_TOTAL] = sum(rows[key][:6])
+
+
+def _chain_stock(spec: ReportSpec, previous: ReportSpec) -> None:
+    """现行有效件数 := last year's + 本年制发 − 本年废止 (规章, 行政规范性文件); a row that is all
+    zeros in the agency's first year stays so (most organs issue no 规章)."""
+    for row in formats.ACTIVE_ROWS_2021[:2]:
+        before, now = previous.active[row.key], spec.active[row.key]
+        if before["issued"] == before["repealed"] == before["in_force"] == 0:
+            spec.active[row.key] = {"issued": 0, "repealed": 0, "in_force": 0}
+            continue
+        repealed = min(int(now["repealed"]), int(before["in_force"]) + int(now["issued"]))
+        now["repealed"] = repealed
+        now["in_force"] = before["in_force"] + now["issued"] - repealed
+
+
+def agency_series(
+    seed: int,
+    *,
+    agencies: int = 12,
+    years: tuple[int, ...] = (2021, 2022, 2023, 2024),
+    typo_rate: float = 0.15,
+    prefix_rate: float = 0.15,
+    zero_rate: float = 0.4,
+    exclude: tuple[str, ...] = (),
+) -> Iterator[ReportSpec]:
+    """Reports of `agencies` agencies over consecutive `years`, agency by agency, year by year.
+
+    Each year's table 三 上年结转 row equals the year before's 结转下年度 row in every column, and
+    表二 现行有效件数 = last year's + 本年制发 − 本年废止 (规章, 行政规范性文件); each report is
+    consistent in itself (`violations` is empty, the narrative states the table). The narrative
+    is drawn afresh each year from sentence pools, so two years share some sentences but are far
+    below copied_text's threshold. Some agencies print their name with a one-character typo in
+    one year (`typo_rate`, like 高安市行政务服务中心管委会), some district/county organs drop
+    their city in one or more years (`prefix_rate`, 章贡区交通运输局 for 赣州市章贡区交通运输局);
+    `spec.series` is always the canonical name. `exclude`: names the agencies must not have
+    (nor be a place-prefixed form of), e.g. those of real reports stored alongside.
+    Years before 2021 print the 2019 tables. Same arguments, same reports.
+    """
+    rng = random.Random(f"gongkai-series-{seed}")
+    chosen = _series_agencies(rng, agencies, frozenset(exclude))
+    # An organ printed without its city must not also exist in that place under another city.
+    shared_places = {(a.place, a.organ) for a in chosen for b in chosen if a is not b and (a.place, a.organ) == (b.place, b.organ)}
+    for index, agency in enumerate(chosen):
+        names = {year: agency.name for year in years}
+        if len(years) > 1 and rng.random() < typo_rate:
+            typo = _typo(agency.organ, rng)
+            if typo is not None:
+                names[rng.choice(years)] = agency.city + agency.place + typo
+        if agency.place and (agency.place, agency.organ) not in shared_places and rng.random() < prefix_rate:
+            for year in rng.sample(years, rng.randint(1, max(1, len(years) - 1))):
+                if names[year] == agency.name:
+                    names[year] = agency.place + agency.organ
+        previous: ReportSpec | None = None
+        for year in years:
+            template = formats.TEMPLATE_2021 if year >= 2021 else formats.TEMPLATE_2019
+            spec = random_report(seed * 1_000_000 + index * 100 + year % 100, template=template, year=year, agency=names[year], zero_rate=zero_rate)
+            spec.series = agency.name
+            if previous is not None:
+                _chain_requests(spec, previous)
+                if template == previous.template == formats.TEMPLATE_2021:
+                    _chain_stock(spec, previous)
+            _set_texts(spec, _series_texts(random.Random(f"gongkai-series-text-{seed}-{index}-{year}")))
+            if violations(spec):  # cannot happen: the chain keeps every balance
+                raise AssertionError(f"agency_series made an inconsistent report: {violations(spec)}")
+            yield spec
+            previous = spec
+
+
+@dataclass(frozen=True)
+class SeriesPlant:
+    """One planted cross-year inconsistency: the rule that must fire on which report.
+
+    `agency` is the canonical name (`spec.series`), `year` the later of the two reports (the one
+    the finding belongs to); `row` and `columns` the finding locations' row and column
+    (carry_over_chain: carried_over and the changed column plus 总计; stock_continuity: the 表二
+    row and in_force; copied_text: none).
+    """
+
+    rule: str
+    agency: str
+    year: int
+    row: str | None
+    columns: tuple[str, ...]
+    description: str
+
+    def expected_findings(self) -> set[tuple[str, str, int, str | None, str | None]]:
+        """(rule, agency, year, row, column) of every finding this plant must cause."""
+        if not self.columns:
+            return {(self.rule, self.agency, self.year, None, None)}
+        return {(self.rule, self.agency, self.year, self.row, column) for column in self.columns}
+
+
+def plant_series(
+    specs: list[ReportSpec], kind: str, rng: random.Random, *, year: int | None = None
+) -> tuple[list[ReportSpec], SeriesPlant]:
+    """Copies of ONE agency's consecutive `specs` (as `agency_series` makes them) with one
+    cross-year inconsistency of `kind` in `year` (default: a random year after the first):
+
+    * "carry_over_chain": 上年结转 of one applicant column changed, with 本年新收 (or, when it
+      cannot give, 予以公开 and 办理结果总计) changed too, so the report itself still adds up;
+      only its chain to last year's 结转下年度 breaks (in that column and in 总计);
+    * "stock_continuity": 现行有效件数 of 规章 or 行政规范性文件 jumps in `year` (and stays
+      shifted afterwards, so only that year breaks the chain);
+    * "copied_text": sections 一, 五, 六 copied from the year before, wording and all, with only
+      the numbers changed.
+    """
+    specs = [s.copy() for s in specs]
+    years = [s.year for s in specs]
+    if any(b != a + 1 for a, b in itertools.pairwise(years)) or len({s.series or s.agency for s in specs}) != 1:
+        raise ValueError("plant_series needs one agency's reports for consecutive years, in order")
+    if len(specs) < 2:
+        raise ValueError("plant_series needs at least two years")
+    index = years.index(year) if year is not None else rng.randrange(1, len(specs))
+    if index == 0:
+        raise ValueError("the first year has no year before it to break with")
+    spec, before = specs[index], specs[index - 1]
+    agency = spec.series or spec.agency
+    columns = formats.REQUEST_COLUMN_KEYS
+    if kind == "carry_over_chain":
+        rows = spec.requests
+        column = rng.randrange(6)
+        step = rng.randint(1, 5)
+        if rows["carried_over"][column] >= step and rng.random() < 0.4:
+            rows["carried_over"][column] -= step
+            rows["new_received"][column] += step
+            how = f"本年新收同增{step}"
+        elif rows["new_received"][column] >= step and rng.random() < 0.6:
+            rows["carried_over"][column] += step
+            rows["new_received"][column] -= step
+            how = f"本年新收同减{step}"
+        else:
+            rows["carried_over"][column] += step
+            rows["granted"][column] += step
+            rows["total_processed"][column] += step
+            how = f"予以公开及办理结果总计同增{step}"
+        for key in ("new_received", "carried_over", "granted", "total_processed"):
+            rows[key][_TOTAL] = sum(rows[key][:6])
+        plant_ = SeriesPlant(
+            kind, agency, spec.year, "carried_over", (columns[column], "total"),
+            f"{spec.year}年表三“上年结转”“{formats.REQUEST_COLUMNS[column].label}”列改为{rows['carried_over'][column]}"
+            f"（{before.year}年结转下年度为{before.requests['carried_forward'][column]}），{how}",
+        )
+    elif kind == "stock_continuity":
+        if spec.template != formats.TEMPLATE_2021 or before.template != formats.TEMPLATE_2021:
+            raise ValueError("stock_continuity compares two reports in the 2021 format")
+        row = formats.ACTIVE_ROWS_2021[rng.choice((0, 1, 1, 1))]
+        later = specs[index:]
+        lowest = min(int(s.active[row.key]["in_force"]) for s in later)
+        step = rng.randint(1, 6)
+        delta = -step if lowest >= step and rng.random() < 0.4 else step
+        for s in later:
+            s.active[row.key]["in_force"] += delta
+        plant_ = SeriesPlant(
+            kind, agency, spec.year, row.key, ("in_force",),
+            f"{spec.year}年表二“{row.label}”现行有效件数{delta:+d}（此后各年同样平移）",
+        )
+    elif kind == "copied_text":
+        texts = _free_texts(before)
+
+        def renumber(match: re.Match[str]) -> str:
+            return str(max(1, int(match.group(0)) + rng.randint(-3, 9)))
+
+        copied = {n: [_DIGIT_RUN.sub(renumber, p) for p in texts[n]] for n in (1, 5, 6)}
+        own = _free_texts(spec)
+        spec.narrative = copy.deepcopy(before.narrative)
+        if before.listed is not None:
+            # The same categories as the year before, with this year's counts.
+            values = [_count(rng, 300) for _ in before.listed[1]]
+            spec.listed = (sum(values), tuple((name, v) for (name, _), v in zip(before.listed[1], values, strict=True)))
+        else:
+            spec.listed = None
+        _set_texts(spec, {**own, **copied})
+        plant_ = SeriesPlant(kind, agency, spec.year, None, (), f"{spec.year}年第一、五、六部分照搬{before.year}年，仅数字不同")
+    else:
+        raise ValueError(f"unknown cross-year plant kind {kind!r}; one of {SERIES_PLANT_KINDS}")
+    for s in specs:
+        if violations(s):
+            raise AssertionError(f"plant_series {kind} made a report inconsistent: {violations(s)}")
+    return specs, plant_
+
+
+def planted_series(
+    seed: int,
+    *,
+    agencies: int = 12,
+    years: tuple[int, ...] = (2021, 2022, 2023, 2024),
+    plant_rate: float = 0.5,
+    exclude: tuple[str, ...] = (),
+    **options: Any,
+) -> tuple[list[ReportSpec], list[SeriesPlant]]:
+    """`agency_series` with one cross-year plant in about `plant_rate` of the agencies (kinds in
+    turn), and the list of what was planted."""
+    rng = random.Random(f"gongkai-series-plants-{seed}")
+    out: list[ReportSpec] = []
+    plants: list[SeriesPlant] = []
+    by_agency: dict[str, list[ReportSpec]] = {}
+    for spec in agency_series(seed, agencies=agencies, years=years, exclude=exclude, **options):
+        by_agency.setdefault(spec.series, []).append(spec)
+    for specs in by_agency.values():
+        if len(specs) > 1 and rng.random() < plant_rate:
+            kind = SERIES_PLANT_KINDS[len(plants) % len(SERIES_PLANT_KINDS)]
+            if kind == "stock_continuity" and specs[1].template != formats.TEMPLATE_2021:
+                kind = "carry_over_chain"
+            specs, planted = plant_series(specs, kind, rng)
+            plants.append(planted)
+        out.extend(specs)
+    return out, plants
+
+
+def write_reports(specs: list[ReportSpec], folder: str | Path, renderings: tuple[str, ...] | None = None) -> dict[Path, ReportSpec]:
+    """Write specs as files below `folder`, one sub-folder per agency (a0000/2023-docx.docx …),
+    rendered by each of `renderings` in turn (default: every rendering). Returns path → spec."""
+    names = renderings or tuple(RENDERINGS)
+    agencies: dict[str, int] = {}
+    written: dict[Path, ReportSpec] = {}
+    for index, spec in enumerate(specs):
+        number = agencies.setdefault(spec.series or spec.agency, len(agencies))
+        name = names[index % len(names)]
+        data, suffix = render(spec, name)
+        path = Path(folder) / f"a{number:04d}" / f"{spec.year}-{name}{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written[path] = spec
+    return written

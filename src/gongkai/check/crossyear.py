@@ -12,6 +12,9 @@ from .registry import NEEDS_STORE, Context, Hit, rule
 COPY_THRESHOLD = 0.9
 _SHINGLE = 5
 _DIGITS = re.compile(r"\d+")
+# Whitespace, punctuation and markup (Markdown's # and |, page-number dashes): how a text was
+# typeset or extracted (PDF one year, Word the next) must not make a copy look new.
+_NON_TEXT = re.compile(r"[\W_]+")
 
 
 def _cn(value: int | float | None) -> str:
@@ -73,9 +76,9 @@ def stock_continuity(context: Context) -> Iterator[Hit]:
 
 
 def _shingles(record: Record) -> set[str]:
-    """Character 5-grams of the narrative (numbers folded, so a copied text with new figures still matches)."""
+    """Character 5-grams of the narrative's words (numbers folded, so a copied text with new figures still matches)."""
     text = "".join(str(s.get("text", "")) for s in record.sections if s.get("number") in (1, 5, 6))
-    text = _DIGITS.sub("#", re.sub(r"\s+", "", text))
+    text = _DIGITS.sub("0", _NON_TEXT.sub("", text))
     return {text[i : i + _SHINGLE] for i in range(max(0, len(text) - _SHINGLE + 1))}
 
 

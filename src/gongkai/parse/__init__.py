@@ -13,8 +13,8 @@ from .resolve import Cell
 from .tables import read_active, read_requests, read_review
 from .tokens import Token, is_prose, tokenize
 
-_T3_START = ("勾稽", "申请人情况", "本年新收", "自然人")
-_T2_START = ("第二十条", "信息内容", "本年制发件数", "本年新制作数量")
+_T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
+_T2_START = ("第二十条", formats.CONTENT_HEADER, "本年制发件数", "本年新制作数量")
 # Words of table 四's header that a sentence about 行政复议 would not contain.
 _T4_START = ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")

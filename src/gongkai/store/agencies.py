@@ -1,8 +1,12 @@
 """The same agency across years, despite typos and spacing in how it is printed.
 
 Each printed name maps to an agency key. A new name joins an existing agency when it is the
-same after folding (exact), or nearly the same (fuzzy: one or two characters differ, or a place
-prefix is added, e.g. 赣州市赣县区融媒体中心 / 赣县区融媒体中心); otherwise it starts a new agency.
+same after folding (exact), or nearly the same (fuzzy): the same place with a one-character
+slip in the organ's name (高安市行政务服务中心管委会 / 高安市行政服务中心管委会), or the
+same name with its place prefix added or dropped (赣州市赣县区融媒体中心 / 赣县区融媒体中心).
+Places must agree exactly: 洛阳市 and 衡阳市 differ by one character but are different cities,
+and a short organ name (民政局 / 财政局) is too short to tell a typo from another organ. A name
+that could join two different agencies joins neither. Otherwise it starts a new agency.
 A person can override any mapping (manual); manual mappings are never changed automatically.
 """
 
@@ -12,16 +16,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from sqlalchemy import Connection, select, update
 
 from .schema import agencies, agency_names, reports
 
-FUZZY_MIN = 0.9
+PREFIX_SCORE = 0.95  # the score of a name that adds or drops its place prefix
+MIN_TYPO_ORGAN = 5  # characters an organ's name needs before a one-character slip is recognised
 _NOISE = re.compile(r"[\s\u3000·•、，,。.（）()\[\]【】〔〕\"'“”‘’《》<>]+")
+# Places a name starts with: 省/自治区, then 市/州/地区/盟, then 区/县/旗/县级市. A place's own
+# name never contains a level word, except a 县 inside a 区 (赣县区); 城市 (城市管理局) and 市场
+# (市场监督管理局) are not places.
+_NAME = r"(?:(?![省市区县])[\u4e00-\u9fff])"
 _REGION = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,10}?(?:区|县|自治县|旗|市)(?![区县]))?"
+    rf"^(?:{_NAME}{{2,8}}?(?:省|自治区))?"
+    rf"(?:{_NAME}{{1,8}}?(?:市|自治州|地区|盟))?"
+    rf"(?:(?:(?![省市区])[\u4e00-\u9fff]){{1,10}}?(?:区|县|自治县|旗|(?<!城)市)(?![区县场]))?"
 )
 
 
@@ -38,43 +49,101 @@ def region_of(name: str) -> str | None:
 
 
 def similarity(a: str, b: str) -> float:
+    """How alike two printed names look (0…1), for people reviewing matches."""
     a, b = fold_name(a), fold_name(b)
-    if a == b:
+    return 1.0 if a == b else SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether b is a with exactly one character inserted, dropped or replaced."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        return a[start + 1 :] == b[start + 1 :]
+    return a[start:] == b[start + 1 :]
+
+
+@lru_cache(maxsize=65536)
+def _parts(name: str) -> tuple[str, str, str]:
+    """(folded name, its places, its organ): 淮安市洪泽区人民政府 → …, 淮安市洪泽区, 人民政府."""
+    folded = fold_name(name)
+    match = _REGION.match(folded)
+    region = match.group(0) if match else ""
+    return folded, region, folded[len(region) :]
+
+
+def same_agency(a: str, b: str) -> float | None:
+    """The score with which two printed names are taken for the same agency, or None.
+
+    The places must be the same, or one must be the other with places prefixed (洪泽区 /
+    淮安市洪泽区); the organs must be the same or one slip apart. A dropped prefix or a slip
+    each lower the score below 1, so that the plainest match wins.
+    """
+    fa, region_a, organ_a = _parts(a)
+    fb, region_b, organ_b = _parts(b)
+    if fa == fb:
         return 1.0
-    shorter, longer = sorted((a, b), key=len)
-    if len(shorter) >= 5 and longer.endswith(shorter) and _REGION.fullmatch(longer[: len(longer) - len(shorter)]):
-        return 0.95  # the same organ with its place prefixed
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if region_a == region_b:
+        factor = 1.0
+    else:
+        shorter, longer = sorted((region_a, region_b), key=len)
+        if not shorter or not longer.endswith(shorter) or not _REGION.fullmatch(longer[: len(longer) - len(shorter)]):
+            return None
+        factor = PREFIX_SCORE
+    if organ_a == organ_b:
+        return factor if len(organ_a) >= 2 else None
+    if max(len(organ_a), len(organ_b)) >= MIN_TYPO_ORGAN and _one_edit(organ_a, organ_b):
+        return factor * SequenceMatcher(None, organ_a, organ_b, autojunk=False).ratio()
+    return None
 
 
 @dataclass(frozen=True)
 class Match:
     key: str
-    method: str
+    method: str  # exact | fuzzy | manual
     score: float
 
 
-def resolve(connection: Connection, name: str) -> Match:
-    """The agency key of a printed name, registering the name (and a new agency) if needed."""
+def lookup(connection: Connection, name: str) -> Match:
+    """The agency key a printed name has or would get, without registering anything."""
     known = connection.execute(select(agency_names).where(agency_names.c.name == name)).first()
     if known is not None:
         return Match(known.agency_key, known.method, known.score)
     folded = fold_name(name)
-    best: Match | None = None
+    best: dict[str, float] = {}  # agency key → best score of its names
     for other in connection.execute(select(agency_names.c.name, agency_names.c.agency_key)):
-        other_folded = fold_name(other.name)
-        if abs(len(other_folded) - len(folded)) > 6 or other_folded[:1] != folded[:1] and not other_folded.endswith(folded[-4:]):
+        other_folded = _parts(other.name)[0]
+        # A cheap filter before the comparison proper: a match shares the start (a slip after
+        # the places) or the last character (places added or dropped).
+        if other_folded[:2] != folded[:2] and other_folded[-1:] != folded[-1:]:
             continue
-        score = similarity(name, other.name)
-        if score >= FUZZY_MIN and (best is None or score > best.score):
-            best = Match(other.agency_key, "exact" if score == 1.0 else "fuzzy", score)
-    if best is None:
-        key = folded or name
-        if connection.execute(select(agencies.c.key).where(agencies.c.key == key)).first() is None:
-            connection.execute(agencies.insert().values(key=key, name=name, region=region_of(name)))
-        best = Match(key, "exact", 1.0)
-    connection.execute(agency_names.insert().values(name=name, agency_key=best.key, method=best.method, score=best.score))
-    return best
+        score = same_agency(name, other.name)
+        if score is not None and score > best.get(other.agency_key, 0.0):
+            best[other.agency_key] = score
+    if best:
+        top = max(best.values())
+        keys = sorted(k for k, s in best.items() if s == top)
+        if len(keys) == 1:
+            return Match(keys[0], "exact" if top == 1.0 else "fuzzy", top)
+        # The name fits two agencies equally (章贡区交通运输局 under two cities): a new agency,
+        # left for a person to link.
+    return Match(folded or name, "exact", 1.0)
+
+
+def resolve(connection: Connection, name: str) -> Match:
+    """The agency key of a printed name, registering the name (and a new agency) if needed."""
+    match = lookup(connection, name)
+    if connection.execute(select(agency_names.c.name).where(agency_names.c.name == name)).first() is not None:
+        return match
+    if connection.execute(select(agencies.c.key).where(agencies.c.key == match.key)).first() is None:
+        connection.execute(agencies.insert().values(key=match.key, name=name, region=region_of(name)))
+    connection.execute(agency_names.insert().values(name=name, agency_key=match.key, method=match.method, score=match.score))
+    return match
 
 
 def link(connection: Connection, name: str, key: str) -> None:

@@ -1,17 +1,22 @@
 """Ingest files into the store: hash, skip what is already stored, read the rest in parallel.
 
 Reading runs in worker processes; the parent alone writes to the database, one transaction per
-document. A file whose content is stored by the same parser version is unchanged; one stored by
-an older parser is read again and replaced. Every path gets a row in `files`, so nothing is
-silently lost, and running the same command again after an interruption completes the work.
+document, in the order of the files whatever order the workers finish in. A file whose content
+is stored by the same parser version is unchanged; one stored by an older parser is read again
+and replaced; a path whose content changed drops its old content's report. Every path gets a
+row in `files`, so nothing is silently lost (a worker that crashes costs only the file it was
+reading), and running the same command again after an interruption completes the work. The
+cross-year rules run at the end, for every agency the run touched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -84,9 +89,14 @@ def ingest(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> IngestSummary:
+    """Store every file below `paths`; see the module docstring. Paths are stored absolute.
+
+    Results are written in the order of the files (sorted), whatever order the workers finish
+    in, so the same input gives the same database (ids, agency keys) on every run and backend.
+    """
     summary = IngestSummary()
-    keys: set[str] = set()
-    unchanged: set[str] = set()  # contents seen in this run: their agencies get a cross-year pass
+    keys: set[str] = set()  # agencies whose cross-year findings are recomputed at the end
+    touched: set[str] = set()  # contents seen in this run: their agencies get a cross-year pass
     pending: dict[str, list[tuple[Path, int]]] = {}  # sha256 → the paths with that content in this run
     order: list[str] = []
 
@@ -94,23 +104,34 @@ def ingest(
         if progress is not None:
             progress(path, summary)
 
-    for path in iter_files(tuple(paths)):
+    own = store.own_files()
+    seen: set[Path] = set()
+    for found in iter_files(tuple(paths)):
+        path = Path(os.path.abspath(found))
+        if path in seen or str(path) in own:
+            continue  # named twice, or the database's own file in the folder being ingested
+        seen.add(path)
         summary.files += 1
+        before = store.sha_of_path(str(path))
         try:
             sha, size = file_hash(path)
         except OSError as error:
             message = "文件不存在" if not path.exists() else f"无法读取文件：{error.strerror or error}"
             store.note_file(str(path), None, "unreadable", message)
             summary.unreadable += 1
+            if before:
+                keys.update(store.agency_keys_of([before]))
             finish(path)
             continue
+        if before and before != sha:
+            keys.update(store.agency_keys_of([before]))  # an edited file: its old report leaves the store
         if sha in pending:
             pending[sha].append((path, size))  # the same content twice: read and stored once
             continue
         if store.parser_version_of(sha) == PARSER_VERSION:
             status = store.document_status(sha)
             store.note_file(str(path), sha, status)
-            unchanged.add(sha)
+            touched.add(sha)
             if status == "unreadable":
                 summary.unreadable += 1
             else:
@@ -124,18 +145,21 @@ def ingest(
         record = _record(data)
         first_path, size = pending[sha][0]
         replaced = store.parser_version_of(sha) is not None
-        status = store.save(record, str(first_path), size)
+        if replaced:
+            keys.update(store.agency_keys_of([sha]))  # the old reading's agency loses a report
+        status = store.save(record, str(first_path), size, sha)
         for other, _ in pending[sha][1:]:
             store.note_file(str(other), sha, status)
         if status == "unreadable":
-            summary.unreadable += 1
-        elif replaced:
-            summary.replaced += 1
+            summary.unreadable += len(pending[sha])
         else:
-            summary.new += 1
-        summary.unchanged += len(pending[sha]) - 1
+            if replaced:
+                summary.replaced += 1
+            else:
+                summary.new += 1
+            summary.unchanged += len(pending[sha]) - 1
         summary.findings += sum(1 for f in record.findings if f.severity in ("error", "warning"))
-        unchanged.add(sha)  # its agency key is looked up with the unchanged ones below
+        touched.add(sha)
         for path, _ in pending[sha]:
             finish(path)
 
@@ -143,26 +167,65 @@ def ingest(
         for sha in order:
             store_result(sha, _read(str(pending[sha][0][0])))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            queue = iter(order)
-            running: dict[Future[dict[str, Any]], str] = {}
-
-            def submit() -> None:
-                sha = next(queue, None)
-                if sha is not None:
-                    running[pool.submit(_read, str(pending[sha][0][0]))] = sha
-
-            for _ in range(workers * 2):  # a short queue keeps memory flat on big folders
-                submit()
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    sha = running.pop(future)
-                    store_result(sha, future.result())
-                    submit()
-    keys |= store.agency_keys_of(unchanged)
+        for sha, data in _read_parallel([str(pending[sha][0][0]) for sha in order], order, workers):
+            store_result(sha, data)
+    keys |= store.agency_keys_of(touched)
     summary.cross_year = store.refresh_cross_year(keys)
     return summary
+
+
+def _read_parallel(paths: list[str], shas: list[str], workers: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(sha, read record data) in the order given, read by `workers` processes.
+
+    A short window of files is in flight (memory stays flat on big folders). If a worker dies
+    (a crash inside a native PDF or OCR library), the files that were in flight are read again
+    one by one, each in a process of its own, so that only the file that kills its reader is
+    lost, as unreadable.
+    """
+    window = workers * 4
+    items = iter(zip(shas, paths, strict=True))
+    pool = ProcessPoolExecutor(max_workers=workers)
+    queue: deque[tuple[str, str, Future[dict[str, Any]] | None]] = deque()
+    try:
+        while True:
+            try:
+                while len(queue) < window and (item := next(items, None)) is not None:
+                    queue.append((item[0], item[1], None))  # a place in the order even if submit fails
+                    queue[-1] = (item[0], item[1], pool.submit(_read, item[1]))
+                if not queue:
+                    return
+                future = queue[0][2]
+                assert future is not None
+                data = future.result()
+            except BrokenProcessPool:
+                # The pool is unusable (submit and every unfinished future fail): keep what
+                # finished, read the rest alone, carry on with a new pool.
+                pool.shutdown(wait=False, cancel_futures=True)
+                for sha, path, waiting in queue:
+                    if waiting is not None and waiting.done() and not waiting.cancelled() and waiting.exception() is None:
+                        yield sha, waiting.result()
+                    else:
+                        yield sha, _read_alone(path)
+                queue.clear()
+                pool = ProcessPoolExecutor(max_workers=workers)
+                continue
+            sha, _path, _future = queue.popleft()
+            yield sha, data
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _read_alone(path: str) -> dict[str, Any]:
+    """Read one file in a process of its own; a crash of that process makes the file unreadable."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_read, path).result()
+        except BrokenProcessPool:
+            record = Record(Source(path))
+            record.notes.fatal = "读取时读取进程意外退出（可能是文件触发了PDF或OCR组件的缺陷），请把此文件报告给 gongkai 开发者"
+            data = run_rules(record).to_dict()
+            data["_fatal"] = record.notes.fatal
+            return data
 
 
 def default_workers() -> int:

@@ -35,6 +35,7 @@ from sqlalchemy import (
     Text,
     inspect,
     select,
+    text,
 )
 
 metadata = MetaData()
@@ -157,8 +158,16 @@ def _initial(connection: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),)
 
 
+def lock(connection: Connection, name: str) -> None:
+    """On PostgreSQL, wait for and hold (until the transaction ends) a lock named `name`, so that
+    processes sharing the database take turns; SQLite lets one writer in at a time anyway."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"gongkai:{name}"})
+
+
 def migrate(connection: Connection) -> list[int]:
     """Apply the migrations not yet applied, in order; returns the versions applied."""
+    lock(connection, "migrate")  # two processes opening a new database at once migrate it once
     schema_migrations.create(connection, checkfirst=True)
     done = set(connection.scalars(select(schema_migrations.c.version)))
     applied = []

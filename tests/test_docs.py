@@ -37,3 +37,9 @@ def test_readme_outputs_are_real() -> None:
 
 def test_rules_doc_is_generated_from_the_catalog() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8").strip() == rules_markdown().strip()
+
+
+def test_store_doc_is_generated_from_the_schema() -> None:
+    from gongkai.store.schema import schema_markdown
+
+    assert (ROOT / "docs" / "store.md").read_text(encoding="utf-8").strip() == schema_markdown().strip()

@@ -80,7 +80,7 @@ def _open_store(db: str | None):  # type: ignore[no-untyped-def]
 def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> None:
     """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
     records: list[Record] = []
-    store = _open_store(db) if db else None
+    store = _open_existing_store(db) if db else None
     for name in paths:
         if Path(name).is_dir() and not any(Path(name).rglob("*")):
             click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
@@ -144,7 +144,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: 
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
     """列出印出的机关名称如何归并为同一机关（精确、模糊、人工），或用 --link 人工改正。"""
-    store = _open_store(db)
+    store = _open_existing_store(db)
     if link:
         store.link_agency(*link)
         click.echo(f"已将“{link[0]}”归入机关“{link[1]}”，并重新做了跨年度核查。")

@@ -750,7 +750,7 @@ def active_grid(spec: ReportSpec) -> Grid:
             block = row.block
             cells.append(GridCell(block, r, 0, colspan=4))
             r += 1
-            cells.append(GridCell("信息内容", r, 0))
+            cells.append(GridCell(formats.CONTENT_HEADER, r, 0))
             cells.extend(_spread([c.label for c in row.fields], r, value=False))
             r += 1
         cells.append(GridCell(row.label, r, 0))
@@ -774,9 +774,9 @@ def requests_grid(spec: ReportSpec) -> Grid:
     rows = spec.request_rows()
     cells: list[GridCell] = [
         GridCell(formats.BALANCE_NOTE, 0, 0, rowspan=3, colspan=3),
-        GridCell("申请人情况", 0, 3, colspan=7),
+        GridCell(formats.APPLICANTS_HEADER, 0, 3, colspan=7),
         GridCell(formats.REQUEST_COLUMNS[0].label, 1, 3, rowspan=2),
-        GridCell("法人或其他组织", 1, 4, colspan=5),
+        GridCell(formats.ORGANISATIONS_HEADER, 1, 4, colspan=5),
         GridCell(formats.REQUEST_COLUMNS[6].label, 1, 9, rowspan=2),
     ]
     cells.extend(GridCell(c.label, 2, 4 + i) for i, c in enumerate(formats.REQUEST_COLUMNS[1:6]))
@@ -979,8 +979,8 @@ def _layout_requests(spec: ReportSpec, rng: random.Random, page: int) -> list[st
     note = _wrap_cjk(formats.BALANCE_NOTE, _LABEL_WRAP)
     heads = [c.label for c in formats.REQUEST_COLUMNS]
     lines = [
-        _pad(note[0], value_col + 20) + "申请人情况",
-        _pad(note[1] if len(note) > 1 else "", value_col + 2) + heads[0] + "  " + "法人或其他组织" + " " * 18 + heads[6],
+        _pad(note[0], value_col + 20) + formats.APPLICANTS_HEADER,
+        _pad(note[1] if len(note) > 1 else "", value_col + 2) + heads[0] + "  " + formats.ORGANISATIONS_HEADER + " " * 18 + heads[6],
         _pad(note[2] if len(note) > 2 else "", value_col + 10) + "  ".join(heads[1:6]),
     ]
     lines.extend(note[3:])
@@ -1024,7 +1024,7 @@ def _layout_active(spec: ReportSpec) -> list[str]:
             block = row.block
             lines.append(" " * 20 + block)
             labels = [c.label for c in row.fields]
-            lines.append(_pad("信息内容", 20) + "".join(_pad(label, 18) for label in labels).rstrip())
+            lines.append(_pad(formats.CONTENT_HEADER, 20) + "".join(_pad(label, 18) for label in labels).rstrip())
         values = [format_number(spec.active[row.key][c.key]).rjust(12) for c in row.fields]
         lines.append(_pad(row.label, 18) + "      ".join(values))
     return lines

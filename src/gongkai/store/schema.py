@@ -186,3 +186,19 @@ def current_version(connection: Connection) -> int:
     if not inspect(connection).has_table("schema_migrations"):
         return 0
     return max(connection.scalars(select(schema_migrations.c.version)), default=0)
+
+
+def schema_markdown() -> str:
+    """docs/store.md: this module's description, the migrations and every table's columns."""
+    lines = ["# 数据库 — the store", "", "Generated from `src/gongkai/store/schema.py` (a test keeps it in sync).", ""]
+    lines += [(__doc__ or "").strip(), "", "## Migrations", ""]
+    lines += [f"- {m.version}: {m.description}" for m in MIGRATIONS]
+    lines += ["", "## Tables", ""]
+    for table in metadata.sorted_tables:
+        lines += [f"### `{table.name}`", "", "| column | type | key |", "|---|---|---|"]
+        for column in table.columns:
+            target = next(iter(column.foreign_keys)).target_fullname if column.foreign_keys else ""
+            key = "primary key" if column.primary_key else (f"→ {target}" if target else "")
+            lines.append(f"| `{column.name}` | {column.type} | {key} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -423,8 +423,12 @@ def strip_list_mark(label: str) -> str:
     return _LIST_MARK.sub("", folded)
 
 
+@lru_cache(maxsize=65536)
 def label_similarity(printed: str, official: str) -> float:
-    """How well a printed label matches an official one, 0..1 (after folding both)."""
+    """How well a printed label matches an official one, 0..1 (after folding both).
+
+    Cached: the same printed labels recur in report after report.
+    """
     a = strip_list_mark(normalize_label(printed))
     b = strip_list_mark(normalize_label(official))
     if not a or not b:

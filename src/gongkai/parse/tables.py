@@ -197,7 +197,9 @@ def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: 
     index = {row.key: i for i, row in enumerate(rows)}
     contradictions = 0
     for run, covered in assignments:
-        named = _nearest_label_row(run.labels, rows) if covered else None
+        if not covered or not run.labels or _best_row_score(run.labels, covered[0]) >= 0.8:
+            continue  # no label, or the label confirms the position
+        named = _nearest_label_row(run.labels, rows)
         if named is not None and abs(named - index[covered[0].key]) >= 2:
             contradictions += 1
     return contradictions >= 2

@@ -71,7 +71,7 @@ def is_prose(text: str) -> bool:
     """A narrative sentence, whose numbers are not table cells."""
     if "\t" in text or text.lstrip().startswith("|"):
         return False
-    return "。" in text or len(_CJK.findall(text)) > 45
+    return "。" in text or (len(text) > 45 and len(_CJK.findall(text)) > 45)
 
 
 def split_cells(text: str) -> list[str]:
@@ -184,6 +184,8 @@ def _with_blank_cells(cells: list[list[Token]], line: Line) -> list[Token]:
     Only a blank with values on both sides has a known position; empty cells before the first
     value are the label's merged columns, and trailing ones are padding.
     """
+    if len(cells) < 3:
+        return [token for cell in cells for token in cell]  # no cell can sit between two values
     value_cells = [i for i, cell in enumerate(cells) if cell and cell[0].kind != "label" and all(t.kind != "label" for t in cell)]
     if len(value_cells) < 2:
         return [token for cell in cells for token in cell]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from gongkai import formats
-from gongkai.model import Finding, Record
+from gongkai.model import Finding, Record, cell_values
 
 Number = int | float
 Requests = dict[str, list[int]]  # row key → 7 values in REQUEST_COLUMN_KEYS order
@@ -297,17 +297,7 @@ def render(report: Report) -> str:
 
 def expected_cells(report: Report) -> dict[str, Number]:
     """Every printed value by its record path (what a perfect reader returns)."""
-    cells: dict[str, Number] = {}
-    for row in report.request_rows():
-        for index, key in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells[f"requests.{row.key}.{key}"] = report.requests[row.key][index]
-    for block in formats.REVIEW_BLOCKS:
-        for field_ in formats.REVIEW_FIELDS:
-            cells[f"review_litigation.{block.key}.{field_.key}"] = report.review[block.key][field_.key]
-    for active_row in report.active_rows():
-        for column in active_row.fields:
-            cells[f"active.{active_row.key}.{column.key}"] = report.active[active_row.key][column.key]
-    return cells
+    return dict(cell_values(report.requests, report.review, report.active))  # type: ignore[arg-type]
 
 
 def cell_value(record: Record, path: str) -> Number | None:
@@ -321,17 +311,8 @@ def cell_value(record: Record, path: str) -> Number | None:
     return record.active[row][column]
 
 
-_TABLE_NAMES = {"requests": "三", "review_litigation": "四", "active": "二"}
 
 
 def covers(finding: Finding, path: str) -> bool:
     """Whether a finding's location names the cell at `path` (alone, among columns, or its whole row)."""
-    table, row, column = path.split(".")
-    where = finding.location
-    if where.get("table") != _TABLE_NAMES[table] or where.get("row") != row:
-        return False
-    if "column" in where:
-        return bool(where["column"] == column)
-    if "columns" in where:
-        return column in where["columns"]
-    return True  # a finding about the whole row
+    return finding.covers(path)

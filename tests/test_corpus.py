@@ -24,7 +24,6 @@ from gongkai.read import load
 
 ARITHMETIC = frozenset({"row_total", "results_total", "balance", "review_total"})
 TABLE_WHERE = ("requests.", "review_litigation.")
-TABLE_NAMES = {"requests": "三", "review_litigation": "四", "active": "二"}  # location.table of a value path
 MAX_SHOWN = 30  # differences listed in one failure message; more would bury the first ones
 
 CASES = corpus_params(truth_files("seeds") + truth_files("real"))
@@ -230,23 +229,12 @@ def test_every_value_has_provenance(case: Case) -> None:
     assert not problems, _report(case, problems)
 
 
-def covers(finding: Finding, path: str) -> bool:
-    """Whether a finding's location points at the cell `path` (one cell, listed columns, or the whole row)."""
-    table, row, column = path.split(".")
-    location = finding.location
-    if location.get("table") != TABLE_NAMES[table] or location.get("row") != row:
-        return False
-    if "column" in location:
-        return bool(location["column"] == column)
-    if "columns" in location:
-        return column in location["columns"]
-    return True
 
 
 def test_derived_values_are_never_silent(case: Case) -> None:
     record = case.record
     derived = [path for path, p in record.provenance.items() if p.derived]
-    silent = [p for p in derived if not any(f.severity == "info" and covers(f, p) for f in record.findings)]
+    silent = [p for p in derived if not any(f.severity == "info" and f.covers(p) for f in record.findings)]
     assert not silent, _report(case, [f"{p} is derived without an info finding" for p in silent])
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import formats
+from .model import cell_values
 
 __all__ = [
     "ARITHMETIC_RULES",
@@ -683,17 +684,7 @@ def plant(
 
 def expected_cells(spec: ReportSpec) -> dict[str, Number]:
     """Every printed value by its record path (what a perfect reader returns)."""
-    cells: dict[str, Number] = {}
-    for row in spec.request_rows():
-        for index, key in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells[f"requests.{row.key}.{key}"] = spec.requests[row.key][index]
-    for block in formats.REVIEW_BLOCKS:
-        for review_field in formats.REVIEW_FIELDS:
-            cells[f"review_litigation.{block.key}.{review_field.key}"] = spec.review[block.key][review_field.key]
-    for active_row in spec.active_rows():
-        for active_field in active_row.fields:
-            cells[f"active.{active_row.key}.{active_field.key}"] = spec.active[active_row.key][active_field.key]
-    return cells
+    return dict(cell_values(spec.requests, spec.review, spec.active))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- the tables as grids

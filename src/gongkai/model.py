@@ -14,6 +14,7 @@ from typing import Any, Literal
 from . import formats
 
 SCHEMA = "gongkai.report/1"
+TABLE_OF_PATH = {"requests": "三", "review_litigation": "四", "active": "二"}  # value path → location.table
 
 Severity = Literal["error", "warning", "info"]
 Value = int | float | None
@@ -60,6 +61,18 @@ class Finding:
     location: dict[str, Any] = field(default_factory=dict)
     expected: Any = None
     actual: Any = None
+
+    def covers(self, path: str) -> bool:
+        """Whether the finding is about the cell at a dotted path (alone, among columns, or its whole row)."""
+        table, row, column = path.split(".")
+        where = self.location
+        if where.get("table") != TABLE_OF_PATH[table] or where.get("row") != row:
+            return False
+        if "column" in where:
+            return bool(where["column"] == column)
+        if "columns" in where:
+            return column in where["columns"]
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -190,8 +190,6 @@ _ROWS_TAIL: tuple[Row, ...] = (
 
 REQUEST_ROWS_2021: tuple[Row, ...] = _ROWS_HEAD + _ROWS_OTHER_2021 + _ROWS_TAIL
 REQUEST_ROWS_2019: tuple[Row, ...] = _ROWS_HEAD + (ROW_OTHER_HANDLING,) + _ROWS_TAIL
-# A 2021 report that still prints the 2019 single （六）其他处理 row.
-REQUEST_ROWS_MIXED: tuple[Row, ...] = REQUEST_ROWS_2019
 
 OTHER_2021_KEYS: tuple[str, ...] = tuple(r.key for r in _ROWS_OTHER_2021)
 ALL_REQUEST_ROWS: dict[str, Row] = {
@@ -440,17 +438,4 @@ def label_similarity(printed: str, official: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-@dataclass(frozen=True)
-class Template:
-    """Everything the parser and rules need about one national format."""
-
-    name: str
-    request_rows: tuple[Row, ...]
-    active_rows: tuple[ActiveRow, ...]
-    markers: tuple[str, ...] = field(default_factory=tuple)
-
-
-TEMPLATES: dict[str, Template] = {
-    TEMPLATE_2021: Template(TEMPLATE_2021, REQUEST_ROWS_2021, ACTIVE_ROWS_2021, TEMPLATE_MARKERS[TEMPLATE_2021]),
-    TEMPLATE_2019: Template(TEMPLATE_2019, REQUEST_ROWS_2019, ACTIVE_ROWS_2019, TEMPLATE_MARKERS[TEMPLATE_2019]),
-}
+NUMERIC_TEMPLATES: tuple[str, ...] = (TEMPLATE_2021, TEMPLATE_2019)  # the formats whose numbers are read and checked

@@ -147,7 +147,7 @@ def parse(document: Document) -> Record:
     if template == formats.TEMPLATE_2021:
         notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in folded]
 
-    table_template = template if template in formats.TEMPLATES else formats.TEMPLATE_2021
+    table_template = template if template in formats.NUMERIC_TEMPLATES else formats.TEMPLATE_2021
     record.active = empty_active(table_template)
     record.requests = empty_requests(table_template)
     record.review_litigation = empty_review()

@@ -140,3 +140,16 @@ def run_module(*args: str | Path) -> subprocess.CompletedProcess[str]:
         env=env,
         timeout=120,
     )
+
+
+def run_cli(*args: str | Path):  # type: ignore[no-untyped-def]
+    """Invoke the click group in-process; stdout and stderr stay separate (click ≥ 8.2 default)."""
+    from click.testing import CliRunner
+
+    from gongkai.cli import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -14,12 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import load_truth, run_module
+from conftest import load_truth, run_module, run_cli
 
 from gongkai import formats
 from gongkai.check import RULES
-from gongkai.cli import cli
 
 # record.md, "Top level": the keys of one record, in this order.
 TOP_LEVEL_KEYS = [
@@ -33,13 +31,7 @@ FINDING_OPTIONAL_KEYS = {"expected", "actual"}
 WARNINGS_ONLY_DATE = "2024年2月26日"  # after a 局's 31 January deadline: published_late, a warning
 
 
-def run(*args: str | Path) -> Result:
-    """Invoke the click group in-process; stdout and stderr stay separate (click ≥ 8.2 default)."""
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+run = run_cli
 
 
 def assert_record_shape(record: Any) -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import run_cli
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sample_store import SampleStore, build
 
 from gongkai import formats
-from gongkai.cli import cli
 from gongkai.export import (
     CELL_COLUMNS,
     FINDINGS_SHEET,
@@ -273,12 +272,7 @@ def test_awkward_agency_names_still_give_a_workbook(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the command
 
 
-def run(*args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args), catch_exceptions=False)
+run = run_cli
 
 
 def test_export_command_in_each_format(sample: SampleStore, tmp_path: Path) -> None:

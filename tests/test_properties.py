@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 
 import gongkai
-import pytest
 from gongkai import formats
 from gongkai.model import Record
 from gongkai.parse.tokens import parse_number

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import run_cli
 from sample_store import SampleStore, build
 
 from gongkai import formats
@@ -24,7 +24,6 @@ from gongkai.analyse import (
 )
 from gongkai.analyse.indicators import Measure
 from gongkai.analyse.stats import table_text
-from gongkai.cli import cli
 from gongkai.model import Finding, Record, Source, empty_requests, empty_review
 from gongkai.render import display_width
 from gongkai.store import StoredReport
@@ -247,12 +246,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleStore:
     return build(tmp_path_factory.mktemp("stats"))
 
 
-def run(*args: str) -> Result:
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(cli, list(args), catch_exceptions=False)
+run = run_cli
 
 
 def db(sample: SampleStore) -> str:

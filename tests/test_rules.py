@@ -254,10 +254,11 @@ def _balance_broken(report: Report) -> None:
 
 
 def _ambiguous_split(report: Report) -> None:
-    # "110000011" is 1 10 0 0 0 0 11 or 11 0 0 0 0 0 11. With （七）总计 run together too,
-    # no column equation is known when 予以公开 is decided: the reader must not pick one.
+    # "110000011" is 1 10 0 0 0 0 11 or 11 0 0 0 0 0 11. With （七）总计 and 本年新收 run
+    # together too, every column equation holds for both readings: the reader must not pick one.
     report.row_text["granted"] = "110000011"
     report.row_text["total_processed"] = "110000011"
+    report.row_text["new_received"] = "110000011"
 
 
 def _ambiguous_review_split(report: Report) -> None:

@@ -39,6 +39,7 @@ class Provenance:
     line: int | None = None
     page: int | None = None
     derived: bool = False
+    column: int | None = None  # 1-based column of the first printed character in its line
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -46,6 +47,8 @@ class Provenance:
             out["page"] = self.page
         if self.line is not None:
             out["line"] = self.line
+        if self.column is not None:
+            out["column"] = self.column
         out["text"] = self.text
         if self.derived:
             out["derived"] = True
@@ -237,7 +240,7 @@ class Record:
                 for f in data.get("findings", [])
             ],
             {
-                path: Provenance(p.get("text", ""), p.get("line"), p.get("page"), bool(p.get("derived")))
+                path: Provenance(p.get("text", ""), p.get("line"), p.get("page"), bool(p.get("derived")), p.get("column"))
                 for path, p in data.get("provenance", {}).items()
             },
         )

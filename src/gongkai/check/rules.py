@@ -454,6 +454,12 @@ _TOPIC_TABLE = {
 }
 
 
+def _listed_unit(text: str, total: int) -> str:
+    """The unit the total is printed in (条, 件 …); the parts may use others (「58条，其中…31件」)."""
+    found = re.search(rf"(?<!\d){total}\s*([条件个篇项份张])", text)
+    return found.group(1) if found else ""
+
+
 @rule("GK301", "narrative_mismatch", "error", "正文数字与表格不一致")
 def narrative_mismatch(context: Context) -> Iterator[Hit]:
     """A figure stated in the text differs from the table (or listed parts do not add up to their total).
@@ -480,8 +486,9 @@ def narrative_mismatch(context: Context) -> Iterator[Hit]:
         if parts == listed.total:
             continue
         section = f"第{'一二三四五六'[listed.section - 1]}部分" if listed.section else "正文"
+        unit = _listed_unit(listed.text, listed.total)
         yield Hit(
-            f"{section}称“{listed.text}”：总数{listed.total}条，但所列各项之和为{parts}条（{' + '.join(map(str, listed.parts))}）。",
+            f"{section}称“{listed.text}”：总数{listed.total}{unit}，但所列各项之和为{parts}（{' + '.join(map(str, listed.parts))}）。",
             {"section": listed.section, "line": listed.line, **({"page": listed.page} if listed.page else {})},
             expected=parts,
             actual=listed.total,

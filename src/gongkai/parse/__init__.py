@@ -10,6 +10,7 @@ from ..read import Document, Line
 from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
 from .resolve import Cell
+from .segment import segment
 from .tables import read_active, read_requests, read_review
 from .tokens import Token, is_prose, tokenize
 
@@ -98,7 +99,7 @@ def _detect_template(folded: str, year: int | None) -> str:
 def _store_cell(record: Record, path: str, cell: Cell) -> None:
     if cell.token is not None:
         record.provenance[path] = Provenance(
-            cell.token.text, cell.token.line, cell.token.page, derived=cell.status == "derived"
+            cell.token.text, cell.token.line, cell.token.page, derived=cell.status == "derived", column=cell.token.column
         )
     if cell.status != "printed":
         record.notes.cells[path] = CellNote(cell.status, cell.detail)
@@ -118,7 +119,7 @@ def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | N
 def parse(document: Document) -> Record:
     """Read a Document into a Record. Never raises on content: problems become notes for the rules."""
     record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
-    lines = document.lines
+    lines = segment(document.lines)
     text = document.text
     headings = find_sections(lines)
     meta = read_meta(lines, headings)
@@ -155,19 +156,25 @@ def parse(document: Document) -> Record:
     table_lines: set[int] = set()
 
     if template != formats.TEMPLATE_PRE2019:
+        tokens = {
+            "二": tokenize(lines[regions["二"][0] : regions["二"][1]]) if regions["二"] else [],
+            "三": _cut_after_last_row(tokenize(lines[regions["三"][0] : regions["三"][1]], len(formats.REQUEST_COLUMN_KEYS))) if regions["三"] else [],
+            "四": tokenize(lines[regions["四"][0] : regions["四"][1]], len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)) if regions["四"] else [],
+        }
+        # Run-together digits may hide a blank cell only where the document prints blanks.
+        blanks_seen = any(t.kind == "null" for table in tokens.values() for t in table)
+        for region in regions.values():
+            if region:
+                table_lines.update(range(*region))
         if regions["二"]:
-            start, end = regions["二"]
-            table_lines.update(range(start, end))
-            cells, found = read_active(tokenize(lines[start:end]), table_template)
+            cells, found = read_active(tokens["二"], table_template, blanks_seen)
             notes.tables_found["二"] = found
             if found:
                 for (row, field), cell in cells.items():
                     record.active[row][field] = cell.value
                     _store_cell(record, f"active.{row}.{field}", cell)
         if regions["三"]:
-            start, end = regions["三"]
-            table_lines.update(range(start, end))
-            table = read_requests(_cut_after_last_row(tokenize(lines[start:end])), table_template)
+            table = read_requests(tokens["三"], table_template, blanks_seen)
             notes.tables_found["三"] = table.found
             notes.single_other_row = table.single_other_row and template != formats.TEMPLATE_2019
             if table.found:
@@ -177,9 +184,7 @@ def parse(document: Document) -> Record:
                     record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
                     _store_cell(record, f"requests.{row}.{column}", cell)
         if regions["四"]:
-            start, end = regions["四"]
-            table_lines.update(range(start, end))
-            grid, found = read_review(tokenize(lines[start:end]))
+            grid, found = read_review(tokens["四"], blanks_seen)
             notes.tables_found["四"] = found
             if found:
                 for (block, field), cell in grid.items():

@@ -1,8 +1,15 @@
-"""Sections, title, agency, year, statistical period and signature date."""
+"""Sections, title, agency, year, statistical period and signature date.
+
+Reports copied from government websites carry the site's chrome (breadcrumbs, 来源/浏览次数
+lines, share buttons, menus, footers with 主办单位 and ICP numbers), and some copies are
+flattened onto one line. Everything here therefore works on patterns that are found inside a
+line as well as on whole lines, and recognises chrome by generic cues, never by site.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .. import formats
@@ -16,11 +23,17 @@ _NUMERIC_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
 _HEADING_PREFIX = re.compile(
     r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:([一二三四五六]|[1-6])\s*[、.．，,]|第([一二三四五六])部分[、.．，,：:\s]?)\s*"
 )
-_TITLE_TAIL = re.compile(r"(?:政府)?信息公开\s*(?:公开)?\s*工作\s*年度\s*报告|政务公开工作年度报告|信息公开年报")
+_TITLE_TAIL = re.compile(r"(?:政府)?信息公开\s*(?:公开)?\s*(?:工作)?\s*年度\s*报告|政务公开工作年度报告|信息公开年报")
 _ORGAN_END = re.compile(
     r"(?:人民政府|政府办公室|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|院|所|站|队|部|处|署|会|中心|街道办事处|办事处|镇|乡|街道|公司|集团|馆|室|社|台|校)$"
 )
-_PERIOD = re.compile(rf"统计(?:期限|时限|区间|时间)[^。；\n]{{0,12}}?({_YEAR})\s*年\s*1\s*月\s*1\s*日")
+_PLACE_END = re.compile(r"(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗)$")
+_CJK = "\u3400-\u9fff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SCREEN_LINES = 60  # the "first screen": where a title can be, chrome included
+_SCREEN_CHARS = 4000
+
+# ------------------------------------------------------------------ dates and numbers
 
 
 def cn_number(text: str) -> int:
@@ -51,8 +64,62 @@ def parse_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+_MARKUP = re.compile(r"[#*>\s]+")
+
+
 def clean(text: str) -> str:
-    return re.sub(r"[#*>\s]+", " ", text).strip()
+    return _MARKUP.sub(" ", text).strip()
+
+
+# ------------------------------------------------------------------ site chrome
+
+# Words a web page prints around an article and a report never prints: header, breadcrumb,
+# page metadata, share and print buttons, footer.
+_CHROME_CUE = re.compile(
+    r"当前位置|您的位置|您现在的位置|所在位置|来\s*源\s*[：:]|信息来源|文章来源|"
+    r"发布(?:时间|日期|机构|者)\s*[：:]|(?:浏览|点击|阅读|访问)\s*(?:次数|量|数)|"
+    r"字号\s*[：:]|字体\s*[：:]|[【\[]\s*[大中小]\s*[】\]]|打印本页|关闭窗口|[【\[]\s*(?:打印|关闭)\s*[】\]]|"
+    r"分享到|扫一扫|网站标识码|ICP\s*[备证]|公网安备|主办单位|承办单位|协办单位|维护单位|技术支持|"
+    r"联系我们|网站地图|网站声明|关于我们|版权所有|Copyright|©|责任编辑|索引号\s*[：:]|[主承协]办\s*$|"
+    r"首页\s*[>＞»›/]|[>＞»›]\s*正文",
+    re.IGNORECASE,
+)
+_BREADCRUMB_SEP = re.compile(r"[>＞»›]")
+_STRAY = re.compile(
+    r"^(?:正文|首页|返回|返回顶部|返回首页|打印|关闭|分享|收藏|上一篇|下一篇|字号|大|中|小|默认|纠错|我要纠错|"
+    r"[【】\[\]|｜/·:：\s])+$"
+)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_chrome(text: str) -> bool:
+    """A line of the web page around the report (breadcrumb, 来源/浏览次数, menu, footer, banner)."""
+    raw = text.strip()
+    flat = clean(raw)
+    if not flat:
+        return False
+    if _STRAY.match(flat):
+        return True
+    cues = len(_CHROME_CUE.findall(raw))
+    if cues and (len(flat) <= 80 or (cues >= 2 and len(flat) <= 300 and "。" not in flat)):
+        return True
+    if len(_BREADCRUMB_SEP.findall(raw)) >= 2 and len(flat) <= 120:
+        return True
+    latin = len(_LATIN.findall(flat))
+    if latin >= 6 and latin > 2 * len(_CJK_CHAR.findall(flat)):
+        return True  # an English site banner or menu
+    words = flat.split()
+    # A menu: several words of 2 to 6 characters, no numbers, no sentence, no title, not a name
+    # printed with stray spaces (「南 平 市自然资源 局」).
+    return (
+        len(words) >= 4
+        and all(2 <= len(w) <= 6 for w in words)
+        and not re.search(r"[\d。，；！？]|年度报告|年报", flat)
+        and not _ORGAN_END.search(flat)
+    )
+
+
+# ------------------------------------------------------------------ sections
 
 
 @dataclass
@@ -62,14 +129,41 @@ class Heading:
     title: str
 
 
+_NUMBERED = re.compile(r"(?:[一二三四五六]|[1-6])\s*[、.．，,]|第[一二三四五六]部分")
+_LISTING = re.compile(r"[；;，,]")
+
+
+def _heading_match(text: str) -> tuple[str, re.Match[str]] | None:
+    """The part of a line that is a numbered heading, and its number's match, if any.
+
+    That is the line, or what follows its last sentence: a copy whose line breaks were lost in
+    places ends a line with 「…特此报告。一、总体情况」 and puts the body on the next line.
+    """
+    match = _HEADING_PREFIX.match(text)
+    if match:
+        return text, match
+    if not _NUMBERED.search(text):
+        return None
+    stop = max(text.rfind("。"), text.rfind("！"), text.rfind("？"), text.rfind("!"), text.rfind("?"))
+    tail = text[stop + 1 :]
+    # 「…编制。一、总体情况；二、…」 lists the headings; it is not one of them.
+    match = _HEADING_PREFIX.match(tail) if stop >= 0 and not _LISTING.search(tail) else None
+    return (tail, match) if match else None
+
+
 def find_sections(lines: list[Line]) -> list[Heading]:
-    """The six section headings, in order; a heading is a short numbered line with its keywords."""
+    """The six section headings, in order; a heading is a short numbered line with its keywords.
+
+    Headings inside a flattened line are found once `segment` has cut the line at them.
+    """
     headings: list[Heading] = []
     expected = 0
     for index, line in enumerate(lines):
-        text = line.text
-        match = _HEADING_PREFIX.match(text)
-        if not match or len(clean(text)) > 40:
+        found = _heading_match(line.text)
+        if found is None:
+            continue
+        text, match = found
+        if len(clean(text)) > 40:
             continue
         title = clean(text[match.end() :])
         folded = formats.normalize_label(title)
@@ -84,6 +178,9 @@ def find_sections(lines: list[Line]) -> list[Heading]:
     return headings
 
 
+# ------------------------------------------------------------------ title
+
+
 @dataclass
 class Meta:
     title: str | None = None
@@ -96,75 +193,304 @@ class Meta:
     published_line: Line | None = None
     period_year: int | None = None
     period_text: str | None = None
+    body_year: int | None = None  # the year the opening of 总体情况 speaks of (「2023年，我局…」)
+
+    @property
+    def year(self) -> int | None:
+        """The report's year: the title's, else the statistical period's, else the body's."""
+        return self.title_year or self.period_year or self.body_year
 
 
-def _title(lines: list[Line], first_heading: int) -> tuple[str, Line] | None:
-    """The title: the first lines before the body that together name a 年度报告."""
-    candidates = [line for line in lines[: max(first_heading, 1)][:12] if line.text.strip()]
-    for start in range(len(candidates)):
-        joined = ""
-        for line in candidates[start : start + 3]:
-            joined += clean(line.text).replace(" ", "")
-            if _TITLE_TAIL.search(joined) and len(joined) <= 80:
-                return joined, candidates[start]
+# `<agency><year>年(度)<tail>` or `<year>年(度)<agency><tail>`, also inside a sentence.
+_TITLE_IN_TEXT = re.compile(
+    rf"(?P<pre>[{_CJK}（）()]{{0,40}})[ \u3000]?(?P<year>{_YEAR})\s*年\s*度?\s*"
+    rf"(?P<mid>[{_CJK}（）()]{{0,30}}?)\s*(?P<tail>{_TITLE_TAIL.pattern})"
+)
+# What a sentence or the page puts before the agency's name: 「现公布」「特向社会公布」「现将」
+# 「关于」, a stray 「正文」 or share button run into it in a flattened copy.
+_LEAD = re.compile(
+    r"^(?:正文|首页|详情|全文|原文|关于|QQ空间|空间|朋友圈|微信|微博|分享到|分享|打印|关闭|收藏|返回|"
+    r"(?:现|特|特此|兹|今|谨|并)?(?:向社会|向公众)?(?:予以|予)?(?:公布|发布|公开|印发|报送|呈报|编制|编写|形成|制定|起草|撰写)|"
+    r"(?:现|特|兹|今)将|(?:本报告|本文|以下|如下|这)(?:是|为))+"
+)
+# 「XX局编制了2023年…年度报告」: the verb between the agency and the year.
+_TRAIL = re.compile(r"(?:(?:编制|编写|发布|公布|形成|制定|印发|撰写|起草|完成|制作)了?|关于|的)+$")
+# 「本局」「我委」「本机关」: the report speaking of itself, not a name.
+_SELF = re.compile(r"^(?:本|我|该)(?:局|委|办|厅|院|所|站|中心|机关|单位|部门|镇|乡|街道|市|县|区|公司|集团)$")
+_SENTENCE = re.compile(r"[。，,；;！？!?：:]")
+
+
+def _agency_name(text: str | None) -> str | None:
+    if not text:
+        return None
+    name = _LEAD.sub("", text.strip(" ：:（("))
+    name = _TRAIL.sub("", name).strip()
+    if not 2 <= len(name) <= 40 or _SELF.match(name) or _TITLE_TAIL.search(name):
+        return None
+    return name
+
+
+def _spaced_prefix(text: str, start: int) -> int:
+    """Where a name that a stray space cut begins: 「南 平市」, 「赣州市 赣县区…」.
+
+    Only a single character or a place name (…市, …县) before the space is taken back into the
+    name; a menu word or a breadcrumb before it is not.
+    """
+    while start >= 2 and text[start - 1] == " ":
+        piece = re.search(f"[{_CJK}]+$", text[: start - 1])
+        word = _LEAD.sub("", piece.group()) if piece else ""
+        if piece is None or not (len(word) == 1 or _PLACE_END.search(word)):
+            break
+        start = piece.start()
+    return start
+
+
+def _parts_of_match(match: re.Match[str], text: str) -> tuple[str | None, int, int]:
+    """Agency, year and where the printed title starts, for a match of `_TITLE_IN_TEXT`."""
+    year = cn_number(match.group("year"))
+    start = match.start("pre")
+    if start > 0 and _CJK_CHAR.match(text[start - 1]):
+        start = match.end("pre")  # the name's start lies further back than a name can be long: not a name
+    start = _spaced_prefix(text, start)
+    pre = text[start : match.end("pre")].replace(" ", "")
+    agency = _agency_name(pre)
+    if agency:
+        # The title as printed starts at the agency's name, after 「现公布」 and the like.
+        while start < match.end("pre") and not text[start : match.end("pre")].replace(" ", "").startswith(agency):
+            start += 1
+    else:
+        agency, start = _agency_name(match.group("mid")), match.start("year")
+    return agency, year, start
+
+
+def _title_parts(title: str) -> tuple[str | None, int | None]:
+    """Agency and year of a title line (spaces removed)."""
+    match = _TITLE_IN_TEXT.search(title)
+    if match:
+        return _parts_of_match(match, title)[:2]
+    # 「XX局政府信息公开工作年度报告（2023年度）」: the year after the tail.
+    year_match = re.search(rf"({_YEAR})\s*年度?", title)
+    year = cn_number(year_match.group(1)) if year_match else None
+    tail = _TITLE_TAIL.search(title)
+    head = title[: tail.start()] if tail else title
+    if year_match and year_match.start() < len(head):
+        before, after = head[: year_match.start()], head[year_match.end() :]
+        head = before if before.strip() else after
+    return _agency_name(head), year
+
+
+def _is_organ(text: str) -> bool:
+    return 2 <= len(text) <= 40 and not re.search(r"[\d。，,；;：:！？、]", text) and bool(
+        _ORGAN_END.search(text) or _PLACE_END.search(text)
+    )
+
+
+@dataclass
+class _Title:
+    text: str
+    line: Line
+    agency: str | None
+    year: int | None
+
+
+def _title_lines(lines: list[Line]) -> _Title | None:
+    """A title printed as a line (or up to three lines) of its own."""
+    flat = [clean(line.text).replace(" ", "") for line in lines]
+    for end in range(len(lines)):
+        for width in (1, 2, 3):
+            start = end - width + 1
+            if start < 0 or any(len(t) > 80 for t in flat[start : end + 1]):
+                break
+            joined = "".join(flat[start : end + 1])
+            tail = _TITLE_TAIL.search(joined)
+            if not tail or len(joined) > 80:
+                continue
+            if _SENTENCE.search(joined) or len(joined) - tail.end() > 12:
+                break  # a sentence naming the report; the inline search reads it
+            agency, year = _title_parts(joined)
+            if agency is None and start > 0 and _is_organ(flat[start - 1]):
+                # 「高安市行政服务中心管委会」 on the line above 「2023年政府信息公开工作年度报告」
+                start -= 1
+                joined = flat[start] + joined
+                agency, year = _title_parts(joined)
+            return _Title(joined, lines[start], agency, year)
     return None
 
 
-def _agency_from_title(title: str) -> tuple[str | None, int | None]:
-    year_match = re.search(rf"({_YEAR})\s*年度?", title)
-    year = cn_number(year_match.group(1)) if year_match else None
-    head = title
-    tail = _TITLE_TAIL.search(head)
-    if tail:
-        head = head[: tail.start()]
-    if year_match and year_match.start() < len(head):
-        before = head[: year_match.start()]
-        after = head[year_match.end() :]
-        head = before if before.strip() else after
-    head = re.sub(r"^(?:关于)|(?:关于)$|的$", "", head.strip(" ：:")).strip()
-    return (head or None), year
+def _titles_in_text(lines: list[Line]) -> list[_Title]:
+    """Every `<agency><year>年…年度报告` inside the lines' text, in order."""
+    found: list[_Title] = []
+    budget = _SCREEN_CHARS
+    for line in lines:
+        text = clean(line.text)[:budget]
+        budget -= len(text)
+        for match in _TITLE_IN_TEXT.finditer(text):
+            agency, year, start = _parts_of_match(match, text)
+            found.append(_Title(text[start : match.end()], line, agency, year))
+        if budget <= 0:
+            break
+    return found
+
+
+def _title(lines: list[Line], first_heading: int) -> _Title | None:
+    """The title: a line of its own in the first screen, else a title named inside the text.
+
+    Chrome lines (a breadcrumb 「首页 > 政府信息公开年报 > 正文」) are never the title; they are
+    searched last, and then only for a full `<agency><year>年…年度报告`.
+    """
+    screen = [line for line in lines[: max(first_heading, 1)][:_SCREEN_LINES] if line.text.strip()]
+    page = [is_chrome(line.text) for line in screen]
+    plain = [line for line, flag in zip(screen, page) if not flag]
+    own = _title_lines(plain)
+    if own is not None and own.year is not None and own.agency is not None:
+        return own
+    chrome = [line for line, flag in zip(screen, page) if flag]
+    named = [t for t in _titles_in_text(plain) + _titles_in_text(chrome) if t.year is not None]
+    if own is not None and own.year is not None:
+        if own.agency is None:
+            # 「2023年政府信息公开工作年度报告」, the agency named in a sentence of the same year.
+            own.agency = next((t.agency for t in named if t.agency and t.year == own.year), None)
+        return own
+    best = next((t for t in named if t.agency), named[0] if named else None)
+    if best is not None and best.agency is None and own is not None:
+        best.agency = own.agency
+    return best or own
+
+
+# ------------------------------------------------------------------ signature
+
+# A signature at the end of a long line: agency and date after a sentence's end or a space.
+_SIGNED = re.compile(rf"(?:^|(?<=[\s。！？；;!?]))(?:(?P<agency>[{_CJK}（）()]{{2,40}})\s*)?(?P<date>{DATE.pattern})")
+
+
+def _only_chrome_after(text: str) -> bool:
+    rest = text.strip()
+    if not rest:
+        return True
+    cue = _CHROME_CUE.search(rest)
+    return cue is not None and len(rest[: cue.start()].strip()) <= 12 and "。" not in rest[: cue.start()]
+
+
+def _inline_signature(text: str) -> tuple[str | None, str | None]:
+    """Agency and date signed at the end of a long line, before any footer chrome."""
+    region = clean(text)[-800:]
+    for match in reversed(list(_SIGNED.finditer(region))):
+        if not _only_chrome_after(region[match.end() :]):
+            continue
+        date = parse_date(match.group("date"))
+        agency = match.group("agency")
+        if date is None or (agency and not _is_organ(agency)):
+            return None, None
+        return _agency_name(agency) if agency else None, date
+    return None, None
+
+
+def _organ_above(tail: list[tuple[str, Line]], index: int) -> tuple[str, Line] | None:
+    for candidate, line in reversed(tail[max(0, index - 3) : index]):
+        if candidate and len(candidate) <= 40 and not re.search(r"[。，；：！？]", candidate) and _ORGAN_END.search(candidate):
+            return candidate, line
+    return None
 
 
 def _signature(lines: list[Line]) -> tuple[str | None, Line | None, str | None, Line | None]:
-    """Agency and date printed at the end (落款), searching the last lines upwards."""
-    tail = [line for line in lines[-12:] if line.text.strip()]
+    """Agency and date printed at the end (落款), searching the last lines upwards.
+
+    Footer chrome below the signature (主办单位, 网站标识码 …) is skipped; a signature run into
+    a long line (a flattened copy) is read from the line's end.
+    """
+    picked: list[tuple[str, Line, bool]] = []  # bottom up: (text without spaces, line, is chrome)
+    plain_count = 0
+    for line in reversed(lines):
+        if not line.text.strip():
+            continue
+        page = is_chrome(line.text)
+        if page and not DATE.search(line.text):
+            continue  # a footer line; one with a date may carry the signature before the footer
+        picked.append((clean(line.text).replace(" ", ""), line, page))
+        plain_count += not page
+        if plain_count >= 12:
+            break
+    picked.reverse()
+    tail = [(text, line) for text, line, _ in picked]
+    flags = [page for _, _, page in picked]
     for index in range(len(tail) - 1, -1, -1):
-        line = tail[index]
-        text = clean(line.text).replace(" ", "")
+        text, line = tail[index]
+        if flags[index] or len(text) > 40:
+            agency, date = _inline_signature(line.text)
+            if date is None:
+                continue
+            if agency:
+                return agency, line, date, line
+            above = _organ_above(tail, index)
+            return (above[0], above[1], date, line) if above else (None, None, date, line)
         date = parse_date(text)
-        if not date or len(text) > 40:
+        if not date:
             continue
         before_date = DATE.split(text)[0] if DATE.search(text) else ""
+        before_date = re.split(r"[。！？；;，,：:]", before_date)[-1]  # 「…的事项。XX局2024年1月6日」
         if before_date and _ORGAN_END.search(before_date):
             return before_date, line, date, line
         if len(re.sub(r"[\d年月日〇○零一二三四五六七八九十\s\-./]", "", text)) > 2:
             continue  # a sentence with a date in it, not a date line
-        for previous in reversed(tail[max(0, index - 3) : index]):
-            candidate = clean(previous.text).replace(" ", "")
-            if candidate and len(candidate) <= 40 and not re.search(r"[。，；：！？]", candidate) and _ORGAN_END.search(candidate):
-                return candidate, previous, date, line
-        return None, None, date, line
+        above = _organ_above(tail, index)
+        return (above[0], above[1], date, line) if above else (None, None, date, line)
     # No date line: an organ's name printed alone at the very end is still the signature.
-    for line in reversed(tail[-3:]):
-        text = clean(line.text).replace(" ", "")
+    plain = [(text, line) for (text, line), flag in zip(tail, flags) if not flag]
+    for text, line in reversed(plain[-3:]):
         if text and len(text) <= 40 and not re.search(r"[。，；：！？\d]", text) and _ORGAN_END.search(text):
             return text, line, None, None
     return None, None, None, None
 
 
+# ------------------------------------------------------------------ period and year
+
+_D1 = r"(?:0?1|一)"
+_PERIOD = re.compile(
+    rf"统计\s*(?:数据)?\s*的?\s*(?:期限|时限|区间|时间|时段|期间|周期|口径|范围|期)[^。；\n]{{0,12}}?"
+    rf"({_YEAR})\s*年\s*(?:{_D1}\s*月\s*{_D1}\s*日|度)"
+)
+# 「2023年1月1日至2023年12月31日」 without the word 统计: a whole calendar year.
+_SPAN = re.compile(
+    rf"({_YEAR})\s*年\s*{_D1}\s*月\s*{_D1}\s*日\s*起?\s*(?:至|到|—+|–|-|~|～)\s*(?:({_YEAR})\s*年\s*)?"
+    r"(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
+)
+# 「2023年，」「2023年以来」「2023年度我局」 opening a sentence of 总体情况.
+_BODY_YEAR = re.compile(rf"(?:^|(?<=[\s。；！？：:，,、）)]))({_YEAR})\s*年度?\s*(?:以来|全年|[，,]|我|本|共|全)")
+
+
+def _period(text: str) -> tuple[int, str] | None:
+    match = _PERIOD.search(text)
+    if match:
+        return cn_number(match.group(1)), match.group(0)
+    for span in _SPAN.finditer(text):
+        if span.group(2) is None or cn_number(span.group(2)) == cn_number(span.group(1)):
+            return cn_number(span.group(1)), span.group(0)
+    return None
+
+
+def _body_year(text: str) -> int | None:
+    """The year most sentences of the opening start with, if one year clearly leads."""
+    counts = Counter(cn_number(m.group(1)) for m in _BODY_YEAR.finditer(text))
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    year = ranked[0][0]
+    return year if 1990 <= year <= 2100 else None
+
+
 def read_meta(lines: list[Line], headings: list[Heading]) -> Meta:
     meta = Meta()
     first_heading = headings[0].line_index if headings else min(len(lines), 12)
-    title = _title(lines, first_heading)
+    title = _title(lines, first_heading if headings else _SCREEN_LINES)
     if title:
-        meta.title, meta.title_line = title
-        meta.title_agency, meta.title_year = _agency_from_title(meta.title)
+        meta.title, meta.title_line = title.text, title.line
+        meta.title_agency, meta.title_year = title.agency, title.year
     body_end = headings[-1].line_index if headings else 0
     meta.signature_agency, meta.signature_line, meta.published, meta.published_line = _signature(lines[body_end:])
-    for line in lines[: first_heading + 40]:
-        match = _PERIOD.search(line.text)
-        if match:
-            meta.period_year = cn_number(match.group(1))
-            meta.period_text = match.group(0)
-            break
+    period = _period("\n".join(line.text for line in lines[: first_heading + 40]))
+    if period:
+        meta.period_year, meta.period_text = period
+    opening_end = headings[1].line_index if len(headings) >= 2 else min(len(lines), first_heading + 40)
+    opening = "\n".join(line.text for line in lines[first_heading if headings else 0 : opening_end])
+    meta.body_year = _body_year(opening[:_SCREEN_CHARS])
     return meta

@@ -1,8 +1,10 @@
 """Figures the report's own text states about its tables (for narrative_mismatch).
 
 Only plain statements are taken: a topic phrase followed closely by one count in 件 (or 条 for
-the number of applications received), with no other number in between. A figure that is
-approximate ("800余件") or in 万 is never taken.
+the number of applications received), with no other number and no other topic in between. A
+figure that is approximate ("800余件") or in 万 is never taken, nor one in a sentence about
+something else (网络问政信件, 人大代表建议, 行政许可申请 …): a wrong figure would make a false
+finding, a missed one only a missed check.
 """
 
 from __future__ import annotations
@@ -13,36 +15,77 @@ from dataclasses import dataclass
 from ..model import ListedTotal, Statement
 from ..read import Line
 
-_N = r"(\d+)\s*(?![\d.万])"
+_N = r"(?P<n>\d+)\s*(?![\d.万])"
 _GAP = r"[^。；;，,\d]"
 
-# topic → patterns; the first group of each is the number.
+# topic → patterns; the group `n` of each is the number, the group `gap` what stands between
+# the topic's words and the number.
 PATTERNS: dict[str, tuple[str, ...]] = {
     "new_received": (
-        rf"(?:新收|收到|受理|接收|接到)[^。；;，,\d]{{0,16}}?申请{_GAP}{{0,6}}?{_N}(?:件|条)",
+        rf"(?:新收|收到|受理|接收|接到)(?P<gap>[^。；;，,\d]{{0,16}}?申请{_GAP}{{0,6}}?){_N}(?:件|条)",
+        rf"本年度?新收(?P<gap>{_GAP}{{0,8}}?){_N}件",
     ),
-    "carried_over": (rf"上一?年度?(?:结转|转结){_GAP}{{0,8}}?{_N}件",),
-    "total_processed": (rf"(?:办结|答复|办理完毕|处理完毕|办理完结){_GAP}{{0,12}}?{_N}件",),
+    "carried_over": (rf"上一?年度?(?:结转|转结)(?P<gap>{_GAP}{{0,8}}?){_N}件",),
+    "total_processed": (rf"(?:办结|答复|办理完毕|处理完毕|办理完结)(?P<gap>{_GAP}{{0,12}}?){_N}件",),
     "carried_forward": (
-        rf"(?:结转|转入|顺延|顺延到|结转至)下一?年度?{_GAP}{{0,8}}?{_N}件",
-        rf"{_N}件{_GAP}{{0,4}}?(?:顺延|结转|转入)(?:到|至)?下一?年度?",
+        rf"(?:结转|转入|顺延|顺延到|结转至)下一?年度?(?P<gap>{_GAP}{{0,8}}?){_N}件",
+        rf"{_N}件(?P<gap>{_GAP}{{0,4}}?)(?:顺延|结转|转入)(?:到|至)?下一?年度?",
     ),
-    "granted_or_partial": (rf"予以公开(?:及|和|与|、|或)部分公开{_GAP}{{0,6}}?{_N}件",),
-    "granted": (rf"(?<![部分不])(?<!不予)予以公开(?![及和与、或]部分){_GAP}{{0,2}}?{_N}件",),
-    "partially_granted": (rf"(?<!及)(?<!和)(?<!与)(?<!、)部分公开{_GAP}{{0,2}}?{_N}件",),
-    "withheld": (rf"不予公开{_GAP}{{0,2}}?{_N}件",),
-    "unavailable": (rf"无法提供{_GAP}{{0,2}}?{_N}件",),
-    "rejected": (rf"不予处理{_GAP}{{0,2}}?{_N}件",),
-    "other": (rf"其他处理{_GAP}{{0,2}}?{_N}件",),
-    "review_total": (rf"行政复议[^。；;，,\d诉]{{0,8}}?{_N}件",),
-    "litigation_total": (rf"行政诉讼[^。；;，,\d复]{{0,8}}?{_N}件",),
+    # 2019-format reports state 予以公开 and 部分公开 together.
+    "granted_or_partial": (
+        (
+            rf"(?:(?:予以|同意)(?:全部)?公开(?:及|和|与|、|或|以及|或者)(?:予以)?部分公开|全部(?:公开)?(?:或|及|和|与|、|或者)部分公开"
+            rf"|予以公开[（(]含部分公开[）)])(?P<gap>{_GAP}{{0,6}}?){_N}件"
+        ),
+    ),
+    "granted": (rf"(?<![部分不])(?<!不予)予以公开(?![及和与、或以（(]|全部|部分)(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "partially_granted": (rf"(?<!及)(?<!和)(?<!与)(?<!、)(?<!或)部分公开(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "withheld": (rf"不予公开(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "unavailable": (rf"无法提供(?P<gap>{_GAP}{{0,6}}?){_N}件",),
+    "rejected": (rf"不予处理(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "other": (rf"其他处理(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "review_total": (rf"行政复议(?P<gap>[^。；;，,\d诉]{{0,8}}?){_N}件",),
+    "litigation_total": (rf"行政诉讼(?P<gap>[^。；;，,\d复]{{0,8}}?){_N}件",),
 }
 _COMPILED = {topic: tuple(re.compile(p) for p in patterns) for topic, patterns in PATTERNS.items()}
-_NONE_RECEIVED = re.compile(r"未(?:收到|受理|接到)[^。；;，,\d]{0,16}?(?:政府信息公开|依申请公开)[^。；;，,\d]{0,8}")
+
+# Words of another topic between a topic and its number: the number is not the topic's
+# (「予以公开、部分公开分别为200件、58件」).
+_OTHER_TOPIC = re.compile(r"分别|各为|各有|均为|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|办结|答复|复议|诉讼")
+# What a sentence is about, the nearest mention before a figure deciding: the applications of
+# the 条例 (「政府信息公开申请」) or something else counted in 件 too.
+_SUBJECT = re.compile(
+    r"(?P<foreign>(?:问政|信件|来信|来电|留言|咨询|建议|提案|议案|信访|投诉|举报|热线|诉求|工单|许可|审批|政务服务|办件|网民)(?:类)?(?:申请)?)"
+    r"|(?P<own>申请)"
+)
+_LOOKBACK = 150  # characters before a figure searched for what it is about
+_COUNT_OF_APPLICATIONS = re.compile(r"\d+\s*件\s*(?:政府信息公开)?申请")  # 「在已答复的805件申请中」
+_REVIEW_TOPICS = frozenset({"review_total", "litigation_total"})
+# 「收到申请15件（含上年结转2件）」: 15 is not the number newly received.
+_INCLUDES_CARRIED = re.compile(r"[^。；;]{0,12}?(?:含|包括|包含|其中|均为|均系)[^。；;\d]{0,10}?(?:上一?年度?|以前年度|往年)")
+_CARRIED_WORDS = re.compile(r"结转|转结|上一?年|以前年度|往年")
+_NONE_RECEIVED = re.compile(
+    r"未(?:收到|受理|接到)[^。；;，,\d]{0,16}?(?:政府信息公开申请|信息公开申请|公开申请|依申请公开)"
+    r"(?![^。；;，,]{0,12}?(?:复议|诉讼|投诉|举报))"
+)
 _APPROXIMATE = re.compile(r"^(?:余|多)|[约近超逾]$")
 
-_LISTED = re.compile(r"公开[^。；;，,\d]{0,16}?(\d+)\s*条\s*[，,、]?\s*其中([^。；;]*)")
-_PART = re.compile(r"(\d+)\s*(余|多)?\s*条")
+# 「予以公开、部分公开、不予公开分别为100件、20件、5件」: topics and figures in the same order.
+_RESPECTIVE_VALUES = re.compile(r"(?:为|是|有)?[：:]?\s*(?P<values>\d+\s*件?(?:\s*[、，,和及与]\s*\d+\s*件?)+)")
+# Each name's words → its topic (the names are split at 、和及与, so 予以公开及部分公开 is two).
+_RESPECTIVE_WORDS: tuple[tuple[str, str], ...] = (
+    ("不予公开", "withheld"),
+    ("部分公开", "partially_granted"),
+    ("予以公开", "granted"),
+    ("无法提供", "unavailable"),
+    ("不予处理", "rejected"),
+    ("其他处理", "other"),
+    ("结转下年度", "carried_forward"),
+    ("上年结转", "carried_over"),
+    ("办结", "total_processed"),
+    ("行政复议", "review_total"),
+    ("行政诉讼", "litigation_total"),
+)
 
 
 @dataclass
@@ -85,66 +128,181 @@ def _window(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+def _sentence_start(text: str, offset: int) -> int:
+    return max(text.rfind(c, 0, offset) for c in "。；;！？") + 1
+
+
+def _about_applications(block: Prose, topic: str, start: int, number: int) -> bool:
+    """Whether the figure at `number` (its topic's words at `start`) speaks of 政府信息公开申请."""
+    text = block.text
+    if _COUNT_OF_APPLICATIONS.match(text, number):
+        return True
+    if topic in _REVIEW_TOPICS:
+        # 「全年办理行政复议案件150件」 of a 司法局 is its own work, not the reviews of its 公开 decisions.
+        return block.section == 4 or "公开" in text[_sentence_start(text, start) : number]
+    last = None
+    for mention in _SUBJECT.finditer(text, max(0, number - _LOOKBACK), number):
+        last = mention
+    if last is None:
+        # Nothing named nearby: only section 三 is about applications throughout (「主动予以公开
+        # 120件」 in section 二 is not a 予以公开 decision on an application).
+        return block.section == 3
+    return last.group("own") is not None
+
+
+def _carried_not_received(block: Prose, match: re.Match[str]) -> bool:
+    """A 收到…申请 figure that counts carried-over applications: 上年结转's, not new_received's."""
+    text = block.text
+    # 「收到上年结转申请3件」, 「收到申请15件（含上年结转2件）」
+    return bool(_CARRIED_WORDS.search(text, match.start(), match.start("n")) or _INCLUDES_CARRIED.match(text, match.end()))
+
+
+def _plain_figure(block: Prose, topic: str, match: re.Match[str]) -> bool:
+    """A figure stated of its topic alone: no other topic between, not approximate, on subject."""
+    text = block.text
+    span = match.span("n")
+    if _OTHER_TOPIC.search(match.group("gap") or ""):
+        return False
+    before = text[max(0, span[0] - 1) : span[0]]
+    after = text[span[1] : span[1] + 2].strip()
+    if _APPROXIMATE.search(before) or _APPROXIMATE.match(after):
+        return False
+    return _about_applications(block, topic, match.start(), span[0])
+
+
+def _statement(block: Prose, topic: str, value: int, start: int, end: int, at: int) -> Statement:
+    line = block.line_at(at)
+    return Statement(
+        topic,
+        value,
+        _window(block.text, start, end),
+        block.section,
+        line.number if line else None,
+        line.page if line else None,
+    )
+
+
+def _respective(block: Prose, taken: list[tuple[int, int]]) -> list[Statement]:
+    """「A、B分别为X件、Y件」 read pairwise; the figures are taken either way, so that no single
+    pattern reads them as A's alone."""
+    found: list[Statement] = []
+    text = block.text
+    for word in re.finditer("分别", text):
+        match = _RESPECTIVE_VALUES.match(text, word.end())
+        if match is None:
+            continue
+        numbers = list(re.finditer(r"\d+", match.group("values")))
+        base = match.start("values")
+        taken.extend((base + n.start(), base + n.end()) for n in numbers)
+        start = max(text.rfind(c, max(0, word.start() - 60), word.start()) for c in "。；;，,") + 1
+        head = re.sub(r"的?(?:数量|件数)$", "", text[start : word.start()])
+        names = [n for n in re.split(r"[、和及与]", head) if n.strip()]
+        topics: list[str] = []
+        for name in names:
+            hits = [topic for words, topic in _RESPECTIVE_WORDS if words in name]
+            if not hits:
+                break
+            topics.append(hits[0])
+        if not topics or len(topics) != len(names) or len(topics) != len(numbers):
+            continue
+        if not all(_about_applications(block, t, start, base + n.start()) for t, n in zip(topics, numbers)):
+            continue
+        for topic, number in zip(topics, numbers):
+            found.append(_statement(block, topic, int(number.group()), start, match.end(), base + number.start()))
+    return found
+
+
 def extract_statements(prose: list[Prose]) -> list[Statement]:
     statements: list[Statement] = []
     for block in prose:
         taken: list[tuple[int, int]] = []
+        statements += _respective(block, taken)
         for topic, patterns in _COMPILED.items():
             for pattern in patterns:
                 for match in pattern.finditer(block.text):
-                    span = match.span(1)
+                    span = match.span("n")
                     if any(a <= span[0] < b for a, b in taken):
                         continue
-                    before = block.text[max(0, span[0] - 1) : span[0]]
-                    after = block.text[span[1] : span[1] + 2].strip()
-                    if _APPROXIMATE.search(before) or _APPROXIMATE.match(after):
+                    if topic == "new_received" and _carried_not_received(block, match):
+                        continue  # left for carried_over's patterns
+                    taken.append(span)  # taken even when rejected: no other topic reads it
+                    if not _plain_figure(block, topic, match):
                         continue
-                    taken.append(span)
-                    line = block.line_at(match.start(1))
-                    statements.append(
-                        Statement(
-                            topic,
-                            int(match.group(1)),
-                            _window(block.text, match.start(), match.end()),
-                            block.section,
-                            line.number if line else None,
-                            line.page if line else None,
-                        )
-                    )
+                    statements.append(_statement(block, topic, int(match.group("n")), match.start(), match.end(), span[0]))
         for match in _NONE_RECEIVED.finditer(block.text):
-            line = block.line_at(match.start())
-            statements.append(
-                Statement(
-                    "new_received",
-                    0,
-                    _window(block.text, match.start(), match.end()),
-                    block.section,
-                    line.number if line else None,
-                    line.page if line else None,
-                )
-            )
+            statements.append(_statement(block, "new_received", 0, match.start(), match.end(), match.start()))
     return statements
 
 
+# ------------------------------------------------------------------ listed totals
+
+# Units a 主动公开 list counts items in; a part in another unit (次, 期, 场, 万元, %) is not an
+# item of the total, and the list is then not read at all.
+_ITEM_UNIT = r"(?:条|件|个|篇|项|份|张)"
+_LISTED = re.compile(
+    rf"公开(?P<what>[^。；;，,\d]{{0,16}}?)(?P<total>\d+)\s*(?P<unit>{_ITEM_UNIT})(?:\s*[（(]{_ITEM_UNIT}[）)])?"
+    r"\s*(?P<open>[（(])?\s*[，,、：:]?\s*其中\s*[：:，,]?(?P<clause>[^。；;]*)"
+)
+_PART = re.compile(rf"(\d+)\s*{_ITEM_UNIT}")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_PAREN = re.compile(r"[（(][^（）()]*[）)]")
+# Words that make a figure something else than an item of the list: a comparison, a share, a
+# running total, a nested breakdown.
+_NOT_A_PART = re.compile(r"较上|比上|同比|环比|增长|增加|减少|下降|上升|累计|共计|合计|总计|总数|占|达到|超过|其中|[约近逾]\s*$")
+_REMARK_LENGTH = 8  # a number-less piece longer than this after the parts ends the list
+# Parts named after where they were published overlap (one item on the website and on WeChat):
+# such a list is not a breakdown of the total.
+_CHANNEL = re.compile(r"网站|网页|微博|微信|公众号|新媒体|客户端|APP|头条|抖音|视频号|公开栏|报纸|报刊|电视|广播|平台|渠道", re.IGNORECASE)
+
+
+def _parts(clause: str) -> list[int] | None:
+    """The items of a 「其中…」 list, or None when they cannot be told apart reliably."""
+    clause = _PAREN.sub("", clause)  # 「部门文件31件（含规范性文件3件）」: a sub-item, not an item
+    parts: list[int] = []
+    for piece in re.split(r"[，,、]", clause):
+        piece = piece.strip()
+        numbers = _NUMBER.findall(piece)
+        if not numbers:
+            if parts and len(piece) > _REMARK_LENGTH:
+                break  # 「…其他8条，进一步提升了透明度」: the list is over
+            continue  # a label cut by 、 (「通知、公告19条」) or an empty piece
+        part = _PART.search(piece)
+        if len(numbers) != 1 or part is None or _NOT_A_PART.search(piece[: part.start()]) or _CHANNEL.search(piece):
+            return None
+        rest = piece[part.end() :].strip()
+        if rest.startswith(("余", "多", "左右")) or "等" in rest:
+            return None  # approximate, or a list that says it is incomplete
+        if rest and not rest.startswith(("（", "(")):
+            return None  # something follows the unit: not a plain item
+        parts.append(int(part.group(1)))
+    return parts if len(parts) >= 2 else None
+
+
 def extract_listed_totals(prose: list[Prose]) -> list[ListedTotal]:
-    """「主动公开政府信息941条，其中…829条，…3条」: a total and its listed parts."""
+    """「主动公开政府信息941条，其中…829条，…3件」: a total and its listed parts.
+
+    The parts may be counted in other units than the total (条, 件, 个, 篇 …: all items of the
+    one total). Totals of applications (「收到政府信息公开申请12件，其中网上申请7件」) are not
+    lists of 公开 items and are left to the statements.
+    """
     found: list[ListedTotal] = []
     for block in prose:
         for match in _LISTED.finditer(block.text):
-            clause = match.group(2)
-            parts = _PART.findall(clause)
-            if len(parts) < 2 or any(approx for _, approx in parts):
+            if "申请" in match.group("what") or "申请" in block.text[max(0, match.start() - 12) : match.start()]:
                 continue
-            last = list(_PART.finditer(clause))[-1]
-            if clause[last.end() : last.end() + 1] == "等" or "等" in clause[last.end() : last.end() + 3]:
+            clause = match.group("clause")
+            if match.group("open"):
+                clause = clause.split("）")[0].split(")")[0]  # 「58条（其中…）」: the list is in the brackets
+            parts = _parts(clause)
+            if parts is None:
                 continue
-            if re.search(r"[约近]\s*$", block.text[: match.start(1)]):
+            if re.search(r"[约近超逾]\s*$", block.text[: match.start("total")]):
                 continue
-            line = block.line_at(match.start(1))
+            line = block.line_at(match.start("total"))
             found.append(
                 ListedTotal(
-                    int(match.group(1)),
-                    [int(n) for n, _ in parts],
+                    int(match.group("total")),
+                    parts,
                     match.group(0)[:120],
                     block.section,
                     line.number if line else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, combinations, islice, product
+from itertools import chain, combinations, product
 from typing import Literal
 
 from ..arithmetic import CellRef, Equation
@@ -42,7 +42,9 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
         return Cell(None, token, "blank")
     if token.kind == "doubt":
         return Cell(None, token, "unreadable", f"识别不确定（读作“{token.digits}”）")
-    value = parse_number(token.text)
+    value = parse_number(token.number or token.text)
+    if _run_together(token):
+        return Cell(None, token, "unreadable", f"“{token.text}”是几个数连在一起")
     if value is None:
         return Cell(None, token, "unreadable", "无法识别的数字")
     if isinstance(value, float) and not allow_fraction:
@@ -50,6 +52,77 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     if value < 0 and not allow_negative:
         return Cell(value, token, "invalid", f"计数不应为负数，印为“{token.text}”")
     return Cell(value, token)
+
+
+def _run_together(token: Token) -> bool:
+    """Digits no single cell prints ("000", "0512"): several cells run together."""
+    digits = token.digits
+    return len(digits) > 1 and digits[0] == "0" and digits.isdigit()
+
+
+def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> set[CellRef]:
+    """The cells of a decided run-together run that a hidden blank cell would read differently.
+
+    Glued text hides a blank cell: "129" for three cells is 1 2 9, or 1 _ 29, or 12 _ 9. A
+    reading one cell short counts when every equation it touches holds or could hold (a blank
+    is an unknown count ≥ 0); every cell it reads differently from the grid is in doubt. With
+    no equation, only digits that cannot be read one cell short ("000") are settled.
+    """
+    if len(tokens) != 1 or len(refs) < 2 or not tokens[0].digits.isdigit():
+        return set(refs)
+    values = {ref: cell.value for ref, cell in grid.items()}
+    decided = [values.get(ref) for ref in refs]
+    # An equation is checked as soon as its last cell in the run is assigned.
+    last = {index: [] for index in range(len(refs))}  # type: dict[int, list[Equation]]
+    for eq in equations:
+        positions = [refs.index(c) for c in eq.cells if c in refs]
+        if positions:
+            last[max(positions)].append(eq)
+    doubtful: set[CellRef] = set()
+    budget = [MAX_HYPOTHESES]
+    digits = tokens[0].digits
+
+    def assign(index: int, at: int, blank_used: bool) -> bool:
+        """Extend a reading from cell `index` at digit `at`; False when the budget ran out."""
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        if index == len(refs):
+            if at == len(digits) and blank_used:
+                doubtful.update(ref for ref, old in zip(refs, decided) if values[ref] != old)
+            return True
+        choices: list[tuple[int | None, int]] = []
+        if not blank_used and len(digits) - at >= len(refs) - index - 1:
+            choices.append((None, at))
+        # Leave at least one digit for each later cell but the one blank.
+        later = len(refs) - index - 1 - (0 if blank_used else 1)
+        for end in range(at + 1, len(digits) - max(later, 0) + 1):
+            piece = digits[at:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            choices.append((int(piece), end))
+        for value, end in choices:
+            values[refs[index]] = value
+            if all(_possible(eq, values) for eq in last[index]):
+                if not assign(index + 1, end, blank_used or value is None):
+                    return False
+        values[refs[index]] = decided[index]
+        return True
+
+    if not assign(0, 0, False):
+        return set(refs)
+    return doubtful
+
+
+def _possible(equation: Equation, values: dict[CellRef, int | float | None]) -> bool:
+    """An equation holds, or could hold: its one unknown cell (a blank) would be a count ≥ 0."""
+    unknown = [cell for cell in equation.cells if values.get(cell) is None]
+    if not unknown:
+        return equation.holds(values.get) is not False
+    if len(unknown) > 1:
+        return True
+    needed = equation.solve_for(unknown[0], values.get)
+    return needed is None or needed >= 0
 
 
 def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
@@ -67,10 +140,9 @@ def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
 
 
 def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
+    """Every way of cutting run-together tokens so the run fills `slots` cells (lazily: the caller bounds it)."""
     extra = slots - len(tokens)
-    splittable = [
-        i for i, t in enumerate(tokens) if t.kind == "num" and t.digits.isdigit() and len(t.digits) > 1
-    ]
+    splittable = [i for i, t in enumerate(tokens) if t.kind == "num" and t.digits.isdigit() and len(t.digits) > 1]
     if not splittable or extra <= 0:
         return
     ranges = [range(0, min(len(tokens[i].digits) - 1, extra) + 1) for i in splittable]
@@ -78,27 +150,33 @@ def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
         if sum(counts) != extra:
             continue
         per_token = dict(zip(splittable, counts))
-        options: list[list[list[int]]] = []
-        for i, token in enumerate(tokens):
-            n = per_token.get(i, 0)
-            if n:
-                options.append(list(_digit_splits(token.digits, n + 1)))
-            else:
-                options.append([[]])
-        for choice in product(*options):
-            reading: list[Slot] = []
-            for token, pieces in zip(tokens, choice):
-                if pieces:
-                    reading.extend((v, token, "split") for v in pieces)
-                else:
-                    cell = cell_from_token(token)
-                    reading.append((cell.value, token, cell.status))
-            yield reading
+        yield from _readings(tokens, per_token, 0, [])
+
+
+def _readings(tokens: list[Token], parts: dict[int, int], index: int, prefix: list[Slot]) -> Iterator[list[Slot]]:
+    if index == len(tokens):
+        yield list(prefix)
+        return
+    token = tokens[index]
+    extra = parts.get(index, 0)
+    if not extra:
+        cell = cell_from_token(token)
+        prefix.append((cell.value, token, cell.status))
+        yield from _readings(tokens, parts, index + 1, prefix)
+        prefix.pop()
+        return
+    for pieces in _digit_splits(token.digits, extra + 1):
+        prefix.extend((v, token, "split") for v in pieces)
+        yield from _readings(tokens, parts, index + 1, prefix)
+        del prefix[len(prefix) - len(pieces) :]
 
 
 def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     holes = slots - len(tokens)
     if holes <= 0 or holes > MAX_HOLES:
+        return
+    # Cells are lost only where the text separates them; glued to labels, they ran together.
+    if all(t.glued for t in tokens) or any(_run_together(t) for t in tokens):
         return
     for positions in combinations(range(slots), holes):
         reading: list[Slot] = []
@@ -178,22 +256,88 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
         for ref in refs:
             grid[ref] = Cell(None, tokens[0], "unreadable", f"此处印有{len(tokens)}个数，多于应有的{len(refs)}格，无法对位")
         return
-    why = f"此处应有{len(refs)}格，只读到{len(tokens)}个数"
-    # Every way of reading the run (cells run together, cells lost) that breaks none of the
-    # equations it touches is admissible; only what they all agree on is kept.
+    admissible = admissible_readings(tokens, refs, grid, equations)
+    decide_run(tokens, refs, grid, admissible)
+
+
+def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
+    """Every way of reading a short run (cells run together, cells lost) that breaks none of the
+    equations it touches, given the grid; None when there are too many to weigh them all."""
     admissible: list[list[Slot]] = []
     readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)))
-    for reading in islice(readings, MAX_HYPOTHESES):
+    for tried, reading in enumerate(readings, start=1):
+        if tried > MAX_HYPOTHESES:
+            return None  # a choice among the first few would be a guess
         broken, filled = _apply(reading, refs, grid, equations)
         if not broken:
             admissible.append(filled)
+    return admissible
+
+
+def decide_run(tokens: list[Token], refs: list[CellRef], grid: Grid, admissible: list[list[Slot]] | None) -> None:
+    """Keep what every admissible reading of a short run agrees on; the rest is unreadable."""
+    why = f"此处应有{len(refs)}格，只读到{len(tokens)}个数"
+    if admissible is None:
+        for ref in refs:
+            grid[ref] = Cell(None, tokens[0], "unreadable", why + "，可能的读法太多，无法唯一确定")
+        return
     if not admissible:
         for ref in refs:
             grid[ref] = Cell(None, tokens[0] if tokens else None, "unreadable", why + "，无法按勾稽关系唯一确定")
         return
     splits = all(any(status == "split" for _, _, status in reading) for reading in admissible)
-    printed = Token("null", " ".join(t.text for t in tokens), tokens[0].line, tokens[0].page)
+    printed = Token("null", " ".join(t.text for t in tokens), tokens[0].line, tokens[0].page, tokens[0].column)
     _decide(admissible, refs, grid, why + ("，数字连在一起" if splits else ""), printed)
+
+
+MAX_JOINT = 200_000
+
+
+def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation]) -> None:
+    """Short runs no one of which the arithmetic settles alone, weighed together.
+
+    Each run's admissible readings are combined with every other's; a combination is kept only
+    if it breaks no equation. A cell gets a value only when every kept combination gives it the
+    same one; too many combinations to try them all settle nothing.
+    """
+    options = [admissible_readings(tokens, refs, grid, equations) for tokens, refs in runs]
+    if any(o is None for o in options) or any(not o for o in options):
+        return
+    readings = [o for o in options if o is not None]
+    total = 1
+    for r in readings:
+        total *= len(r)
+    if total > MAX_JOINT:
+        return
+    touched = {ref for _tokens, refs in runs for ref in refs}
+    checks = [eq for eq in equations if touched.intersection(eq.cells)]
+    values = {ref: cell.value for ref, cell in grid.items()}
+    kept: list[set[int]] = [set() for _ in runs]
+    order = sorted(range(len(runs)), key=lambda i: len(readings[i]))
+
+    def assign(depth: int, chosen: dict[int, int]) -> None:
+        if depth == len(order):
+            for run, pick in chosen.items():
+                kept[run].add(pick)
+            return
+        run = order[depth]
+        _tokens, refs = runs[run]
+        for pick, reading in enumerate(readings[run]):
+            for ref, slot in zip(refs, reading):
+                values[ref] = slot[0]
+            if not any(eq.holds(values.get) is False for eq in checks):
+                chosen[run] = pick
+                assign(depth + 1, chosen)
+                del chosen[run]
+        for ref in refs:
+            values[ref] = None
+
+    for _tokens, refs in runs:
+        for ref in refs:
+            values[ref] = None
+    assign(0, {})
+    for index, (tokens, refs) in enumerate(runs):
+        decide_run(tokens, refs, grid, [readings[index][pick] for pick in sorted(kept[index])])
 
 
 def _confirm_doubtful(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import formats
 from ..arithmetic import CellRef, request_equations, review_equations
-from .resolve import Cell, Grid, cell_from_token, fill_run
+from .resolve import Cell, Grid, cell_from_token, cells_a_blank_may_hide, decide_jointly, fill_run
 from .tokens import Token
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
@@ -48,11 +48,20 @@ def _label_text(tokens: list[Token]) -> str:
 
 
 def _best_row_score(labels: list[Token], row: formats.Row) -> float:
-    """How well the labels printed before a run name `row` (the best single label)."""
+    """How well the labels printed before a run name `row`.
+
+    The label nearest the numbers counts fully; earlier ones (a table's header, a group label)
+    count less, so that the header's 总计 does not name the （七）总计 row.
+    """
     best = 0.0
-    for token in labels:
+    # The nearest label, also joined with the one or two before it (a label wrapped in pieces).
+    nearest = ["".join(t.text for t in labels[len(labels) - n :]) for n in range(1, min(3, len(labels)) + 1)]
+    for text in nearest:
         for official in (row.label, *row.aliases):
-            best = max(best, formats.label_similarity(token.text, official))
+            best = max(best, formats.label_similarity(text, official))
+    for token in labels[:-1]:
+        for official in (row.label, *row.aliases):
+            best = max(best, 0.75 * formats.label_similarity(token.text, official))
     return best
 
 
@@ -132,7 +141,9 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
     return list(reversed(pairs))
 
 
-def read_requests(tokens: list[Token], template: str) -> RequestsTable:
+def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True) -> RequestsTable:
+    """Table 三 from its tokens. `blanks_seen`: the document prints blank cells somewhere, so
+    run-together digits may hide one (see `_confirm_splits`)."""
     single = detect_single_other_row(tokens, template)
     rows = formats.request_rows(template, single)
     grid: Grid = {}
@@ -166,16 +177,58 @@ def read_requests(tokens: list[Token], template: str) -> RequestsTable:
         _transpose_if_column_major(values, covered, grid, equations)
     for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
         grid.setdefault(ref, Cell(None, None, "unreadable", "表中找不到此行的数字"))
-    # Damaged runs are decided last, against every cell that was read cleanly.
+    # Damaged runs are decided last, against every cell that was read cleanly, then again
+    # against what the others' decisions added, until nothing more is settled.
     for values, refs in damaged:
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
-        fill_run(values, refs, grid, equations)
+    _settle(damaged, grid, equations, blanks_seen)
     groups = [covered for _, covered in assignments]
     if scrambled:
         groups = [[row for group in groups for row in group]]  # no positional attribution holds
     _distrust_unconfirmed_rows(groups, confirmed, grid, equations, force=scrambled)
     return RequestsTable(rows, grid, single, found=True)
+
+
+def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list, blanks_seen: bool = True) -> None:
+    """Resolve damaged runs repeatedly: a run decided now may settle another through a column's sum."""
+    pending = list(damaged)
+    while pending:
+        left: list[tuple[list[Token], list[CellRef]]] = []
+        for values, refs in pending:
+            fill_run(values, refs, grid, equations)
+            if any(grid[ref].value is None and grid[ref].status == "unreadable" for ref in refs):
+                left.append((values, refs))
+        if len(left) == len(pending):
+            decide_jointly(left, grid, equations)
+            break
+        for _values, refs in left:
+            for ref in refs:
+                grid[ref] = Cell(None, None, "unreadable")
+        pending = left
+    if blanks_seen:
+        _confirm_splits(damaged, grid, equations)
+
+
+def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list) -> None:
+    """Digits cut apart stand only where no hidden blank cell could read them otherwise.
+
+    Text that runs cells together also hides a blank cell: "0000011" may be 0 0 0 _ 0 0 11.
+    Such a reading is ruled out only by an equation it breaks, given every other row as read
+    (a column's sum, or a count below zero); the cells it reads differently are not settled.
+    Each run is weighed against the same grid, so that giving up one does not cascade.
+    """
+    doubtful = [
+        cells_a_blank_may_hide(values, refs, grid, equations)
+        for values, refs in damaged
+        if any(grid[ref].status == "split" for ref in refs) or any(t.glued for t in values)
+    ]
+    for ref in set().union(*doubtful):
+        cell = grid[ref]
+        if cell.value is None and cell.status != "blank":
+            continue
+        token = cell.token
+        grid[ref] = Cell(None, token, "unreadable", f"“{token.text if token else ''}”连在一起的数字也可读作其中一格为空，无法唯一确定")
 
 
 def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> int | None:
@@ -246,7 +299,7 @@ def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], gri
         grid.update(row_major)
 
 
-def read_review(tokens: list[Token]) -> tuple[Grid, bool]:
+def read_review(tokens: list[Token], blanks_seen: bool = True) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5."""
     refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     values = [t for t in tokens if t.is_value]
@@ -267,6 +320,11 @@ def read_review(tokens: list[Token]) -> tuple[Grid, bool]:
                 grid[ref] = Cell(None, token, "unreadable", "表四的数字与表头交错，提取顺序不可靠")
             return grid, True
     fill_run(values, refs, grid, review_equations())
+    if blanks_seen and any(grid[ref].status == "split" for ref in refs):
+        # Each block's total checks only its own five cells: where a hidden blank would read
+        # a block differently, that block is not settled.
+        for ref in cells_a_blank_may_hide(values, refs, grid, review_equations()):
+            grid[ref] = Cell(None, grid[ref].token, "unreadable", "数字连在一起，也可能其中一格为空，无法唯一确定")
     return grid, True
 
 
@@ -286,7 +344,7 @@ def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int 
     return best_at
 
 
-def read_active(tokens: list[Token], template: str) -> tuple[dict[CellRef, Cell], bool]:
+def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) -> tuple[dict[CellRef, Cell], bool]:
     """Table 二: each row found by its label, its values being the numbers that follow it."""
     rows = formats.active_rows(template)
     cells: dict[CellRef, Cell] = {}
@@ -321,6 +379,14 @@ def read_active(tokens: list[Token], template: str) -> tuple[dict[CellRef, Cell]
                 cells[ref] = Cell(None, None, "unreadable", f"表中找不到“{row.label}”行")
             elif not values:
                 cells[ref] = Cell(None, None, "blank", f"“{row.label}”行未填数字")
+            elif len(values) < len(row.fields) and len(row.fields) > 1:
+                # Cells run together ("000"): cut where only one cutting is possible.
+                refs = [(row.key, c.key) for c in row.fields]
+                if ref == refs[0]:
+                    fill_run(values, refs, cells, [])
+                    if blanks_seen and any(cells[r].status == "split" for r in refs):
+                        for r in cells_a_blank_may_hide(values, refs, cells, []):
+                            cells[r] = Cell(None, values[0], "unreadable", f"“{values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
             elif len(values) != len(row.fields):
                 cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(values)}个")
             else:

@@ -1,9 +1,13 @@
-"""Cut extracted text into cells and classify each as a value or a label.
+"""Cut extracted text into value and label tokens, whatever separates (or fails to separate) them.
 
-Extracted tables come as tab-separated cells (PDF/Word copy), Markdown pipes, runs of spaces
-(`pdftotext -layout`) or single spaces (plain `pdftotext`), with labels split over lines and
-numbers on lines of their own. Every layout ends up as the same stream of tokens; rows are
-rebuilt later from the template's fixed order, not from the line structure.
+Extracted tables come as tab-separated cells (PDF/Word copy), Markdown pipes (with or without
+the leading pipe, or a lone `|` per line), runs of spaces (`pdftotext -layout`), single spaces,
+or nothing at all (a page flattened to one line: `规章000行政规范性文件5183207`). Inside a cell,
+a number may carry a unit (`87.2315万元`), a note (`18（其中修订9件）`), a sign (`+3`, `--117`),
+full-width digits or thousands separators. Every layout ends up as the same stream of tokens;
+rows are rebuilt later from the template's fixed order, not from the line structure, and digits
+run together are split later by the tables' arithmetic. Each token keeps the line and column
+where it was printed.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
+from .. import formats
 from ..read import Line
 from ..read.ocr import DOUBT_MARK
 
@@ -18,19 +23,49 @@ TokenKind = Literal["num", "null", "label", "doubt"]  # doubt: a number OCR is u
 
 _NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Printed in place of a number: blank markers (record.md: "/", "—" …).
-_NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空"})
-# A number followed by one of these is prose ("21 件", "2023 年"), not a table cell.
+_NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空", "0/"})
+# A number followed by one of these is prose ("21 件" in a sentence, "2023 年"), not a table cell.
 _UNIT_START = re.compile(r"^(?:件|条|年|月|日|个|项|次|%|％|万|元|人|家|场|期|份|篇|余|多)")
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－―─]+\s*\d{1,3}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
+)
+# The same footers printed inside a line (a page flattened to one line, a footer between cells).
+_INLINE_FOOTER = re.compile(
+    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *[,，/]? *共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    # "4/9" between two labels of a flattened page: a page counter, never a cell.
+    r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)"
+)
 _MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Full-width digits, signs and punctuation, NBSP and the ideographic space, one character each,
+# so that columns in the folded text are columns in the printed line.
+_WIDTH_FOLD = str.maketrans(
+    {**{chr(0xFF10 + d): str(d) for d in range(10)}, "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ",
+     "\u200b": " ", "\ufeff": " ", "＋": "+", "\u2212": "-", "﹣": "-", "，": "，", "．": ".", "｜": "|", "\u2502": "|", "\u2503": "|"}
+)
+# Atoms of a cell: a parenthesised group, a number (signs, thousands, decimals), spaces, other text.
+_ATOM = re.compile(
+    r"(?P<paren>[（(][^（()）]{0,40}[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
+    r"|(?P<mark>——|--|[/／\\—–―─×]|[-－](?!\d))|(?P<text>[^\s\d（()）+\-－/／\\—–―─×]+|.)"
+)
+# After a number: the unit a table cell may print with it (a value), or a word that makes the
+# number part of a label (a year, a date, a page: "2023年", "第4页").
+_CELL_UNIT = re.compile(r"^\s*(?:万元|万|元|件|条|个|项|次|人次|宗|起|家|份|篇)")
+# A quantity in a sentence ("共12件"), not a cell.
+_PROSE_QUANTITY = re.compile(r"(?:共|共计|约|近|达|收到|受理|办结)\s*$")
+_LABEL_WORD = re.compile(r"^(?:年|月|日|号|时|周|岁|季|%|％|页|届|类|种|期|批|轮|位|名|级|章|节|款|条第|部分)")
+_LIST_MARK_AFTER = re.compile(r"^[.．、]\s*(?:$|[\u3400-\u9fff“\"（(])")  # "2.其他…", or "5." whose label wrapped
+_NUMERAL_PAREN = re.compile(r"^[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]$")
 
 
 class Token(NamedTuple):
     kind: TokenKind
-    text: str
+    text: str  # as printed (provenance)
     line: int
     page: int | None = None
+    column: int | None = None  # 1-based column of the token's first character in its line
+    number: str = ""  # the number it prints, normalised ("1234", "-117", "87.2315"); "" for labels
+    glued: bool = False  # printed against a label with no separator ("规章000"): cells may run together
 
     @property
     def is_value(self) -> bool:
@@ -38,18 +73,25 @@ class Token(NamedTuple):
 
     @property
     def digits(self) -> str:
-        return self.text.replace(",", "").lstrip(DOUBT_MARK)
+        return self.number or self.text.replace(",", "").lstrip(DOUBT_MARK)
 
 
 def parse_number(text: str) -> int | float | None:
     """The number a value token prints (int when it has no fraction)."""
-    if text.isdecimal():
+    if text.isdecimal() and text.isascii():
         return int(text)
-    cleaned = text.replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
+    cleaned = text.translate(_WIDTH_FOLD).replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
+    cleaned = re.sub(r"^([+\-])[+\-]+", r"\1", cleaned)  # "--117" is printed for -117
     if not _NUMBER.match(cleaned):
         return None
     value = float(cleaned)
     return int(value) if "." not in cleaned else value
+
+
+def _number_text(raw: str) -> str:
+    """The normalised number of a numeric atom ("+3" → "3", "--117" → "-117", "1,234" → "1234")."""
+    sign = "-" if raw[:1] in "-－" else ""
+    return sign + raw.lstrip("+-－").replace(",", "")
 
 
 def classify(word: str) -> TokenKind:
@@ -57,95 +99,315 @@ def classify(word: str) -> TokenKind:
         return "num"
     if word.startswith(DOUBT_MARK) and _NUMBER.match(word[1:]):
         return "doubt"
-    if _CJK.search(word) and word.strip() not in _NULL_MARKERS:
-        return "label"
     stripped = word.strip()
     if stripped in _NULL_MARKERS:
         return "null"
-    if _NUMBER.match(stripped.replace("－", "-")):
+    if _CJK.search(word):
+        return "label"
+    if _NUMBER.match(stripped.translate(_WIDTH_FOLD).replace("－", "-")):
         return "num"
     return "label"
+
+
+# Header words of the tables: a long run of them is a table's header, not a sentence.
+_HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
 
 
 def is_prose(text: str) -> bool:
     """A narrative sentence, whose numbers are not table cells."""
     if "\t" in text or text.lstrip().startswith("|"):
         return False
-    return "。" in text or (len(text) > 45 and len(_CJK.findall(text)) > 45)
+    if "。" in text:
+        return True
+    return len(text) > 45 and len(_CJK.findall(text)) > 45 and len(_HEADER_WORDS.findall(text)) < 2
 
 
-def split_cells(text: str) -> list[str]:
-    """The cells of one extracted line, whatever the separator."""
-    stripped = text.strip()
-    if stripped.startswith("|") and stripped.count("|") >= 2:
-        cells = [c.strip() for c in stripped.strip("|").split("|")]
-        if all(_MARKDOWN_RULE.match(c) or not c for c in cells):
+def split_cells(text: str) -> list[tuple[int, str]]:
+    """The cells of one extracted line with their 0-based start columns, whatever the separator.
+
+    Pipes separate cells wherever they stand (Markdown with or without its outer pipes, a pipe
+    left over from a web table); else tabs; else runs of two or more spaces.
+    """
+    if "|" in text:
+        cells: list[tuple[int, str]] = []
+        start = 0
+        for piece in text.split("|"):
+            cells.append((start, piece))
+            start += len(piece) + 1
+        stripped = [c.strip() for _, c in cells]
+        if all(_MARKDOWN_RULE.match(c) or not c for c in stripped):
             return []
+        # The outer pipes of a Markdown row delimit nothing.
+        if not stripped[0]:
+            cells = cells[1:]
+        if cells and not cells[-1][1].strip():
+            cells = cells[:-1]
         return cells
     if "\t" in text:
-        return text.split("\t")
-    return re.split(r"\s{2,}|\u3000+", stripped)
+        cells = []
+        start = 0
+        for piece in text.split("\t"):
+            cells.append((start, piece))
+            start += len(piece) + 1
+        return cells
+    return [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", text)]
 
 
 def _join_label(words: list[str]) -> str:
     out = ""
     for word in words:
-        if out and not (_CJK.search(out[-1]) and _CJK.search(word[0])):
+        if out and word and not (_CJK.search(out[-1]) and _CJK.search(word[0])):
             out += " "
         out += word
     return out
 
 
-def tokenize_cell(cell: str, line: Line) -> list[Token]:
-    """Split a cell into value tokens and label tokens (a cell may hold "0 0 0" or "标签 3 0")."""
-    cell = cell.strip().strip("*").strip()
+class _Cell:
+    """Builds the tokens of one cell: pending label text and the values between it."""
+
+    def __init__(self, line: Line, offset: int | None) -> None:
+        self.line = line
+        self.offset = None if offset is None else offset + line.column  # the cell's column in the source line
+        self.tokens: list[Token] = []
+        self.label: list[str] = []
+        self.label_at = 0
+
+    def _column(self, at: int) -> int | None:
+        return None if self.offset is None else self.offset + at + 1
+
+    def add_label(self, text: str, at: int) -> None:
+        if not self.label:
+            self.label_at = at
+        self.label.append(text)
+
+    def flush(self) -> None:
+        text = _join_label(self.label).strip()
+        if text:
+            self.tokens.append(Token("label", text, self.line.number, self.line.page, self._column(self.label_at)))
+        self.label = []
+
+    def add_value(self, kind: TokenKind, raw: str, at: int, number: str = "", glued: bool = False) -> None:
+        self.flush()
+        self.tokens.append(Token(kind, raw, self.line.number, self.line.page, self._column(at), number, glued))
+
+
+def _marker_rows() -> dict[str, tuple[str, ...]]:
+    """List marker digit → the starts of the official row labels it numbers ("2" → "其他法律行政…")."""
+    out: dict[str, list[str]] = {}
+    for row in formats.ALL_REQUEST_ROWS.values():
+        folded = formats.normalize_label(row.label)
+        mark = re.match(r"^(\d)\.", folded)
+        if mark:
+            out.setdefault(mark.group(1), []).append(folded[2:6])
+    return {digit: tuple(starts) for digit, starts in out.items()}
+
+
+_MARKER_ROWS = _marker_rows()
+
+
+def _is_list_marker(digit: str, rest: str) -> bool:
+    """A digit that numbers the label after it: "2.其他…", or "2其他…"/"2 其他…" when that row is numbered 2."""
+    if _LIST_MARK_AFTER.match(rest):
+        return True
+    following = formats.normalize_label(rest[:12])
+    return bool(following) and following.startswith(_MARKER_ROWS.get(digit, ("\0",)))
+
+
+def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
+    """Split a cell into value and label tokens (a cell may hold "0 0 0", "标签 3 0", "规章000").
+
+    `offset` is the cell's 0-based column in its line (None: the line has no columns, e.g. a
+    Word table cell).
+    """
+    lead = len(cell) - len(cell.lstrip())
+    cell = cell.strip()
     if not cell:
         return []
-    if cell.isdecimal():  # the common case, kept cheap
-        return [Token("num", cell, line.number, line.page)]
-    whole = classify(cell)
-    if whole != "label":
-        return [Token(whole, cell, line.number, line.page)]
-    words = cell.split()
-    tokens: list[Token] = []
-    pending: list[str] = []
-    for index, word in enumerate(words):
-        kind = classify(word)
-        following = words[index + 1] if index + 1 < len(words) else ""
-        # "3 危及…" is a list marker whose dot was lost, not a cell.
-        list_marker = kind == "num" and len(word) <= 2 and bool(_CJK.match(following) or following[:1] in (".", "．", "、"))
-        if kind != "label" and not list_marker and not _UNIT_START.match(following):
-            if pending:
-                tokens.append(Token("label", _join_label(pending), line.number, line.page))
-                pending = []
-            tokens.append(Token(kind, word, line.number, line.page))
-        else:
-            pending.append(word)
-    if pending:
-        tokens.append(Token("label", _join_label(pending), line.number, line.page))
-    return tokens
+    base = None if offset is None else offset + lead
+    column = None if base is None else line.column + base + 1
+    if cell.isdecimal() and cell.isascii():  # the common case, kept cheap
+        return [Token("num", cell, line.number, line.page, column, cell)]
+    stripped = cell.strip("*").strip()
+    if stripped in _NULL_MARKERS:
+        return [Token("null", stripped, line.number, line.page, column)]
+    if stripped.startswith(DOUBT_MARK) and _NUMBER.match(stripped[1:]):
+        return [Token("doubt", stripped, line.number, line.page, column, stripped[1:].replace(",", ""))]
+    folded = cell.translate(_WIDTH_FOLD)
+    out = _Cell(line, base)
+    atoms = list(_ATOM.finditer(folded))
+    last_value = -1  # index of the atom that gave the last value token
+    skip_to = 0
+    for index, atom in enumerate(atoms):
+        if atom.start() < skip_to:
+            continue
+        kind = atom.lastgroup
+        raw = cell[atom.start() : atom.end()]
+        if kind == "space":
+            if out.label:
+                out.add_label(" ", atom.start())
+            continue
+        if kind == "paren":
+            # A note after a value ("18（其中修订9件）") is not a cell; a numeral in
+            # parentheses starts the next label; anything else belongs to a label.
+            if _previous_non_space(atoms, index) == last_value and not out.label and not _NUMERAL_PAREN.match(atom.group()):
+                continue
+            out.add_label(raw, atom.start())
+            continue
+        if kind == "num":
+            text_num = atom.group()
+            rest = folded[atom.end() :]
+            before = folded[: atom.start()].rstrip()
+            plain = text_num.isdigit()
+            if plain and len(text_num) <= 9 and _is_list_marker(text_num[-1], rest):
+                # "…0002.其他法律…": the last digit is the next row's list marker.
+                if len(text_num) > 1:
+                    out.add_value("num", raw[:-1], atom.start(), _number_text(text_num[:-1]), glued=True)
+                    last_value = index
+                out.flush()
+                out.add_label(raw[-1], atom.end() - 1)
+                continue
+            if before.endswith(("第", "共", "(", "（")) or _LABEL_WORD.match(rest) or (out.label and _PROSE_QUANTITY.search(before)):
+                out.add_label(raw, atom.start())  # "第4页", "本年(2023)", "2023年", "共12件"
+                continue
+            number = _number_text(text_num)
+            if not _NUMBER.match(number):
+                out.add_label(raw, atom.start())
+                continue
+            unit = _CELL_UNIT.match(rest)
+            if unit:
+                raw = cell[atom.start() : atom.end() + unit.end()]
+                skip_to = atom.end() + unit.end()
+            glued = (atom.start() > 0 and _CJK.match(folded[atom.start() - 1]) is not None) or (
+                _CJK.match(folded[atom.end() : atom.end() + 1]) is not None and not unit
+            )
+            out.add_value("num", raw, atom.start(), number, glued)
+            last_value = index
+            continue
+        if kind == "mark":
+            # A blank marker standing alone ("规章 — — 5"), between numbers ("117/1111") or
+            # between a label and a number ("稳定”/01000") is a blank cell; inside words
+            # ("本年增/减") it is part of a label.
+            previous = atoms[index - 1].lastgroup if index else None
+            following = atoms[index + 1].lastgroup if index + 1 < len(atoms) else None
+            if following in (None, "space", "num", "mark") and (previous in (None, "space", "num", "mark") or following == "num"):
+                out.add_value("null", raw, atom.start())
+                last_value = index
+                continue
+        out.add_label(raw, atom.start())
+    out.flush()
+    return out.tokens
 
 
-def tokenize(lines: list[Line]) -> list[Token]:
-    """All tokens of a table region, in reading order; prose and page numbers are labels/skipped."""
+def _previous_non_space(atoms: list[re.Match[str]], index: int) -> int | None:
+    for back in range(index - 1, -1, -1):
+        if atoms[back].lastgroup != "space":
+            return back
+    return None
+
+
+def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
+    """All tokens of a table region, in reading order; prose and page numbers are labels/skipped.
+
+    `width`: the cells of each of the table's rows, when they are all alike (table 三: 7).
+    """
     tokens: list[Token] = []
+    gap = False  # an empty line was just seen
     for index, line in enumerate(lines):
         if line.cells is not None:
             tokens.extend(_structured_row(line))
             continue
         stripped = line.text.strip()
-        if stripped.isdecimal():  # one number on its own line: the commonest table line
+        if stripped.isdecimal() and stripped.isascii():  # one number on its own line: the commonest table line
             if not _is_page_footer(lines, index):
-                tokens.append(Token("num", stripped, line.number, line.page))
+                column = line.column + line.text.index(stripped[0]) + 1
+                tokens.append(Token("num", stripped, line.number, line.page, column, stripped))
             continue
-        if not stripped or _PAGE_NUMBER.match(stripped):
+        if not stripped:
+            if "\t" in line.text and not _continued(lines, index):
+                # An empty cell of a one-cell-per-line copy: a blank if it stands between values
+                # (or ends a row short of its width); after an empty line it belongs to the next row.
+                tokens.append(Token("null", _SOFT_BLANK if not gap else _NEXT_ROW_BLANK, line.number, line.page, None))
+            else:
+                gap = True
+            continue
+        gap = False
+        if _PAGE_NUMBER.match(stripped):
             continue
         if is_prose(line.text):
-            tokens.append(Token("label", line.text.strip(), line.number, line.page))
+            tokens.append(Token("label", stripped, line.number, line.page, line.column + line.text.index(stripped[0]) + 1))
             continue
-        cells = [tokenize_cell(cell, line) if cell and not cell.isspace() else [] for cell in split_cells(line.text)]
-        tokens.extend(_with_blank_cells(cells, line))
-    return tokens
+        if not stripped.strip("| "):
+            # A lone "|" separates one-cell-per-line values; "||||||" between two values
+            # stands for the blank cells between them (kept only if a value follows).
+            for _ in range(stripped.count("|") - 1):
+                tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
+            continue
+        text = _INLINE_FOOTER.sub(_blank_out_footer, line.text) if any(c in line.text for c in "页-—/") else line.text
+        cells = [
+            tokenize_cell(cell, line, start) if cell and not cell.isspace() else []
+            for start, cell in split_cells(text)
+            if not _PAGE_NUMBER.match(cell)  # a footer printed in a cell of its own
+        ]
+        tokens.extend(_with_blank_cells(cells, line, width))
+    return _drop_dangling_blanks(tokens, width)
+
+
+def _continued(lines: list[Line], index: int) -> bool:
+    """An empty cell line whose content slipped onto the next line, printed without the cell's tab."""
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    return following is not None and following.cells is None and bool(following.text.strip()) and not following.text.startswith("\t")
+
+
+def _blank_out_footer(match: re.Match[str]) -> str:
+    """A page footer inside a line, replaced by spaces (columns kept); "4/9" only if it counts pages."""
+    text = match.group()
+    if "/" in text and "页" not in text:
+        page, _, pages = text.partition("/")
+        if int(page) > int(pages):
+            return text
+    return " " * len(text)
+
+
+_SOFT_BLANK = "|"  # a blank that only a separator shows ("||||", an empty cell's line)
+_NEXT_ROW_BLANK = "|¶"  # the same after an empty line: the next row's merged label columns
+
+
+def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list[Token]:
+    """Blanks that only separators show count between two values, or where a row of `width`
+    cells ends short by exactly them; the others are layout."""
+    if not any(t.kind == "null" and t.text.startswith(_SOFT_BLANK) for t in tokens):
+        return tokens
+
+    def soft(token: Token) -> bool:
+        return token.kind == "null" and token.text.startswith(_SOFT_BLANK)
+
+    out: list[Token] = []
+    run = 0  # printed cells of the current run of values
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if not soft(token):
+            run = run + 1 if token.is_value else 0
+            out.append(token)
+            index += 1
+            continue
+        end = index
+        while end < len(tokens) and soft(tokens[end]):
+            end += 1
+        blanks = tokens[index:end]
+        after = tokens[end] if end < len(tokens) else None
+        if run and after is not None and after.is_value:
+            kept = blanks if all(b.text == _SOFT_BLANK for b in blanks) else [b for b in blanks if b.text == _SOFT_BLANK]
+        elif run and width and (after is None or not after.is_value):
+            short = -run % width
+            row_end = [b for b in blanks if b.text == _SOFT_BLANK]
+            kept = row_end[:short] if 0 < short <= len(row_end) else []
+        else:
+            kept = []
+        out.extend(Token("null", "", b.line, b.page, None) for b in kept)
+        run += len(kept)
+        index = end
+    return out
 
 
 def _structured_row(line: Line) -> list[Token]:
@@ -161,7 +423,7 @@ def _structured_row(line: Line) -> list[Token]:
     tokens: list[Token] = []
     for cell in cells:
         if cell.strip():
-            tokens.extend(tokenize_cell(cell, line))
+            tokens.extend(tokenize_cell(cell, line, None))
         else:
             tokens.append(Token("null", "", line.number, line.page))
     return tokens
@@ -178,20 +440,35 @@ def _is_page_footer(lines: list[Line], index: int) -> bool:
     return False
 
 
-def _with_blank_cells(cells: list[list[Token]], line: Line) -> list[Token]:
+def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = None) -> list[Token]:
     """Tokens of a line; an empty cell between two value cells is a printed blank.
 
-    Only a blank with values on both sides has a known position; empty cells before the first
-    value are the label's merged columns, and trailing ones are padding.
+    Empty cells before the first value may be the label's merged columns and trailing ones
+    padding, so they count only when the table's row `width` needs exactly them: a row of
+    `width` cells printed with its first or last ones blank.
     """
-    if len(cells) < 3:
-        return [token for cell in cells for token in cell]  # no cell can sit between two values
-    value_cells = [i for i, cell in enumerate(cells) if cell and cell[0].kind != "label" and all(t.kind != "label" for t in cell)]
-    if len(value_cells) < 2:
+    value_cells = [i for i, cell in enumerate(cells) if cell and all(t.kind != "label" for t in cell)]
+    if not value_cells:
         return [token for cell in cells for token in cell]
+    first, last = value_cells[0], value_cells[-1]
+    inner = [i for i in range(first, last + 1) if not cells[i]]
+    keep = set(inner)
+    if width is not None and all(t.kind != "label" for cell in cells[first:] for t in cell):
+        label_end = max((i for i, cell in enumerate(cells[:first]) if cell), default=-1)
+        printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)
+        trailing = [i for i in range(last + 1, len(cells)) if not cells[i]]
+        leading = [i for i in range(label_end + 1, first) if not cells[i]]
+        missing = width - printed
+        if label_end >= 0 and 0 < missing:
+            if len(trailing) >= missing and not leading:
+                keep.update(trailing[:missing])
+            elif len(leading) >= missing and not trailing:
+                keep.update(leading[len(leading) - missing :])
+        elif label_end < 0 and 0 < missing and missing in (len(leading), len(trailing)) and not (leading and trailing):
+            keep.update(leading or trailing)  # a row of values only: its empty cells are exactly the missing ones
     out: list[Token] = []
     for index, cell in enumerate(cells):
-        if not cell and value_cells and value_cells[0] < index < value_cells[-1]:
+        if not cell and index in keep:
             out.append(Token("null", "", line.number, line.page))
         out.extend(cell)
     return out

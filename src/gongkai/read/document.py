@@ -14,9 +14,13 @@ class Line:
     number: int  # 1-based line in the source text (or in the text the reader built)
     text: str
     page: int | None = None
-    # A table row read from the document's own structure (DOCX, HTML): its cells, merged
-    # cells once. None for text whose cell boundaries have to be guessed.
+    # A table row read from the document's own structure (DOCX, HTML, ruled PDF tables): its
+    # cells, merged cells once. None for text whose cell boundaries have to be guessed.
     cells: tuple[str, ...] | None = None
+    column: int = 0  # where `text` starts in the source line (a piece of a line cut apart)
+    # Where each of `cells` is printed (PDF): (x0, top, x1, bottom) in points from the page's
+    # top-left corner, the merged cell's whole rectangle. None when the reader has no geometry.
+    boxes: tuple[tuple[float, float, float, float], ...] | None = None
 
 
 @dataclass

@@ -1,16 +1,28 @@
 """PDF with a text layer: rebuild lines and cells from the characters' coordinates.
 
-Each character comes with its box (pypdfium2). Characters are grouped into visual lines by
-their vertical centres, and a line is cut into cells where the horizontal gap is wider than a
-character: the result reads like `pdftotext -layout` with tabs between cells, so the same
-parser serves. Digits printed as separate text runs ("1" "0") sit closer than a character and
-stay one number; letter-spaced labels ("政 策") stay one cell.
+Each character comes with its box (pypdfium2). A table drawn with ruling lines is read by its
+cells: the rulings (thin path objects) give each table's grid, merged cells are the grid cells
+no ruling separates, and every character belongs to the cell its centre falls in. Each table
+row becomes one Line with `cells` (merged cells once, in their first row, as the DOCX reader
+does), so a label wrapped over three lines stays one cell of its row and a number printed
+beside its middle line stays in its own column.
+
+Text outside ruled tables (and tables without rulings) is grouped into visual lines by the
+characters' vertical centres, and a line is cut into cells where the horizontal gap is wider
+than a character: the result reads like `pdftotext -layout` with tabs between cells, so the
+same parser serves. Digits printed as separate text runs ("1" "0") sit closer than a character
+and stay one number; letter-spaced labels ("政 策") stay one cell.
 """
 
 from __future__ import annotations
 
+import bisect
+import ctypes
+import itertools
+import re
 import statistics
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from .document import Document, Line, ReadError
 from .ocr import ocr_lines
@@ -38,15 +50,28 @@ class _Char:
 
 
 def _page_chars(textpage) -> list[_Char]:  # type: ignore[no-untyped-def]
+    """The page's printed characters with their ink boxes.
+
+    Raw pdfium calls with reused buffers: the helper methods cost more than the reading itself.
+    A character outside the text view (index -1) or half of a surrogate pair is skipped, as
+    `get_text_range(index, 1)` does.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    text_index, unicode, charbox = pdfium_c.FPDFText_GetTextIndexFromCharIndex, pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     chars: list[_Char] = []
-    for index in range(textpage.count_chars()):
-        text = textpage.get_text_range(index, 1)
-        if not text or text.isspace() or text == "\ufffe":
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = unicode(raw, index)
+        if not code or 0xD800 <= code <= 0xDFFF or code == 0xFFFE or text_index(raw, index) == -1:
             continue
-        left, bottom, right, top = textpage.get_charbox(index, loose=False)
-        if right <= left and top <= bottom:
+        text = chr(code)
+        if text.isspace() or not charbox(raw, index, left, right, bottom, top):
             continue
-        chars.append(_Char(text, left, bottom, right, top))
+        if right.value <= left.value and top.value <= bottom.value:
+            continue
+        chars.append(_Char(text, left.value, bottom.value, right.value, top.value))
     return chars
 
 
@@ -84,7 +109,7 @@ def _font_size(chars: list[_Char], default: float) -> float:
 def _line_text(chars: list[_Char], page_size: float) -> str:
     size = _font_size(chars, page_size)
     out = chars[0].text
-    for previous, char in zip(chars, chars[1:]):
+    for previous, char in itertools.pairwise(chars):
         gap = char.left - previous.right
         digits = previous.text.isdigit() and char.text.isdigit()
         if gap > 1.1 * size:
@@ -93,6 +118,389 @@ def _line_text(chars: list[_Char], page_size: float) -> str:
             out += " "
         out += char.text
     return out
+
+
+# ---------------------------------------------------------------- ruled tables
+
+THIN = 3.0  # a path no thicker than this (points, stroke included) is a ruling line
+MIN_RULE = 4.0  # shorter ones are marks (a dash drawn as a path), not borders
+SNAP = 4.0  # rulings this close are one border (double lines); no cell is narrower than this
+MAX_RULES = 1500  # more is a page of drawings (a chart), not a report's tables: no grid search
+MAX_FORM_DEPTH = 4
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    vertical: bool
+    at: float  # x of a vertical ruling, y of a horizontal one
+    low: float  # its extent along the other axis
+    high: float
+
+
+def _then(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    a, b, c, d, e, f = inner
+    p, q, r, s, t, u = outer
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _box_rule(left: float, bottom: float, right: float, top: float) -> _Rule | None:
+    """A thin box is a ruling along its long side."""
+    if top - bottom <= THIN and right - left >= MIN_RULE:
+        return _Rule(False, (top + bottom) / 2, left, right)
+    if right - left <= THIN and top - bottom >= MIN_RULE:
+        return _Rule(True, (left + right) / 2, bottom, top)
+    return None
+
+
+class _Rulings:
+    """The rulings a page's path objects draw. Runs once per object: ctypes buffers are reused.
+
+    Borders come as stroked lines, as thin filled rectangles (Word's export), or as one path
+    holding many of either; a large filled box is a cell's shading, not a border.
+    """
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        self.c = pdfium_c
+        self.box = [ctypes.c_float() for _ in range(4)]
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.rules: list[_Rule] = []
+
+    def page(self, page) -> list[_Rule]:  # type: ignore[no-untyped-def]
+        c = self.c
+        self.rules = []
+        self._objects(page.raw, c.FPDFPage_CountObjects, c.FPDFPage_GetObject, _IDENTITY, 0)
+        return self.rules
+
+    def _objects(self, parent, count_objects, get_object, outer: _Matrix, depth: int) -> None:  # type: ignore[no-untyped-def]
+        c = self.c
+        get_type, path, form = c.FPDFPageObj_GetType, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM
+        for index in range(count_objects(parent)):
+            obj = get_object(parent, index)
+            kind = get_type(obj)
+            if kind == path:
+                self._path(obj, outer)
+            elif kind == form and depth < MAX_FORM_DEPTH:
+                self._objects(obj, c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, self._matrix(obj, outer), depth + 1)
+            if len(self.rules) > MAX_RULES:
+                return
+
+    def _matrix(self, obj, outer: _Matrix) -> _Matrix:  # type: ignore[no-untyped-def]
+        m = self.matrix
+        self.c.FPDFPageObj_GetMatrix(obj, m)
+        return _then((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+
+    def _path(self, obj, outer: _Matrix) -> None:  # type: ignore[no-untyped-def]
+        """A thin path is one ruling; a larger one is read segment by segment."""
+        c, box = self.c, self.box
+        if not c.FPDFPageObj_GetBounds(obj, *box):
+            return
+        x0, y0 = _apply(outer, box[0].value, box[1].value)
+        x1, y1 = _apply(outer, box[2].value, box[3].value)
+        left, right, bottom, top = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        if right - left < MIN_RULE and top - bottom < MIN_RULE:
+            return
+        rule = _box_rule(left, bottom, right, top)
+        if rule is not None:
+            self.rules.append(rule)
+            return
+        c.FPDFPath_GetDrawMode(obj, self.fill, self.stroke)
+        stroked = bool(self.stroke.value)
+        count = c.FPDFPath_CountSegments(obj)
+        if not stroked and count <= 5:
+            return  # one filled box: shading
+        m = self._matrix(obj, outer)
+        x, y = self.x, self.y
+        subpath: list[tuple[float, float]] = []
+        for index in range(count):
+            segment = c.FPDFPath_GetPathSegment(obj, index)
+            c.FPDFPathSegment_GetPoint(segment, x, y)
+            kind = c.FPDFPathSegment_GetType(segment)
+            if kind == c.FPDF_SEGMENT_MOVETO:
+                self._subpath(subpath, stroked)
+                subpath = []
+            elif kind != c.FPDF_SEGMENT_LINETO:
+                subpath = []  # a curve: not a border
+                continue
+            subpath.append(_apply(m, x.value, y.value))
+            if c.FPDFPathSegment_GetClose(segment):
+                subpath.append(subpath[0])
+        self._subpath(subpath, stroked)
+
+    def _subpath(self, points: list[tuple[float, float]], stroked: bool) -> None:
+        if len(points) < 2:
+            return
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        thin = _box_rule(min(xs), min(ys), max(xs), max(ys))
+        if thin is not None:
+            self.rules.append(thin)
+        elif stroked:
+            for (ax, ay), (bx, by) in itertools.pairwise(points):
+                rule = _box_rule(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+                if rule is not None:
+                    self.rules.append(rule)
+
+
+def _snap(values: list[tuple[float, int]]) -> tuple[list[float], list[list[int]]]:
+    """Positions within SNAP of their neighbour are one border: its centre, and the rulings in it."""
+    centres: list[float] = []
+    members: list[list[int]] = []
+    group: list[tuple[float, int]] = []
+    for value in sorted(values):
+        if group and value[0] - group[-1][0] > SNAP:
+            centres.append(sum(v for v, _ in group) / len(group))
+            members.append([i for _, i in group if i >= 0])
+            group = []
+        group.append(value)
+    if group:
+        centres.append(sum(v for v, _ in group) / len(group))
+        members.append([i for _, i in group if i >= 0])
+    return centres, members
+
+
+def _spans(rules: list[_Rule]) -> list[tuple[float, float]]:
+    """The extents one border's rulings draw, overlapping ones merged."""
+    out: list[tuple[float, float]] = []
+    for rule in sorted(rules, key=lambda r: r.low):
+        if out and rule.low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], rule.high))
+        else:
+            out.append((rule.low, rule.high))
+    return out
+
+
+def _covered(spans: list[tuple[float, float]], low: float, high: float) -> bool:
+    """Whether a border's rulings draw at least half of it between low and high."""
+    drawn = sum(max(0.0, min(stop, high) - max(start, low)) for start, stop in spans)
+    return drawn >= 0.5 * (high - low)
+
+
+class _Find:
+    """Union-find over integers."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def __call__(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self(a)] = self(b)
+
+
+@dataclass
+class _Grid:
+    """A ruled table: its column and row borders, and its (merged) cells with their characters."""
+
+    xs: list[float]  # column borders, left to right
+    ys: list[float]  # row borders, top to bottom (PDF y, decreasing)
+    cells: list[tuple[int, int, int, int]]  # (first row, first column, end row, end column)
+    owner: dict[tuple[int, int], int]  # grid position → index in cells
+    chars: list[list[_Char]] = field(default_factory=list)
+    rising: list[float] = field(default_factory=list)  # ys bottom to top, for bisect
+
+    def __post_init__(self) -> None:
+        self.rising = self.ys[::-1]
+
+    def cell_at(self, x: float, y: float) -> int | None:
+        if not (self.xs[0] < x < self.xs[-1] and self.ys[-1] < y < self.ys[0]):
+            return None
+        column = bisect.bisect(self.xs, x) - 1
+        row = len(self.ys) - 1 - bisect.bisect(self.rising, y)
+        return self.owner.get((row, column))
+
+
+def _grid(rules: list[_Rule]) -> _Grid | None:
+    """The cell grid one connected set of rulings draws; None when it is not a table of cells.
+
+    Borders a table leaves open (no outer verticals, no top line) are where the other rulings
+    end. Grid cells that no ruling separates are one merged cell; a merge that is not a
+    rectangle means rulings are missing, and then the cells are not known.
+    """
+    horizontal = [r for r in rules if not r.vertical]
+    vertical = [r for r in rules if r.vertical]
+    if len(horizontal) < 2 or not vertical:
+        return None
+    xs, x_members = _snap([(r.at, i) for i, r in enumerate(vertical)] + [(min(r.low for r in horizontal), -1), (max(r.high for r in horizontal), -1)])
+    ys, y_members = _snap([(r.at, i) for i, r in enumerate(horizontal)] + [(min(r.low for r in vertical), -1), (max(r.high for r in vertical), -1)])
+    ys.reverse()
+    y_members.reverse()
+    rows, columns = len(ys) - 1, len(xs) - 1
+    if rows < 1 or columns < 2:
+        return None
+    x_spans = [_spans([vertical[i] for i in members]) for members in x_members]
+    y_spans = [_spans([horizontal[i] for i in members]) for members in y_members]
+    find = _Find(rows * columns)
+    for row in range(rows):
+        for column in range(columns):
+            here = row * columns + column
+            if column + 1 < columns and not _covered(x_spans[column + 1], ys[row + 1], ys[row]):
+                find.union(here, here + 1)
+            if row + 1 < rows and not _covered(y_spans[row + 1], xs[column], xs[column + 1]):
+                find.union(here, here + columns)
+    groups: dict[int, list[int]] = {}
+    for position in range(rows * columns):
+        groups.setdefault(find(position), []).append(position)
+    cells: list[tuple[int, int, int, int]] = []
+    owner: dict[tuple[int, int], int] = {}
+    for members in groups.values():
+        top, bottom = members[0] // columns, members[-1] // columns + 1
+        left = min(p % columns for p in members)
+        right = max(p % columns for p in members) + 1
+        if (bottom - top) * (right - left) != len(members):
+            return None
+        for position in members:
+            owner[(position // columns, position % columns)] = len(cells)
+        cells.append((top, left, bottom, right))
+    if len(cells) <= rows:
+        return None  # one cell a row: a framed paragraph, not a table
+    return _Grid(xs, ys, cells, owner, [[] for _ in cells])
+
+
+def _grids(rules: list[_Rule]) -> list[_Grid]:
+    """The tables of a page: rulings that cross or touch each other form one table."""
+    if len(rules) > MAX_RULES:
+        return []
+    find = _Find(len(rules))
+    vertical = sorted((r.at, i) for i, r in enumerate(rules) if r.vertical)
+    positions = [at for at, _ in vertical]
+    for i, h in enumerate(rules):
+        if h.vertical:
+            continue
+        for _, j in vertical[bisect.bisect_left(positions, h.low - SNAP) : bisect.bisect_right(positions, h.high + SNAP)]:
+            if rules[j].low - SNAP <= h.at <= rules[j].high + SNAP:
+                find.union(i, j)
+    components: dict[int, list[_Rule]] = {}
+    for index, rule in enumerate(rules):
+        components.setdefault(find(index), []).append(rule)
+    return [grid for part in components.values() if (grid := _grid(part)) is not None]
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+# What a value cell prints: a number, or a blank marker ("/", "—", "无").
+_VALUE = re.compile(r"^[+\-－]?[\d,，.．\s]*\d[\d,，.．\s]*$|^[/／\\\-－—–―─×]+$|^[无空]$")
+
+
+def _cell_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """A cell's visual lines. Small marks (quotes, dots, 一) join the line they overlap
+    afterwards: alone they would start a line of their own above or below their words."""
+    typical = statistics.median(c.height for c in chars)
+    full = [c for c in chars if c.height >= 0.6 * typical]
+    if len(full) == len(chars):
+        return _lines(chars)
+    lines = _lines(full)
+    bands = [(min(c.bottom for c in line), max(c.top for c in line)) for line in lines]
+    for char in chars:
+        if char.height >= 0.6 * typical:
+            continue
+        nearest = min(range(len(lines)), key=lambda i: (-(min(bands[i][1], char.top) - max(bands[i][0], char.bottom)), abs((bands[i][0] + bands[i][1]) / 2 - char.centre)))
+        lines[nearest].append(char)
+    return [sorted(line, key=lambda c: c.left) for line in lines]
+
+
+def _in_cell(text: str) -> str:
+    """A line's text inside one cell: a wide gap there is spacing, not a cell boundary."""
+    if "\t" not in text:
+        return text
+    parts = text.split("\t")
+    out = parts[0]
+    for part in parts[1:]:
+        out += ("" if out and part and _wide(out[-1]) and _wide(part[0]) else " ") + part
+    return out
+
+
+def _cell_text(chars: list[_Char], page_size: float) -> str:
+    """A cell's text: its lines joined, without a space where a CJK label wrapped."""
+    out = ""
+    if not chars:
+        return out
+    if max(c.bottom for c in chars) < min(c.top for c in chars):  # one line (most cells: a number)
+        return _in_cell(_line_text(sorted(chars, key=lambda c: c.left), page_size))
+    for visual in _cell_lines(chars):
+        text = _in_cell(_line_text(visual, page_size))
+        if out and not (_wide(out[-1]) or _wide(text[0])):
+            out += " "  # two numbers on two lines stay two numbers
+        out += text
+    return out
+
+
+_Box = tuple[float, float, float, float]
+_Row = tuple[str, tuple[str, ...] | None, tuple[_Box, ...] | None]
+
+
+def _grid_rows(grid: _Grid, page_size: float, height: float) -> list[tuple[float, _Row]]:
+    """One row per grid row that has cells starting in it: their texts and boxes.
+
+    An empty cell is emitted as a printed blank only where a value could stand: below the
+    header (the rows above the first number) and over a column that holds more numbers than
+    labels. A blank beside a label, or the empty tail of a merged label on a new page, is not
+    a missing number.
+    """
+    texts = [_cell_text(chars, page_size) for chars in grid.chars]
+    value = [bool(_VALUE.match(text)) for text in texts]
+    first_value_row = min((grid.cells[i][0] for i, v in enumerate(value) if v), default=len(grid.ys))
+    columns = len(grid.xs) - 1
+    numbers, labels = [0] * columns, [0] * columns
+    for index, (top, left, _, right) in enumerate(grid.cells):
+        if right - left == 1 and top >= first_value_row and texts[index]:
+            (numbers if value[index] else labels)[left] += 1
+    value_column = [numbers[c] > labels[c] for c in range(columns)]
+    rows: list[tuple[float, _Row]] = []
+    starting: dict[int, list[int]] = {}
+    for index, cell in enumerate(grid.cells):
+        starting.setdefault(cell[0], []).append(index)
+    for row in sorted(starting):
+        kept = [
+            i for i in sorted(starting[row], key=lambda i: grid.cells[i][1])
+            if texts[i] or (row >= first_value_row and any(value_column[grid.cells[i][1] : grid.cells[i][3]]))
+        ]
+        if not any(texts[i] for i in kept):
+            continue  # a row of blanks: spacing, or a header's empty corner
+        cells = tuple(texts[i] for i in kept)
+        boxes = tuple(
+            (round(grid.xs[left], 1), round(height - grid.ys[top], 1), round(grid.xs[right], 1), round(height - grid.ys[bottom], 1))
+            for top, left, bottom, right in (grid.cells[i] for i in kept)
+        )
+        rows.append((grid.ys[row], ("\t".join(cells), cells, boxes)))
+    return rows
+
+
+def _page_lines(page, chars: list[_Char]) -> list[_Row]:  # type: ignore[no-untyped-def]
+    """The page's lines top to bottom: table rows with their cells, and the text around them."""
+    page_size = _font_size(chars, 10.0)
+    grids = _grids(_Rulings().page(page))
+    loose: list[_Char] = []
+    for char in chars:
+        x = (char.left + char.right) / 2
+        for grid in grids:
+            cell = grid.cell_at(x, char.centre)
+            if cell is not None:
+                grid.chars[cell].append(char)
+                break
+        else:
+            loose.append(char)
+    placed: list[tuple[float, _Row]] = [(max(c.top for c in visual), (_line_text(visual, page_size), None, None)) for visual in _lines(loose)]
+    height = page.get_height()
+    for grid in grids:
+        placed.extend(_grid_rows(grid, page_size, height))
+    placed.sort(key=lambda item: -item[0])  # stable: a table's rows keep their order
+    return [row for _, row in placed]
 
 
 def read_pdf(data: bytes, path: str, sha256: str) -> Document:
@@ -121,9 +529,8 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Document:
             chars = _page_chars(textpage)
             textpage.close()
             if chars:
-                page_size = _font_size(chars, 10.0)
-                for visual in _lines(chars):
-                    lines.append(Line(len(lines) + 1, _line_text(visual, page_size), number + 1))
+                for text, cells, boxes in _page_lines(page, chars):
+                    lines.append(Line(len(lines) + 1, text, number + 1, cells=cells, boxes=boxes))
             elif any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
                 scanned += 1
                 if scanned > MAX_OCR_PAGES:

@@ -1,0 +1,152 @@
+"""The wild-layout damage layer (gongkai.wild) and the reader's promise on wild text.
+
+(a) Every damage kind is registered with a docstring, is deterministic by seed and changes the
+    text; the truth says None exactly where the damage left nothing to read.
+(b) The reader's promise (issue 8): on any composition of damage, every cell reads back as the
+    truth or None — never a different number. A blank cell may also read as the spec's value
+    when the reader marks it derived (record.md allows deriving what the arithmetic fixes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gongkai
+from gongkai import formats
+from gongkai.generate import expected_cells
+from gongkai.wild import (
+    DAMAGE_KINDS,
+    compatible,
+    random_composition,
+    random_spec,
+    wild,
+    wild_report,
+)
+
+KINDS = sorted(DAMAGE_KINDS)
+
+
+# ------------------------------------------------------------------ (a) the damage layer
+
+
+def test_registry_has_at_least_twenty_documented_kinds() -> None:
+    assert len(DAMAGE_KINDS) >= 20
+    for name, fn in DAMAGE_KINDS.items():
+        assert fn.__doc__ and len(fn.__doc__.split()) >= 5, name
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kind_is_deterministic_and_changes_the_text(kind: str) -> None:
+    for seed in (3, 41, 977):
+        doc = wild_report(seed, (kind,))
+        again = wild_report(seed, (kind,))
+        assert doc.text == again.text and doc.truth == again.truth, f"{kind} seed {seed} is not reproducible"
+        clean = wild(doc.spec, seed, ())
+        assert doc.text != clean.text, f"{kind} did not change the text of seed {seed}"
+
+
+def test_random_compositions_are_reproducible_and_compatible() -> None:
+    sizes: Counter[int] = Counter()
+    for seed in range(60):
+        doc = wild_report(seed)
+        assert doc.kinds == wild_report(seed).kinds and doc.text == wild_report(seed).text
+        assert compatible(doc.kinds)
+        sizes[len(doc.kinds)] += 1
+    assert set(sizes) <= {1, 2, 3, 4} and len(sizes) >= 3
+
+
+def test_both_templates_are_generated() -> None:
+    specs = [random_spec(seed) for seed in range(60)]
+    templates = Counter(s.template for s in specs)
+    assert templates[formats.TEMPLATE_2019] >= 10 and templates[formats.TEMPLATE_2021] >= 30
+    for spec in specs:
+        assert formats.expected_template(spec.year) == spec.template  # no template_outdated finding
+    doc = wild(next(s for s in specs if s.template == formats.TEMPLATE_2019), 1, ())
+    assert "政府集中采购" in doc.text and "采购总金额" in doc.text and "本年增/减" in doc.text
+
+
+def test_truth_covers_every_cell_and_is_none_only_where_damaged() -> None:
+    spec = random_spec(5)
+    clean = wild(spec, 5, ())
+    assert clean.truth == expected_cells(spec)
+    blanked = wild(spec, 5, ("blank_cells",))
+    assert blanked.truth.keys() == clean.truth.keys()
+    gone = [p for p, v in blanked.truth.items() if v is None]
+    assert gone and all(clean.truth[p] is not None for p in gone)
+
+
+def test_cut_short_removes_everything_after_the_cut() -> None:
+    for seed in range(20):
+        doc = wild_report(seed, ("cut_short",))
+        missing = [p for p, v in doc.truth.items() if v is None]
+        assert missing, seed
+        assert all(doc.truth[p] is None for p in doc.truth if p.startswith("review_litigation.")), seed
+        assert doc.spec.signature_date() not in doc.text, seed
+
+
+def test_signs_and_units_keep_the_true_numbers() -> None:
+    for kind in ("signs", "units_in_cells", "notes_in_cells", "thousands_separators", "fullwidth_digits"):
+        doc = wild_report(8, (kind,))
+        assert doc.truth == doc.values, kind  # printed differently, but every value is still there
+
+
+def test_undamaged_text_reads_back_exactly() -> None:
+    """The harness itself: with no damage, today's layouts read back cell for cell."""
+    for seed in range(12):
+        doc = wild(random_spec(seed), seed, ())
+        record = gongkai.read_text(doc.text)
+        assert record.cell_values() == doc.truth, seed
+
+
+# ------------------------------------------------------------------ (b) never a different number
+
+
+def _wrong_cells(seed: int, kinds: tuple[str, ...]) -> tuple[str, list[str]]:
+    doc = wild_report(seed, kinds)
+    record = gongkai.read_text(doc.text, path=f"wild-{seed}.txt")
+    read = record.cell_values()
+    wrong: list[str] = []
+    for path, truth in doc.truth.items():
+        got = read.get(path)
+        if got is None or (truth is not None and got == truth):
+            continue
+        provenance = record.provenance.get(path)
+        if truth is None and got == doc.values[path] and provenance is not None and provenance.derived:
+            continue  # a blank cell the arithmetic fixes, marked derived
+        wrong.append(f"{path}: truth {truth}, read {got}")
+    wrong.extend(f"{path}: not printed, read {got}" for path, got in read.items() if path not in doc.truth and got is not None)
+    return "+".join(doc.kinds), wrong
+
+
+# Issue 8's target, not met yet: `python bench/wild.py --docs 3000` still reads 15 of 598 008
+# cells as another number (flattened text hiding blank cells, page footers among run-together
+# digits). Kept running, not skipped, so the day it passes is seen (strict=False).
+@pytest.mark.xfail(reason="issue 8 open: the wild bench still reads a few cells wrong", strict=False)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1), drawn=st.lists(st.sampled_from(KINDS), min_size=1, max_size=4, unique=True))
+def test_every_cell_reads_as_the_truth_or_none(seed: int, drawn: list[str]) -> None:
+    kinds: list[str] = []
+    for kind in drawn:  # keep the drawn kinds that compose (at most one table layout per document …)
+        if compatible([*kinds, kind]):
+            kinds.append(kind)
+    names, wrong = _wrong_cells(seed, tuple(kinds))
+    assert not wrong, (
+        f"{len(wrong)} cells read as a different number ({names}; reproduce: "
+        f"python bench/wild.py --explain {seed} --kind {','.join(kinds)}):\n  "
+        + "\n  ".join(wrong[:12])
+    )
+
+
+def test_random_composition_respects_applicability() -> None:
+    import random
+
+    for seed in range(40):
+        spec = random_spec(seed)
+        kinds = random_composition(random.Random(seed), spec)
+        assert 1 <= len(kinds) <= 4 and compatible(kinds)
+        if spec.template == formats.TEMPLATE_2021:
+            assert "signs" not in kinds

@@ -1,0 +1,203 @@
+"""One minimal example per failure class of text copied from real web pages (issue 8).
+
+Each case is the text as a user's tool hands it over and the cells it must give. A cell the
+text does not determine must come back null, never as another number.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import gongkai
+from gongkai import formats
+
+ROWS = formats.REQUEST_ROWS_2021
+ZERO_ROWS = {row.key: [0] * 7 for row in ROWS}
+
+
+def requests_with(**rows: list[int]) -> dict[str, list[int]]:
+    """A balanced table 三: new_received/total_processed follow the rows given."""
+    table = {key: list(values) for key, values in ZERO_ROWS.items()}
+    table.update(rows)
+    return table
+
+
+def table3_lines(table: dict[str, list[int]], sep: str, lead: str = "", tail: str = "") -> list[str]:
+    return [f"{lead}{row.label}{sep}{sep.join(str(v) for v in table[row.key])}{tail}" for row in ROWS]
+
+
+HEAD = "某县林业局2023年政府信息公开工作年度报告"
+SECTION3 = "三、收到和处理政府信息公开申请情况"
+HEADER = "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他"
+TABLE = requests_with(
+    new_received=[53, 0, 0, 1, 0, 3, 57],
+    granted=[40, 0, 0, 1, 0, 3, 44],
+    partially_granted=[13, 0, 0, 0, 0, 0, 13],
+    total_processed=[53, 0, 0, 1, 0, 3, 57],
+)
+
+
+def read(text: str) -> gongkai.Record:
+    return gongkai.check_text(text)
+
+
+def assert_table(record: gongkai.Record, table: dict[str, list[int]], *, allow_null: bool = False) -> None:
+    rows = record.requests["rows"]
+    for key, values in table.items():
+        got = rows[key]
+        assert got is not None, key
+        for column, (want, have) in enumerate(zip(values, got)):
+            if allow_null and have is None:
+                continue
+            assert have == want, (key, formats.REQUEST_COLUMN_KEYS[column], want, have)
+
+
+def test_flattened_page_runs_cells_together() -> None:
+    """Class 1: the whole report on one line, cells run together; the arithmetic splits them."""
+    body = "".join(table3_lines(TABLE, ""))
+    text = f"{HEAD}一、总体情况本机关切实提升工作质效。{SECTION3}{HEADER.replace(' ', '')}{body}四、政府信息公开行政复议、行政诉讼情况"
+    record = read(text)
+    assert record.requests["rows"]["new_received"] == [53, 0, 0, 1, 0, 3, 57]
+    assert_table(record, TABLE)
+    note = record.notes.cells["requests.new_received.natural_person"]
+    assert note.status == "split"
+
+
+def test_flattened_table_two_unique_and_ambiguous() -> None:
+    """Class 1, table 二: "000" can only be 0 0 0; "5183207" has many readings and stays null."""
+    text = (
+        f"{HEAD}二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章 000行政规范性文件5183207第二十条第（五）项信息内容本年处理决定数量行政许可12"
+        f"{SECTION3}"
+    )
+    record = read(text)
+    assert record.active["regulations"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert record.active["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
+    assert record.active["licensing"]["decisions"] == 12
+
+
+@pytest.mark.parametrize(
+    "sep, lead, tail",
+    [(" | ", "", " |"), ("|", "", "|"), ("\t", "", "")],
+    ids=["markdown-no-leading-pipe", "pipes-no-spaces", "tabs"],
+)
+def test_pipe_rows_without_leading_pipe(sep: str, lead: str, tail: str) -> None:
+    """Class 2: `一、本年新收… | 41 | 5 | 0 | 0 | 2 | 0 | 48 |`."""
+    text = "\n".join([HEAD, SECTION3, HEADER, *table3_lines(TABLE, sep, lead, tail)])
+    assert_table(read(text), TABLE)
+
+
+def test_lone_pipe_lines_between_values() -> None:
+    """Class 3: one cell per line with a lone `|` between, and blank cells collapsed into `||||||`."""
+    lines = [HEAD, SECTION3, HEADER]
+    for row in ROWS:
+        lines.append(row.label)
+        values = TABLE[row.key]
+        if row.key == "carried_over":
+            lines += ["|", "0", "||||||", "0"]  # five blank cells between the first and the total
+            continue
+        for value in values:
+            lines += ["|", str(value)]
+        lines.append("|")
+    record = read("\n".join(lines))
+    assert record.requests["rows"]["carried_over"] == [0, None, None, None, None, None, 0]
+    assert record.notes.cells["requests.carried_over.commercial"].status == "blank"
+    assert_table(record, {k: v for k, v in TABLE.items() if k != "carried_over"})
+
+
+def test_units_signs_and_notes_in_cells() -> None:
+    """Class 4: `87.2315万元`, `18（其中修订 9 件）`, `41（含自然失效 12 件）`, `１２`, `1,234`."""
+    text = "\n".join(
+        [
+            HEAD,
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+            "规章\t0\t0\t3",
+            "行政规范性文件\t18（其中修订 9 件）\t41（含自然失效 12 件）\t1,234",
+            "第二十条第（五）项",
+            "信息内容\t本年处理决定数量",
+            "行政许可\t１２",
+            "第二十条第（八）项",
+            "信息内容\t本年收费金额（单位：万元）",
+            "行政事业性收费\t87.2315万元",
+            SECTION3,
+        ]
+    )
+    record = read(text)
+    assert record.active["normative_documents"] == {"issued": 18, "repealed": 41, "in_force": 1234}
+    assert record.active["licensing"]["decisions"] == 12
+    assert record.active["fees"]["amount"] == 87.2315
+    assert record.provenance["active.fees.amount"].text == "87.2315万元"
+
+
+def test_signed_changes_in_2019_table_two() -> None:
+    """Class 4 and 8: `+3`, `--117` in the 2019 本年增/减 column; 政府集中采购 read."""
+    text = "\n".join(
+        [
+            "某县林业局2020年政府信息公开工作年度报告",
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+            "规章\t0\t0\t0",
+            "规范性文件\t2\t2\t10",
+            "第二十条第（五）项",
+            "信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+            "行政许可\t20\t+3\t400",
+            "其他对外管理服务事项\t5\t0\t7",
+            "第二十条第（六）项",
+            "信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+            "行政处罚\t300\t--117\t1,234",
+            "行政强制\t4\t-1\t2",
+            "第二十条第（八）项",
+            "信息内容\t上一年项目数量\t本年增/减",
+            "行政事业性收费\t3\t0",
+            "第二十条第（九）项",
+            "信息内容\t采购项目数量\t采购总金额",
+            "政府集中采购\t12\t345.67",
+            SECTION3,
+        ]
+    )
+    record = read(text)
+    assert record.active["licensing"] == {"previous": 20, "change": 3, "decisions": 400}
+    assert record.active["punishment"] == {"previous": 300, "change": -117, "decisions": 1234}
+    assert record.active["procurement"] == {"items": 12, "amount": 345.67}
+
+
+@pytest.mark.parametrize("header", ["本年(2023)制发件数", "本年新制发件数", "本年发文件数"])
+def test_header_variants_keep_the_template(header: str) -> None:
+    """Class 6: header variants still give the 2021 template and its table 二."""
+    text = "\n".join(
+        [
+            HEAD,
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            f"信息内容\t{header}\t本年废止件数\t现行有效件数",
+            "规章\t0\t0\t3",
+            "行政规范性文件\t5\t1\t20",
+            SECTION3,
+            HEADER,
+            *table3_lines(TABLE, "\t"),
+        ]
+    )
+    record = read(text)
+    assert record.template == formats.TEMPLATE_2021
+    assert record.active["normative_documents"] == {"issued": 5, "repealed": 1, "in_force": 20}
+
+
+def test_table_cut_short_after_row_one() -> None:
+    """Class 10: only row 一 printed; its values go to row 一, never to （七）总计."""
+    text = "\n".join([HEAD, SECTION3, HEADER, table3_lines(TABLE, "\t")[0]])
+    record = read(text)
+    rows = record.requests["rows"]
+    assert rows["new_received"] == [53, 0, 0, 1, 0, 3, 57]
+    for key in ("total_processed", "carried_forward", "granted"):
+        assert rows[key] is None or all(v is None for v in rows[key]), key
+
+
+def test_page_footer_inside_a_flattened_table() -> None:
+    """A page footer `— 4 —` between the cells of a row is not a value."""
+    lines = table3_lines(TABLE, " ")
+    lines[3] = lines[3] + " — 4 —"
+    text = "\n".join([HEAD, SECTION3, HEADER, *lines])
+    assert_table(read(text), TABLE)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gongkai
 import pytest
+
+import gongkai
 from gongkai.parse.meta import find_sections, is_chrome, read_meta
 from gongkai.read import Document
 

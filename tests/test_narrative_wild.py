@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gongkai
 import pytest
+from reportgen import Report, random_report, render
+
+import gongkai
 from gongkai import formats
 from gongkai.model import Record
-from gongkai.parse.narrative import build_prose, extract_listed_totals, extract_statements
+from gongkai.parse.narrative import (
+    build_prose,
+    extract_listed_totals,
+    extract_statements,
+)
 from gongkai.read import Line
-
-from reportgen import Report, random_report, render
 
 # ------------------------------------------------------------------ statements
 

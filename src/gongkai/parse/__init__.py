@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from .. import formats
-from ..model import CellNote, Provenance, Record, Source, empty_active, empty_requests, empty_review
+from ..model import (
+    CellNote,
+    Provenance,
+    Record,
+    Source,
+    empty_active,
+    empty_requests,
+    empty_review,
+)
 from ..read import Document, Line
 from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
@@ -136,7 +144,7 @@ def parse(document: Document) -> Record:
     elif document.published_hint:
         record.published, shown = document.published_hint
         record.provenance["published"] = Provenance(shown)
-    record.year = meta.title_year or meta.period_year
+    record.year = meta.year
     if record.year is None and record.published:
         record.year = int(record.published[:4]) - 1
     if meta.title_line and meta.title_year:

@@ -38,6 +38,9 @@ Slot = tuple[int | float | None, Token | None, CellStatus]
 
 def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negative: bool = False) -> Cell:
     """The cell a single printed token fills."""
+    number = token.number
+    if token.kind == "num" and number.isdecimal() and (len(number) == 1 or number[0] != "0"):
+        return Cell(int(number), token)  # the common case, kept cheap
     if token.kind == "null":
         return Cell(None, token, "blank")
     if token.kind == "doubt":
@@ -73,7 +76,7 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
     values = {ref: cell.value for ref, cell in grid.items()}
     decided = [values.get(ref) for ref in refs]
     # An equation is checked as soon as its last cell in the run is assigned.
-    last = {index: [] for index in range(len(refs))}  # type: dict[int, list[Equation]]
+    last: dict[int, list[Equation]] = {index: [] for index in range(len(refs))}
     for eq in equations:
         positions = [refs.index(c) for c in eq.cells if c in refs]
         if positions:
@@ -103,9 +106,9 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
             choices.append((int(piece), end))
         for value, end in choices:
             values[refs[index]] = value
-            if all(_possible(eq, values) for eq in last[index]):
-                if not assign(index + 1, end, blank_used or value is None):
-                    return False
+            possible = all(_possible(eq, values) for eq in last[index])
+            if possible and not assign(index + 1, end, blank_used or value is None):
+                return False
         values[refs[index]] = decided[index]
         return True
 
@@ -145,7 +148,7 @@ def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     splittable = [i for i, t in enumerate(tokens) if t.kind == "num" and t.digits.isdigit() and len(t.digits) > 1]
     if not splittable or extra <= 0:
         return
-    ranges = [range(0, min(len(tokens[i].digits) - 1, extra) + 1) for i in splittable]
+    ranges = [range(min(len(tokens[i].digits) - 1, extra) + 1) for i in splittable]
     for counts in product(*ranges):
         if sum(counts) != extra:
             continue

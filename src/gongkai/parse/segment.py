@@ -17,6 +17,8 @@ from functools import lru_cache
 from .. import formats
 from ..read import Line
 
+_HEADING_START = re.compile(r"[一二三四五六]\s*[、.．]|第[一二三四五六]部分")
+_LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][\s|:：]{0,3}[\d０-９]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _CN_NUMERAL = "一二三四五六"
 
@@ -40,60 +42,89 @@ def _loose(text: str) -> str:
 _FOLDED_BACK = {".": "[.．、]", ",": "[,，]", ":": "[:：]", "(": "[(（]", ")": "[)）]"}
 
 
-_MARKER = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)]|\d\s*[.．、])"
+# How label text is folded before the search: what `formats.normalize_label` does, one
+# character for one, so that positions map back to the printed line.
+_FOLD = str.maketrans({"（": "(", "）": ")", "、": ".", "．": ".", "，": ",", "：": ":", **{chr(0xFF10 + d): str(d) for d in range(10)}})
+_SKIPPED = frozenset(" \t\u3000\u00a0“”\"'‘’")
+_MARKER_BEFORE = re.compile(r"(?:[一二三四五六七八九十]{1,2}\.|\([一二三四五六七八九十]{1,2}\)|\d\.?)$")
 
 
 @lru_cache(maxsize=1)
-def _table_label() -> re.Pattern[str]:
-    """The tables' row and group labels: a long one with or without its list marker, a short one with it."""
+def _label_cores() -> tuple[tuple[str, str | None], ...]:
+    """The tables' row and group labels as searched: (folded text, the digit that numbers it).
+
+    A long label is searched without its list marker (which may be printed or not); a short
+    one ("3.其他", "（七）总计") only with it.
+    """
     labels = [row.label for row in formats.ALL_REQUEST_ROWS.values()] + [group.label for group in formats.GROUPS]
     labels += [label for template in formats.NUMERIC_TEMPLATES for a in formats.active_rows(template) for label in (a.label, *a.aliases)]
-    patterns: set[str] = {_loose("第二十条第")}
+    cores: dict[str, str | None] = {"第二十条第": None}
     for label in labels:
         folded = formats.normalize_label(label)
         bare = formats.strip_list_mark(folded)
         core = re.sub(r"\(.*$", "", bare)
+        digit = re.match(r"^(\d)\.", folded)
         if len(core) >= 4 or core == "规章":
-            patterns.add(rf"{_MARKER}?\s*{_loose(core)}")
-        elif bare != folded:  # "3.其他", "（七）总计": only with their own marker
-            patterns.add(rf"{_loose(folded[: len(folded) - len(bare)]).replace(re.escape('.'), '[.．、]')}\s*{_loose(core)}")
-    return re.compile("|".join(sorted(patterns, key=len, reverse=True)))
+            cores[core] = digit.group(1) if digit else None
+        elif bare != folded:
+            cores[folded[: len(folded) - len(bare)] + core] = None
+    return tuple(sorted(cores.items(), key=lambda item: -len(item[0])))
 
 
-@lru_cache(maxsize=1)
-def _marker_digits() -> dict[str, str]:
-    """Label core → the digit that numbers it in the template ("其他法律行政法规禁止公开" → "2")."""
-    out: dict[str, str] = {}
-    for row in formats.ALL_REQUEST_ROWS.values():
-        folded = formats.normalize_label(row.label)
-        mark = re.match(r"^(\d)\.", folded)
-        if mark:
-            out[re.sub(r"\(.*$", "", folded[2:])] = mark.group(1)
-    return out
+def _compact(text: str) -> tuple[str, list[int]]:
+    """The text folded and without spaces and quotes, and where each kept character was printed."""
+    kept: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text.translate(_FOLD)):
+        if char not in _SKIPPED:
+            kept.append(char)
+            where.append(index)
+    return "".join(kept), where
+
+
+def _label_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each table label in a line, its list marker included when printed.
+
+    Longer labels win where two overlap ("行政规范性文件" over "规范性文件").
+    """
+    compact, where = _compact(text)
+    taken = [False] * len(compact)
+    found: list[tuple[int, int, str]] = []
+    for core, digit in _label_cores():
+        at = compact.find(core)
+        while at != -1:
+            end = at + len(core)
+            if not any(taken[at:end]):
+                for k in range(at, end):
+                    taken[k] = True
+                start = at
+                marker = _MARKER_BEFORE.search(compact, max(0, at - 5), at)
+                if marker and (not marker.group()[0].isdigit() or marker.group().endswith(".") or marker.group()[0] == digit):
+                    start = marker.start()
+                found.append((where[start], where[end - 1] + 1, core))
+            at = compact.find(core, end)
+    return sorted(found)
 
 
 def _labels_in(text: str) -> list[int]:
     """Where each table label starts, its list marker included (also one printed without its dot)."""
-    starts: list[int] = []
-    digits = _marker_digits()
-    for match in _table_label().finditer(text):
-        start = match.start()
-        core = formats.normalize_label(match.group())
-        if start and text[start - 1].isdigit() and digits.get(core) == text[start - 1]:
-            start -= 1
-        starts.append(start)
-    return starts
+    return [start for start, _end, _core in _label_matches(text)]
 
 
 def is_flattened(text: str) -> bool:
     """A line holding what belongs on many: two section headings, or three table labels."""
     if len(text) < 40:
         return False
-    headings = len(_section_heading().findall(text))
-    if headings >= 2:
-        return True
+    # Cheap tests first: most lines are short or are sentences with a few numbers.
+    if _HEADING_START.search(text):
+        headings = list(_section_heading().finditer(text))
+        # Two headings, or one that follows a sentence: line breaks were lost around it.
+        if len(headings) >= 2 or any(re.search(r"[。！？；]\s*$", text[: h.start()]) for h in headings):
+            return True
+    if len(_LABEL_THEN_DIGIT.findall(text)) < 3:
+        return False  # fewer than three places where words meet numbers: no run of rows
     # Row labels with their numbers after them; a sentence naming 规章 and 规范性文件 has none.
-    with_numbers = {m.group() for m in _table_label().finditer(text) if re.match(r"[\s|:：]{0,3}[\d０-９]", text[m.end() : m.end() + 4])}
+    with_numbers = {core for _start, end, core in _label_matches(text) if re.match(r"[\s|:：”\"]{0,3}[\d０-９]", text[end : end + 4])}
     return len(with_numbers) >= 3
 
 
@@ -115,11 +146,12 @@ def _cuts(text: str) -> list[int]:
 
 def segment(lines: list[Line]) -> list[Line]:
     """The document's lines with every flattened line cut into pieces (see the module doc)."""
-    if not any(line.cells is None and is_flattened(line.text) for line in lines):
+    flattened = {index for index, line in enumerate(lines) if len(line.text) >= 40 and line.cells is None and is_flattened(line.text)}
+    if not flattened:
         return lines
     out: list[Line] = []
-    for line in lines:
-        if line.cells is not None or not is_flattened(line.text):
+    for index, line in enumerate(lines):
+        if index not in flattened:
             out.append(line)
             continue
         text = line.text

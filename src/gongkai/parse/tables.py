@@ -10,8 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import formats
-from ..arithmetic import CellRef, request_equations, review_equations
-from .resolve import Cell, Grid, cell_from_token, cells_a_blank_may_hide, decide_jointly, fill_run
+from ..arithmetic import CellRef, Equation, request_equations, review_equations
+from .resolve import (
+    Cell,
+    Grid,
+    cell_from_token,
+    cells_a_blank_may_hide,
+    decide_jointly,
+    fill_run,
+)
 from .tokens import Token
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
@@ -55,8 +62,10 @@ def _best_row_score(labels: list[Token], row: formats.Row) -> float:
     """
     best = 0.0
     # The nearest label, also joined with the one or two before it (a label wrapped in pieces).
-    nearest = ["".join(t.text for t in labels[len(labels) - n :]) for n in range(1, min(3, len(labels)) + 1)]
-    for text in nearest:
+    for n in range(1, min(3, len(labels)) + 1):
+        if n > 1 and best >= 0.8:
+            break
+        text = "".join(t.text for t in labels[len(labels) - n :])
         for official in (row.label, *row.aliases):
             best = max(best, formats.label_similarity(text, official))
     for token in labels[:-1]:
@@ -190,7 +199,7 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True) 
     return RequestsTable(rows, grid, single, found=True)
 
 
-def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list, blanks_seen: bool = True) -> None:
+def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks_seen: bool = True) -> None:
     """Resolve damaged runs repeatedly: a run decided now may settle another through a column's sum."""
     pending = list(damaged)
     while pending:
@@ -210,7 +219,7 @@ def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equati
         _confirm_splits(damaged, grid, equations)
 
 
-def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list) -> None:
+def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation]) -> None:
     """Digits cut apart stand only where no hidden blank cell could read them otherwise.
 
     Text that runs cells together also hides a blank cell: "0000011" may be 0 0 0 _ 0 0 11.

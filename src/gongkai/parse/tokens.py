@@ -35,6 +35,9 @@ _INLINE_FOOTER = re.compile(
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)"
 )
+# A character that can start a value or a blank marker; a cell without one is a label.
+_VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
+_FOOTER_HINT = re.compile(r"[页\-—–―─/]")
 _MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Full-width digits, signs and punctuation, NBSP and the ideographic space, one character each,
@@ -227,6 +230,8 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
     column = None if base is None else line.column + base + 1
     if cell.isdecimal() and cell.isascii():  # the common case, kept cheap
         return [Token("num", cell, line.number, line.page, column, cell)]
+    if _VALUE_CHAR.search(cell) is None:  # words only: one label, the common case kept cheap
+        return [Token("label", cell, line.number, line.page, column)]
     stripped = cell.strip("*").strip()
     if stripped in _NULL_MARKERS:
         return [Token("null", stripped, line.number, line.page, column)]
@@ -312,6 +317,7 @@ def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
     """
     tokens: list[Token] = []
     gap = False  # an empty line was just seen
+    soft_blanks = False  # a blank shown only by separators was emitted
     for index, line in enumerate(lines):
         if line.cells is not None:
             tokens.extend(_structured_row(line))
@@ -327,6 +333,7 @@ def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
                 # An empty cell of a one-cell-per-line copy: a blank if it stands between values
                 # (or ends a row short of its width); after an empty line it belongs to the next row.
                 tokens.append(Token("null", _SOFT_BLANK if not gap else _NEXT_ROW_BLANK, line.number, line.page, None))
+                soft_blanks = True
             else:
                 gap = True
             continue
@@ -341,15 +348,17 @@ def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
             # stands for the blank cells between them (kept only if a value follows).
             for _ in range(stripped.count("|") - 1):
                 tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
+                soft_blanks = True
             continue
-        text = _INLINE_FOOTER.sub(_blank_out_footer, line.text) if any(c in line.text for c in "页-—/") else line.text
+        hint = _FOOTER_HINT.search(line.text) is not None
+        text = _INLINE_FOOTER.sub(_blank_out_footer, line.text) if hint else line.text
         cells = [
             tokenize_cell(cell, line, start) if cell and not cell.isspace() else []
             for start, cell in split_cells(text)
-            if not _PAGE_NUMBER.match(cell)  # a footer printed in a cell of its own
+            if not (hint and _PAGE_NUMBER.match(cell))  # a footer printed in a cell of its own
         ]
         tokens.extend(_with_blank_cells(cells, line, width))
-    return _drop_dangling_blanks(tokens, width)
+    return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
 def _continued(lines: list[Line], index: int) -> bool:
@@ -375,8 +384,6 @@ _NEXT_ROW_BLANK = "|¶"  # the same after an empty line: the next row's merged l
 def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list[Token]:
     """Blanks that only separators show count between two values, or where a row of `width`
     cells ends short by exactly them; the others are layout."""
-    if not any(t.kind == "null" and t.text.startswith(_SOFT_BLANK) for t in tokens):
-        return tokens
 
     def soft(token: Token) -> bool:
         return token.kind == "null" and token.text.startswith(_SOFT_BLANK)
@@ -447,6 +454,8 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     padding, so they count only when the table's row `width` needs exactly them: a row of
     `width` cells printed with its first or last ones blank.
     """
+    if all(cells) or len(cells) < 2:  # no empty cell: nothing to decide
+        return [token for cell in cells for token in cell]
     value_cells = [i for i, cell in enumerate(cells) if cell and all(t.kind != "label" for t in cell)]
     if not value_cells:
         return [token for cell in cells for token in cell]

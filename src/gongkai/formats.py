@@ -214,6 +214,22 @@ RESULT_CATEGORY_LABELS: dict[str, str] = {
     "other": "其他处理",
 }
 
+def topic_rows(topic: str, row_keys: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The table 三 rows whose 总计 cells add up to what a narrative topic states (None: not table 三).
+
+    `row_keys` are the rows the table prints (the 2019 （六）其他处理 row or the 2021 three).
+    """
+    if topic in ("new_received", "carried_over", "total_processed", "carried_forward", "granted", "partially_granted"):
+        return (topic,)
+    if topic == "granted_or_partial":
+        return ("granted", "partially_granted")
+    if topic == "other":
+        return ("other_handling",) if "other_handling" in row_keys else OTHER_2021_KEYS
+    if topic in RESULT_CATEGORIES:
+        return RESULT_CATEGORIES[topic]
+    return None
+
+
 GROUPS: tuple[Group, ...] = (
     Group("results", _G_RESULTS, tuple(r.key for r in REQUEST_ROWS_2021[2:-1])),
     Group("withheld", _G_WITHHELD, RESULT_CATEGORIES["withheld"]),
@@ -344,7 +360,8 @@ def active_rows(template: str) -> tuple[ActiveRow, ...]:
 
 # Labels that identify a template when found in the document (R1 of format.md).
 TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {
-    TEMPLATE_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"),
+    # Cores of the headers, so that variants ("本年(2023)制发件数", "本年新制发件数") still count.
+    TEMPLATE_2021: ("制发件数", "废止件数", "现行有效件数", "收费金额"),
     TEMPLATE_2019: ("本年新制作数量", "本年新公开数量", "对外公开总数量", "其他对外管理服务事项", "政府集中采购"),
     TEMPLATE_PRE2019: (
         "同意公开",

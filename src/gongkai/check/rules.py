@@ -430,15 +430,9 @@ def topic_value(record: Record, topic: str) -> int | float | None:
             return None
         return sum(v for v in values if v is not None)
 
-    if topic in ("new_received", "carried_over", "total_processed", "carried_forward", "granted", "partially_granted"):
-        return row_sum((topic,))
-    if topic == "granted_or_partial":
-        return row_sum(("granted", "partially_granted"))
-    if topic == "other":
-        keys = ("other_handling",) if "other_handling" in rows else formats.OTHER_2021_KEYS
+    keys = formats.topic_rows(topic, tuple(rows))
+    if keys is not None:
         return row_sum(keys)
-    if topic in formats.RESULT_CATEGORIES:
-        return row_sum(formats.RESULT_CATEGORIES[topic])
     review = record.review_litigation
     if topic == "review_total":
         return review["review"]["total"]

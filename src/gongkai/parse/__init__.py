@@ -10,6 +10,7 @@ from ..model import (
     Provenance,
     Record,
     Source,
+    Statement,
     empty_active,
     empty_requests,
     empty_review,
@@ -20,7 +21,7 @@ from .narrative import Prose, build_prose, extract_listed_totals, extract_statem
 from .resolve import Cell
 from .segment import segment
 from .tables import read_active, read_requests, read_review
-from .tokens import Token, is_prose, tokenize
+from .tokens import Token, is_prose, page_footers, tokenize
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
 _T2_START = ("第二十条", formats.CONTENT_HEADER, "本年制发件数", "本年新制作数量")
@@ -164,16 +165,22 @@ def parse(document: Document) -> Record:
     table_lines: set[int] = set()
 
     if template != formats.TEMPLATE_PRE2019:
-        tokens = {
-            "二": tokenize(lines[regions["二"][0] : regions["二"][1]]) if regions["二"] else [],
-            "三": _cut_after_last_row(tokenize(lines[regions["三"][0] : regions["三"][1]], len(formats.REQUEST_COLUMN_KEYS))) if regions["三"] else [],
-            "四": tokenize(lines[regions["四"][0] : regions["四"][1]], len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)) if regions["四"] else [],
-        }
-        # Run-together digits may hide a blank cell only where the document prints blanks.
-        blanks_seen = any(t.kind == "null" for table in tokens.values() for t in table)
         for region in regions.values():
             if region:
                 table_lines.update(range(*region))
+    prose = _prose(lines, headings, table_lines)
+    notes.statements = extract_statements(prose)
+
+    if template != formats.TEMPLATE_PRE2019:
+        footers = page_footers(lines)
+        widths = {"二": None, "三": len(formats.REQUEST_COLUMN_KEYS), "四": len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)}
+        tokens = {
+            name: tokenize(lines[region[0] : region[1]], widths[name], footers) if region else []
+            for name, region in regions.items()
+        }
+        tokens["三"] = _cut_after_last_row(tokens["三"])
+        # Run-together digits may hide a blank cell only where the document prints blanks.
+        blanks_seen = any(t.kind == "null" for table in tokens.values() for t in table)
         if regions["二"]:
             cells, found = read_active(tokens["二"], table_template, blanks_seen)
             notes.tables_found["二"] = found
@@ -182,7 +189,7 @@ def parse(document: Document) -> Record:
                     record.active[row][field] = cell.value
                     _store_cell(record, f"active.{row}.{field}", cell)
         if regions["三"]:
-            table = read_requests(tokens["三"], table_template, blanks_seen)
+            table = read_requests(tokens["三"], table_template, blanks_seen, _stated(notes.statements))
             notes.tables_found["三"] = table.found
             notes.single_other_row = table.single_other_row and template != formats.TEMPLATE_2019
             if table.found:
@@ -192,7 +199,7 @@ def parse(document: Document) -> Record:
                     record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
                     _store_cell(record, f"requests.{row}.{column}", cell)
         if regions["四"]:
-            grid, found = read_review(tokens["四"], blanks_seen)
+            grid, found = read_review(tokens["四"], blanks_seen, _stated(notes.statements))
             notes.tables_found["四"] = found
             if found:
                 for (block, field), cell in grid.items():
@@ -201,11 +208,17 @@ def parse(document: Document) -> Record:
 
     record.sections = _sections(lines, headings)
     notes.section_lines = {h.number: lines[h.line_index].number for h in headings}
-    prose = _prose(lines, headings, table_lines)
-    notes.statements = extract_statements(prose)
     notes.listed_totals = extract_listed_totals(prose)
     notes.not_a_report = _is_report(text, sum(notes.tables_found.values()), headings)
     return record
+
+
+def _stated(statements: list[Statement]) -> dict[str, int]:
+    """The figures the narrative states once (or always alike), by topic."""
+    values: dict[str, set[int]] = {}
+    for statement in statements:
+        values.setdefault(statement.topic, set()).add(statement.value)
+    return {topic: next(iter(found)) for topic, found in values.items() if len(found) == 1}
 
 
 def _ordered_rows(rows: dict[str, list | None], printed: tuple[formats.Row, ...]) -> dict[str, list | None]:

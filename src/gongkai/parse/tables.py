@@ -150,9 +150,13 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
     return list(reversed(pairs))
 
 
-def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True) -> RequestsTable:
-    """Table 三 from its tokens. `blanks_seen`: the document prints blank cells somewhere, so
-    run-together digits may hide one (see `_confirm_splits`)."""
+def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, stated: dict[str, int] | None = None) -> RequestsTable:
+    """Table 三 from its tokens.
+
+    `blanks_seen`: the document prints blank cells somewhere, so run-together digits may hide
+    one (see `_confirm_splits`). `stated`: figures the narrative states by topic (收到申请1516件),
+    which settle run-together digits the table's own equations leave open.
+    """
     single = detect_single_other_row(tokens, template)
     rows = formats.request_rows(template, single)
     grid: Grid = {}
@@ -192,11 +196,57 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True) 
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
     _settle(damaged, grid, equations, blanks_seen)
+    if stated:
+        _settle_by_narrative(damaged, grid, equations, blanks_seen, stated, tuple(r.key for r in rows))
     groups = [covered for _, covered in assignments]
     if scrambled:
         groups = [[row for group in groups for row in group]]  # no positional attribution holds
     _distrust_unconfirmed_rows(groups, confirmed, grid, equations, force=scrambled)
     return RequestsTable(rows, grid, single, found=True)
+
+
+_STATED = "narrative"  # the row of the pseudo cells that hold the narrative's figures
+
+
+def _settle_by_narrative(
+    damaged: list[tuple[list[Token], list[CellRef]]],
+    grid: Grid,
+    equations: list[Equation],
+    blanks_seen: bool,
+    stated: dict[str, int],
+    row_keys: tuple[str, ...],
+) -> None:
+    """Runs the table's equations leave open, tried again with the narrative's figures as equations.
+
+    Each stated figure becomes a cell of its own, equal to the sum of the 总计 cells it speaks
+    of. A narrative that contradicts every reading settles nothing.
+    """
+    open_runs = [(values, refs) for values, refs in damaged if any(grid[ref].status == "unreadable" for ref in refs)]
+    if not open_runs:
+        return
+    extra: list[Equation] = []
+    for topic, value in stated.items():
+        keys = formats.topic_rows(topic, row_keys)
+        if keys is None:
+            continue
+        ref = (_STATED, topic)
+        grid[ref] = Cell(value, None)
+        extra.append(Equation("results_total", topic, tuple((key, "total") for key in keys), (ref,)))
+    if extra:
+        before = {ref: grid[ref] for _values, refs in open_runs for ref in refs}
+        for _values, refs in open_runs:
+            for ref in refs:
+                if grid[ref].status == "unreadable":
+                    grid[ref] = Cell(None, None, "unreadable")
+        _settle(open_runs, grid, equations + extra, blanks_seen)
+        for ref, old in before.items():
+            cell = grid[ref]
+            if cell.value is None:
+                grid[ref] = old  # keep the first reason it could not be read
+            elif old.value is None:
+                grid[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+    for ref in [ref for ref in grid if ref[0] == _STATED]:
+        del grid[ref]
 
 
 def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks_seen: bool = True) -> None:
@@ -308,8 +358,11 @@ def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], gri
         grid.update(row_major)
 
 
-def read_review(tokens: list[Token], blanks_seen: bool = True) -> tuple[Grid, bool]:
-    """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5."""
+def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
+    """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
+
+    `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together.
+    """
     refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     values = [t for t in tokens if t.is_value]
     grid: Grid = {ref: Cell(None, None, "unreadable", "表中找不到此格的数字") for ref in refs}
@@ -328,13 +381,42 @@ def read_review(tokens: list[Token], blanks_seen: bool = True) -> tuple[Grid, bo
             for ref, token in zip(refs, values):
                 grid[ref] = Cell(None, token, "unreadable", "表四的数字与表头交错，提取顺序不可靠")
             return grid, True
-    fill_run(values, refs, grid, review_equations())
+    equations = review_equations()
+    fill_run(values, refs, grid, equations)
+    narrative = _review_statements(stated or {})
+    if narrative and any(grid[ref].status == "unreadable" for ref in refs) and len(values) < len(refs):
+        extra, cells = narrative
+        trial: Grid = {**grid, **cells}
+        fill_run(values, refs, trial, equations + extra)
+        for ref in refs:
+            if trial[ref].value is not None and grid[ref].value is None:
+                cell = trial[ref]
+                grid[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+            elif trial[ref].value is None:
+                grid[ref] = Cell(None, grid[ref].token, "unreadable", grid[ref].detail)
+        equations = equations + extra
+        grid.update(cells)
     if blanks_seen and any(grid[ref].status == "split" for ref in refs):
         # Each block's total checks only its own five cells: where a hidden blank would read
         # a block differently, that block is not settled.
-        for ref in cells_a_blank_may_hide(values, refs, grid, review_equations()):
+        for ref in cells_a_blank_may_hide(values, refs, grid, equations):
             grid[ref] = Cell(None, grid[ref].token, "unreadable", "数字连在一起，也可能其中一格为空，无法唯一确定")
+    for ref in [ref for ref in grid if ref[0] == _STATED]:
+        del grid[ref]
     return grid, True
+
+
+def _review_statements(stated: dict[str, int]) -> tuple[list[Equation], Grid] | None:
+    """The narrative's 行政复议 and 行政诉讼 figures as equations over table 四's totals."""
+    blocks = {"review_total": ("review",), "litigation_total": ("litigation_direct", "litigation_after_review")}
+    equations: list[Equation] = []
+    cells: Grid = {}
+    for topic, keys in blocks.items():
+        if topic in stated:
+            ref = (_STATED, topic)
+            cells[ref] = Cell(stated[topic], None)
+            equations.append(Equation("review_total", topic, tuple((key, "total") for key in keys), (ref,)))
+    return (equations, cells) if equations else None
 
 
 def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int | None:

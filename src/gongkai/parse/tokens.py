@@ -13,6 +13,7 @@ where it was printed.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from .. import formats
@@ -310,10 +311,34 @@ def _previous_non_space(atoms: list[re.Match[str]], index: int) -> int | None:
     return None
 
 
-def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
+_DASH_FOOTER = re.compile(r"[-—–－―─] *(\d{1,3}) *[-—–－―─]")
+
+
+def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
+    """The document's page footers ("- 2 -") when it prints two or more with nearby numbers.
+
+    Once the page numbering is known, a footer is removed even where flattened text glued it
+    to a cell ("1100002-2-"), which alone would read as the number −2 and a blank.
+    """
+    numbers = sorted({int(m.group(1)) for line in lines if "-" in line.text or "—" in line.text for m in _DASH_FOOTER.finditer(line.text)})
+    pages = [n for n, following in pairwise(numbers) if 0 < following - n <= 3]
+    # One printed at the very end of a page (before a form feed) is a footer whatever its number.
+    for line, following in zip(lines, [*lines[1:], None]):
+        if line.page is not None and (following is None or following.page != line.page):
+            end = _DASH_FOOTER.search(line.text.rstrip()[-12:])
+            if end and line.text.rstrip().endswith(end.group()):
+                pages.append(int(end.group(1)))
+    if not pages:
+        return None
+    found = sorted(set(pages) | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in pages)})
+    return re.compile(rf"[-—–－―─] *(?:{'|'.join(str(n) for n in found)}) *[-—–－―─](?![\d])")
+
+
+def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[str] | None = None) -> list[Token]:
     """All tokens of a table region, in reading order; prose and page numbers are labels/skipped.
 
     `width`: the cells of each of the table's rows, when they are all alike (table 三: 7).
+    `footers`: the document's page footers (see `page_footers`).
     """
     tokens: list[Token] = []
     gap = False  # an empty line was just seen
@@ -352,6 +377,8 @@ def tokenize(lines: list[Line], width: int | None = None) -> list[Token]:
             continue
         hint = _FOOTER_HINT.search(line.text) is not None
         text = _INLINE_FOOTER.sub(_blank_out_footer, line.text) if hint else line.text
+        if footers is not None and hint:
+            text = footers.sub(lambda m: " " * len(m.group()), text)
         cells = [
             tokenize_cell(cell, line, start) if cell and not cell.isspace() else []
             for start, cell in split_cells(text)

@@ -201,3 +201,25 @@ def test_page_footer_inside_a_flattened_table() -> None:
     lines[3] = lines[3] + " — 4 —"
     text = "\n".join([HEAD, SECTION3, HEADER, *lines])
     assert_table(read(text), TABLE)
+
+
+REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # A row per block, the header printed once.
+        "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n行政复议\t1\t0\t0\t1\t2\n未经复议直接起诉\t0\t1\t0\t0\t1\n复议后起诉\t0\t0\t0\t0\t0",
+        # On its side: a row per result, a column per block.
+        "\t行政复议\t未经复议直接起诉\t复议后起诉\n结果维持\t1\t0\t0\n结果纠正\t0\t1\t0\n其他结果\t0\t0\t0\n尚未审结\t1\t0\t0\n总计\t2\t1\t0",
+    ],
+    ids=["row-per-block", "transposed"],
+)
+def test_table_four_other_shapes(layout: str) -> None:
+    """Table 四 as some agencies print it: by block, or turned on its side."""
+    text = "\n".join([HEAD, SECTION3, HEADER, *table3_lines(TABLE, "\t"), REVIEW_SECTION, layout, "五、存在的主要问题及改进情况", "无。"])
+    review = read(text).review_litigation
+    assert review["review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+    assert review["litigation_direct"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1}
+    assert review["litigation_after_review"]["total"] == 0

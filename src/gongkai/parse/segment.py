@@ -17,8 +17,12 @@ from functools import lru_cache
 from .. import formats
 from ..read import Line
 
+_AFTER_SENTENCE = re.compile(r"[。！？；]\s*$")
+_NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
+_DIGIT = re.compile(r"\d")
+_TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
 _HEADING_START = re.compile(r"[一二三四五六]\s*[、.．]|第[一二三四五六]部分")
-_LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][\s|:：]{0,3}[\d０-９]")
+_LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][ |:：]?[\d０-９]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _CN_NUMERAL = "一二三四五六"
 
@@ -73,13 +77,9 @@ def _label_cores() -> tuple[tuple[str, str | None], ...]:
 
 def _compact(text: str) -> tuple[str, list[int]]:
     """The text folded and without spaces and quotes, and where each kept character was printed."""
-    kept: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text.translate(_FOLD)):
-        if char not in _SKIPPED:
-            kept.append(char)
-            where.append(index)
-    return "".join(kept), where
+    folded = text.translate(_FOLD)
+    where = [index for index, char in enumerate(folded) if char not in _SKIPPED]
+    return "".join(folded[index] for index in where), where
 
 
 def _label_matches(text: str) -> list[tuple[int, int, str]]:
@@ -119,12 +119,12 @@ def is_flattened(text: str) -> bool:
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
         # Two headings, or one that follows a sentence: line breaks were lost around it.
-        if len(headings) >= 2 or any(re.search(r"[。！？；]\s*$", text[: h.start()]) for h in headings):
+        if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) for h in headings):
             return True
     if len(_LABEL_THEN_DIGIT.findall(text)) < 3:
         return False  # fewer than three places where words meet numbers: no run of rows
     # Row labels with their numbers after them; a sentence naming 规章 and 规范性文件 has none.
-    with_numbers = {core for _start, end, core in _label_matches(text) if re.match(r"[\s|:：”\"]{0,3}[\d０-９]", text[end : end + 4])}
+    with_numbers = {core for _start, end, core in _label_matches(text) if _NUMBER_AFTER.match(text, end)}
     return len(with_numbers) >= 3
 
 
@@ -135,10 +135,10 @@ def _cuts(text: str) -> list[int]:
     # Table labels are cut only outside sentences: a sentence that names a row stays whole.
     for start in _labels_in(text):
         stop = text.find("。", start, start + 60)
-        if stop != -1 and not re.search(r"\d", text[start:stop]):
+        if stop != -1 and not _DIGIT.search(text, start, stop):
             continue  # the label's words begin a sentence, not a table row
         cuts.add(start)
-    title_end = re.search(r"(?:政府)?信息公开\s*工作\s*年度\s*报告", text)
+    title_end = _TITLE_END.search(text)
     if title_end and title_end.start() < 120:
         cuts.add(title_end.end())
     return sorted(c for c in cuts if 0 < c < len(text))

@@ -259,7 +259,8 @@ def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equati
             if any(grid[ref].value is None and grid[ref].status == "unreadable" for ref in refs):
                 left.append((values, refs))
         if len(left) == len(pending):
-            decide_jointly(left, grid, equations)
+            if len(left) > 1:  # one run alone was weighed already
+                decide_jointly(left, grid, equations)
             break
         for _values, refs in left:
             for ref in refs:
@@ -368,8 +369,11 @@ def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str,
     grid: Grid = {ref: Cell(None, None, "unreadable", "表中找不到此格的数字") for ref in refs}
     if not values:
         return grid, False
+    transposed = _transposed_review(tokens)
     runs = [r.values for r in runs_of(tokens)]
-    if len(values) > len(refs):
+    if transposed is not None:
+        values = transposed
+    elif len(values) > len(refs):
         exact = [r for r in runs if len(r) == len(refs)]
         values = exact[-1] if exact else max(runs, key=len)
     elif len(runs) > 1 and len(values) == len(refs):
@@ -404,6 +408,21 @@ def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str,
     for ref in [ref for ref in grid if ref[0] == _STATED]:
         del grid[ref]
     return grid, True
+
+
+def _transposed_review(tokens: list[Token]) -> list[Token] | None:
+    """Table 四 printed on its side: a row per result (结果维持 … 总计), a column per block.
+
+    Read that way only when the five result labels stand, in order, each before exactly three
+    numbers; the numbers are then put back in the official order.
+    """
+    runs = [run for run in runs_of(tokens) if run.labels]
+    if len(runs) != len(formats.REVIEW_FIELDS) or any(len(run.values) != len(formats.REVIEW_BLOCKS) for run in runs):
+        return None
+    for run, field in zip(runs, formats.REVIEW_FIELDS):
+        if not formats.normalize_label(run.labels[-1].text).endswith(field.label):
+            return None
+    return [runs[f].values[b] for b in range(len(formats.REVIEW_BLOCKS)) for f in range(len(formats.REVIEW_FIELDS))]
 
 
 def _review_statements(stated: dict[str, int]) -> tuple[list[Equation], Grid] | None:

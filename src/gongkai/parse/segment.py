@@ -17,7 +17,8 @@ from functools import lru_cache
 from .. import formats
 from ..read import Line
 
-_AFTER_SENTENCE = re.compile(r"[。！？；]\s*$")
+# What ends the text before a heading run into a line: a sentence, or a table's last number.
+_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９]\s*$")
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
@@ -118,7 +119,7 @@ def is_flattened(text: str) -> bool:
     # Cheap tests first: most lines are short or are sentences with a few numbers.
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
-        # Two headings, or one that follows a sentence: line breaks were lost around it.
+        # Two headings, or one that follows a sentence or a number: line breaks were lost around it.
         if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) for h in headings):
             return True
     if len(_LABEL_THEN_DIGIT.findall(text)) < 3:

@@ -19,7 +19,7 @@ from .resolve import (
     decide_jointly,
     fill_run,
 )
-from .tokens import Token
+from .tokens import EDGE_BLANK, Token
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
 _OTHER_ITEM_MARKERS = ("逾期不补正", "逾期未按收费", "缴纳费用", "不再处理")
@@ -160,7 +160,7 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
     single = detect_single_other_row(tokens, template)
     rows = formats.request_rows(template, single)
     grid: Grid = {}
-    runs = runs_of(tokens)
+    runs = _blank_rows_under_labels(runs_of(tokens), rows)
     if not runs:
         return RequestsTable(rows, grid, single, found=False)
     equations = request_equations(rows)
@@ -247,6 +247,28 @@ def _settle_by_narrative(
                 grid[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
     for ref in [ref for ref in grid if ref[0] == _STATED]:
         del grid[ref]
+
+
+def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[Run]:
+    """Rows printed all blank ("| 3.危及… ||||||||") kept only under a row's own label.
+
+    The same empty cells under a header (申请人情况 over its merged columns) are layout: the run
+    is dropped and its labels go to the next run.
+    """
+    out: list[Run] = []
+    carried: list[Token] = []
+    for run in runs:
+        labels = carried + run.labels
+        carried = []
+        if run.values and all(t.text == EDGE_BLANK for t in run.values):
+            if labels and max(_best_row_score(labels, row) for row in rows) < 0.8:
+                carried = labels
+                continue
+            run = Run([Token("null", "", t.line, t.page, t.column) for t in run.values], labels)
+        else:
+            run = Run(run.values, labels)
+        out.append(run)
+    return out
 
 
 def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks_seen: bool = True) -> None:
@@ -454,6 +476,15 @@ def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int 
     return best_at
 
 
+def _with_edges(values: list[Token], fields: int) -> list[Token]:
+    """A row's values with the empty cells beside them counted as blanks only when the row needs
+    exactly them (see `tokens.EDGE_BLANK`)."""
+    printed = [t for t in values if t.text != EDGE_BLANK]
+    if len(printed) != fields and len(values) == fields:
+        return [Token("null", "", t.line, t.page, t.column) if t.text == EDGE_BLANK else t for t in values]
+    return printed
+
+
 def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) -> tuple[dict[CellRef, Cell], bool]:
     """Table 二: each row found by its label, its values being the numbers that follow it."""
     rows = formats.active_rows(template)
@@ -472,9 +503,9 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
             if not token.is_value:
                 break
             values.append(token)
-        pending.append((row, values))
+        pending.append((row, _with_edges(values, len(row.fields))))
         position = at + 1
-    all_values = [t for t in tokens if t.is_value]
+    all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]
     expected = sum(len(r.fields) for r in rows)
     fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
     if not fits and len(all_values) == expected:

@@ -34,7 +34,7 @@ _PAGE_NUMBER = re.compile(
 _INLINE_FOOTER = re.compile(
     r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *[,，/]? *共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
-    r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)"
+    r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
 )
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
@@ -370,7 +370,11 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
             continue
         if not stripped.strip("| "):
             # A lone "|" separates one-cell-per-line values; "||||||" between two values
-            # stands for the blank cells between them (kept only if a value follows).
+            # stands for the blank cells between them (kept only if a value follows); a whole
+            # row of empty cells, exactly the table's width, is a row printed blank.
+            if width is not None and stripped.count("|") - 1 == width and stripped.startswith("|") and stripped.endswith("|"):
+                tokens.extend(Token("null", "", line.number, line.page) for _ in range(width))
+                continue
             for _ in range(stripped.count("|") - 1):
                 tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
                 soft_blanks = True
@@ -384,7 +388,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
             for start, cell in split_cells(text)
             if not (hint and _PAGE_NUMBER.match(cell))  # a footer printed in a cell of its own
         ]
-        tokens.extend(_with_blank_cells(cells, line, width))
+        tokens.extend(_with_blank_cells(cells, line, width, "|" in text))
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
@@ -395,13 +399,8 @@ def _continued(lines: list[Line], index: int) -> bool:
 
 
 def _blank_out_footer(match: re.Match[str]) -> str:
-    """A page footer inside a line, replaced by spaces (columns kept); "4/9" only if it counts pages."""
-    text = match.group()
-    if "/" in text and "页" not in text:
-        page, _, pages = text.partition("/")
-        if int(page) > int(pages):
-            return text
-    return " " * len(text)
+    """A page footer inside a line, replaced by spaces (columns kept)."""
+    return " " * len(match.group())
 
 
 _SOFT_BLANK = "|"  # a blank that only a separator shows ("||||", an empty cell's line)
@@ -474,37 +473,57 @@ def _is_page_footer(lines: list[Line], index: int) -> bool:
     return False
 
 
-def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = None) -> list[Token]:
+EDGE_BLANK = "¦"  # an empty cell beside a row's values: a blank, or the layout's padding
+
+
+def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = None, piped: bool = False) -> list[Token]:
     """Tokens of a line; an empty cell between two value cells is a printed blank.
 
     Empty cells before the first value may be the label's merged columns and trailing ones
     padding, so they count only when the table's row `width` needs exactly them: a row of
-    `width` cells printed with its first or last ones blank.
+    `width` cells printed with its first or last ones blank, or all blank. Without a width
+    (table 二, whose rows differ), they are marked `EDGE_BLANK` for the table reader to decide.
     """
     if all(cells) or len(cells) < 2:  # no empty cell: nothing to decide
         return [token for cell in cells for token in cell]
     value_cells = [i for i, cell in enumerate(cells) if cell and all(t.kind != "label" for t in cell)]
+    label_end = max((i for i, cell in enumerate(cells) if cell and any(t.kind == "label" for t in cell)), default=-1)
     if not value_cells:
+        empty_after_label = [i for i in range(label_end + 1, len(cells)) if not cells[i]]
+        # A Markdown row of exactly the table's width of empty cells is a row printed blank
+        # (tabs are not trusted for this: Word pads merged cells with them).
+        # Marked `EDGE_BLANK`: a header over merged columns looks the same; the table reader
+        # keeps them only under a row's label.
+        if piped and width is not None and len(empty_after_label) == width:
+            keep_all = set(empty_after_label)
+            return [t for index, cell in enumerate(cells) for t in (cell or ([Token("null", EDGE_BLANK, line.number, line.page)] if index in keep_all else []))]
         return [token for cell in cells for token in cell]
     first, last = value_cells[0], value_cells[-1]
     inner = [i for i in range(first, last + 1) if not cells[i]]
     keep = set(inner)
-    if width is not None and all(t.kind != "label" for cell in cells[first:] for t in cell):
+    edges: set[int] = set()
+    if all(t.kind != "label" for cell in cells[first:] for t in cell):
         label_end = max((i for i, cell in enumerate(cells[:first]) if cell), default=-1)
         printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)
         trailing = [i for i in range(last + 1, len(cells)) if not cells[i]]
         leading = [i for i in range(label_end + 1, first) if not cells[i]]
-        missing = width - printed
-        if label_end >= 0 and 0 < missing:
-            if len(trailing) >= missing and not leading:
-                keep.update(trailing[:missing])
-            elif len(leading) >= missing and not trailing:
-                keep.update(leading[len(leading) - missing :])
-        elif label_end < 0 and 0 < missing and missing in (len(leading), len(trailing)) and not (leading and trailing):
-            keep.update(leading or trailing)  # a row of values only: its empty cells are exactly the missing ones
+        if width is None:
+            if label_end >= 0:
+                edges.update(leading + trailing)
+        else:
+            missing = width - printed
+            if label_end >= 0 and 0 < missing:
+                if len(trailing) >= missing and not leading:
+                    keep.update(trailing[:missing])
+                elif len(leading) >= missing and not trailing:
+                    keep.update(leading[len(leading) - missing :])
+            elif label_end < 0 and 0 < missing and missing in (len(leading), len(trailing)) and not (leading and trailing):
+                keep.update(leading or trailing)  # a row of values only: its empty cells are exactly the missing ones
     out: list[Token] = []
     for index, cell in enumerate(cells):
         if not cell and index in keep:
             out.append(Token("null", "", line.number, line.page))
+        elif not cell and index in edges:
+            out.append(Token("null", EDGE_BLANK, line.number, line.page))
         out.extend(cell)
     return out

@@ -314,11 +314,15 @@ def _previous_non_space(atoms: list[re.Match[str]], index: int) -> int | None:
 _DASH_FOOTER = re.compile(r"[-—–－―─] *(\d{1,3}) *[-—–－―─]")
 
 
-def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
-    """The document's page footers ("- 2 -") when it prints two or more with nearby numbers.
+_PAGE_COUNTER = re.compile(r"(?<![\d/.])([1-9]\d?)/([1-9]\d?)(?![\d/.])")
 
-    Once the page numbering is known, a footer is removed even where flattened text glued it
-    to a cell ("1100002-2-"), which alone would read as the number −2 and a blank.
+
+def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
+    """The document's page footers ("- 2 -", "4/9") once its page numbering is seen.
+
+    A footer seen two or more times with nearby numbers (or at the very end of a page) is the
+    document's; it is then removed even where flattened text glued it to a cell
+    ("1100002-2-", "…0596/97.属于"), where alone it would read as numbers.
     """
     numbers = sorted({int(m.group(1)) for line in lines if "-" in line.text or "—" in line.text for m in _DASH_FOOTER.finditer(line.text)})
     pages = [n for n, following in pairwise(numbers) if 0 < following - n <= 3]
@@ -328,10 +332,24 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
             end = _DASH_FOOTER.search(line.text.rstrip()[-12:])
             if end and line.text.rstrip().endswith(end.group()):
                 pages.append(int(end.group(1)))
-    if not pages:
-        return None
-    found = sorted(set(pages) | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in pages)})
-    return re.compile(rf"[-—–－―─] *(?:{'|'.join(str(n) for n in found)}) *[-—–－―─](?![\d])")
+    patterns: list[str] = []
+    if pages:
+        found = sorted(set(pages) | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in pages)})
+        patterns.append(rf"[-—–－―─] *(?:{'|'.join(str(n) for n in found)}) *[-—–－―─](?![\d])")
+    # "k/N": the same N after two or more different k is the page count.
+    counts: dict[int, set[int]] = {}
+    for line in lines:
+        if "/" in line.text:
+            for match in _PAGE_COUNTER.finditer(line.text):
+                page, total = int(match.group(1)), int(match.group(2))
+                if page <= total <= 99:
+                    counts.setdefault(total, set()).add(page)
+    for total, seen in counts.items():
+        if len(seen) >= 2:
+            alternatives = "|".join(str(n) for n in range(total, 0, -1))
+            # Glued on the right only to a list marker's digit ("6/97.属于…").
+            patterns.append(rf"(?:{alternatives})/{total}(?!\d(?![.．、]))")
+    return re.compile("|".join(patterns)) if patterns else None
 
 
 def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[str] | None = None) -> list[Token]:

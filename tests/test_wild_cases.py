@@ -6,10 +6,18 @@ text does not determine must come back null, never as another number.
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdfium2 as pdfium
 import pytest
+from conftest import corpus_params, load_truth, truth_files
 
 import gongkai
 from gongkai import formats
+from gongkai.model import cell_values
 
 ROWS = formats.REQUEST_ROWS_2021
 ZERO_ROWS = {row.key: [0] * 7 for row in ROWS}
@@ -223,3 +231,36 @@ def test_table_four_other_shapes(layout: str) -> None:
     assert review["review"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
     assert review["litigation_direct"] == {"upheld": 0, "corrected": 1, "other": 0, "pending": 0, "total": 1}
     assert review["litigation_after_review"]["total"] == 0
+
+
+# ------------------------------------------------------------------ real reports, flattened
+#
+# The corpus's real PDFs, extracted by three tools, then flattened the way a web page or a
+# careless copy flattens them: every line break and run of spaces becomes one space. No layout
+# survives; the reader must still give every hand-checked cell, and never another number.
+
+FLATTENINGS = ("pdftotext -layout", "pdftotext -raw", "pypdfium2")
+
+
+def _extracted(pdf: Path, tool: str) -> str:
+    if tool == "pypdfium2":
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            return "\n".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+        finally:
+            document.close()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", tool.split()[1], str(pdf), "-"], check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+@pytest.mark.parametrize("tool", FLATTENINGS)
+@pytest.mark.parametrize("truth_path", corpus_params(truth_files("real")))
+def test_real_report_flattened_to_one_line(truth_path: Path, tool: str, corpus: Path) -> None:
+    truth = load_truth(truth_path)
+    flat = re.sub(r"\s+", " ", _extracted(corpus / truth["file"], tool))
+    record = read(flat)
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    have = record.cell_values()
+    wrong = [(path, value, have.get(path)) for path, value in want.items() if have.get(path) != value]
+    assert not wrong, wrong[:10]

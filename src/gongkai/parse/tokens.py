@@ -49,7 +49,7 @@ _WIDTH_FOLD = str.maketrans(
 )
 # Atoms of a cell: a parenthesised group, a number (signs, thousands, decimals), spaces, other text.
 _ATOM = re.compile(
-    r"(?P<paren>[（(][^（()）]{0,40}[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
+    r"(?P<paren>[（(][^（()）\d]{0,40}(?:\d+[^（()）\d]{0,20})?[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
     r"|(?P<mark>——|--|[/／\\—–―─×]|[-－](?!\d))|(?P<text>[^\s\d（()）+\-－/／\\—–―─×]+|.)"
 )
 # After a number: the unit a table cell may print with it (a value), or a word that makes the
@@ -113,8 +113,9 @@ def classify(word: str) -> TokenKind:
     return "label"
 
 
+_NUMBER_ROW = re.compile(r"(?:\d+[ \t]+){3,}\d+")
 # Header words of the tables: a long run of them is a table's header, not a sentence.
-_HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
+_HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议|复议后起诉|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
 
 
 def is_prose(text: str) -> bool:
@@ -123,7 +124,9 @@ def is_prose(text: str) -> bool:
         return False
     if "。" in text:
         return True
-    return len(text) > 45 and len(_CJK.findall(text)) > 45 and len(_HEADER_WORDS.findall(text)) < 2
+    if len(text) <= 45 or len(_CJK.findall(text)) <= 45 or _NUMBER_ROW.search(text):
+        return False  # short, or holding a row of numbers ("0 0 0 0 0 0 0"): table text
+    return len(_HEADER_WORDS.findall(re.sub(r"\s+", "", text))) < 2
 
 
 def split_cells(text: str) -> list[tuple[int, str]]:

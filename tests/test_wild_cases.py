@@ -264,3 +264,19 @@ def test_real_report_flattened_to_one_line(truth_path: Path, tool: str, corpus: 
     have = record.cell_values()
     wrong = [(path, value, have.get(path)) for path, value in want.items() if have.get(path) != value]
     assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize("tool", ("pdftotext -layout", "pdftotext -raw"))
+@pytest.mark.parametrize("truth_path", corpus_params(truth_files("real")))
+def test_real_report_glued_without_any_space(truth_path: Path, tool: str, corpus: Path) -> None:
+    """No separator at all (「…申请数量300153006143119二、上年结转…」): the arithmetic cuts the
+    digits; what it leaves open (a block whose total the agency misprinted, 「1011」 for three
+    cells of table 二) is null, never another number."""
+    truth = load_truth(truth_path)
+    glued = re.sub(r"\s+", "", _extracted(corpus / truth["file"], tool))
+    have = read(glued).cell_values()
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    wrong = [(path, value, have.get(path)) for path, value in want.items() if have.get(path) is not None and have.get(path) != value]
+    assert not wrong, wrong[:10]
+    right = sum(1 for path, value in want.items() if have.get(path) == value)
+    assert right >= 0.9 * len(want), f"{right}/{len(want)} cells read"

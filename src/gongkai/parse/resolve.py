@@ -267,6 +267,10 @@ def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, eq
     """Every way of reading a short run (cells run together, cells lost) that breaks none of the
     equations it touches, given the grid; None when there are too many to weigh them all."""
     admissible: list[list[Slot]] = []
+    if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and tokens[0].kind == "num" and tokens[0].digits.isdigit():
+        # One number for a whole row or table ("000001020302226"): cut it cell by cell,
+        # dropping a cut as soon as an equation it completes breaks.
+        return _pruned_splits(tokens[0], refs, grid, equations)
     readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)))
     for tried, reading in enumerate(readings, start=1):
         if tried > MAX_HYPOTHESES:
@@ -275,6 +279,52 @@ def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, eq
         if not broken:
             admissible.append(filled)
     return admissible
+
+
+MAX_CUT_STEPS = 200_000
+
+
+def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
+    """Every cutting of one token's digits into `refs` that breaks no equation; None past the budget."""
+    digits = token.digits
+    values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
+    for ref in refs:
+        values[ref] = None
+    last: dict[int, list[Equation]] = {index: [] for index in range(len(refs))}
+    positions = {ref: index for index, ref in enumerate(refs)}
+    for eq in equations:
+        inside = [positions[c] for c in eq.cells if c in positions]
+        if inside:
+            last[max(inside)].append(eq)
+    found: list[list[Slot]] = []
+    steps = [MAX_CUT_STEPS]
+    chosen: list[int] = []
+
+    def cut(index: int, at: int) -> bool:
+        steps[0] -= 1
+        if steps[0] < 0:
+            return False
+        if index == len(refs):
+            if at == len(digits):
+                found.append([(value, token, "split") for value in chosen])
+            return True
+        room = len(digits) - (len(refs) - index - 1)  # leave a digit for each later cell
+        for end in range(at + 1, room + 1):
+            piece = digits[at:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            value = int(piece)
+            values[refs[index]] = value
+            if all(eq.holds(values.get) is not False for eq in last[index]):
+                chosen.append(value)
+                completed = cut(index + 1, end)
+                chosen.pop()
+                if not completed:
+                    return False
+        values[refs[index]] = None
+        return True
+
+    return found if cut(0, 0) else None
 
 
 def decide_run(tokens: list[Token], refs: list[CellRef], grid: Grid, admissible: list[list[Slot]] | None) -> None:

@@ -49,7 +49,7 @@ _WIDTH_FOLD = str.maketrans(
 )
 # Atoms of a cell: a parenthesised group, a number (signs, thousands, decimals), spaces, other text.
 _ATOM = re.compile(
-    r"(?P<paren>[（(][^（()）\d]{0,40}(?:\d+[^（()）\d]{0,20})?[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
+    r"(?P<paren>[（(][^（()）\d]{0,40}(?:\d{1,4}[^（()）\d]{0,20})?[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
     r"|(?P<mark>——|--|[/／\\—–―─×]|[-－](?!\d))|(?P<text>[^\s\d（()）+\-－/／\\—–―─×]+|.)"
 )
 # After a number: the unit a table cell may print with it (a value), or a word that makes the
@@ -113,6 +113,7 @@ def classify(word: str) -> TokenKind:
     return "label"
 
 
+_GLUED_ROW = re.compile(r"[\u3400-\u9fff]\d{5,}")
 _NUMBER_ROW = re.compile(r"(?:\d+[ \t]+){3,}\d+")
 # Header words of the tables: a long run of them is a table's header, not a sentence.
 _HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议|复议后起诉|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
@@ -124,8 +125,8 @@ def is_prose(text: str) -> bool:
         return False
     if "。" in text:
         return True
-    if len(text) <= 45 or len(_CJK.findall(text)) <= 45 or _NUMBER_ROW.search(text):
-        return False  # short, or holding a row of numbers ("0 0 0 0 0 0 0"): table text
+    if len(text) <= 45 or len(_CJK.findall(text)) <= 45 or _NUMBER_ROW.search(text) or len(_GLUED_ROW.findall(text)) >= 2:
+        return False  # short, or holding rows of numbers ("0 0 0 0 0 0 0", "申请2000002"): table text
     return len(_HEADER_WORDS.findall(re.sub(r"\s+", "", text))) < 2
 
 
@@ -275,7 +276,10 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
                 out.flush()
                 out.add_label(raw[-1], atom.end() - 1)
                 continue
-            if before.endswith(("第", "共", "(", "（")) or _LABEL_WORD.match(rest) or (out.label and _PROSE_QUANTITY.search(before)):
+            word = _LABEL_WORD.match(rest)
+            # "2023年", "12月": a year has four digits, a month or a day two; "301000031年" is cells.
+            dated = word is not None and (word.group() not in ("年", "月", "日") or len(text_num) <= 4)
+            if before.endswith(("第", "共", "(", "（")) or dated or (out.label and _PROSE_QUANTITY.search(before)):
                 out.add_label(raw, atom.start())  # "第4页", "本年(2023)", "2023年", "共12件"
                 continue
             number = _number_text(text_num)

@@ -280,3 +280,16 @@ def test_real_report_glued_without_any_space(truth_path: Path, tool: str, corpus
     assert not wrong, wrong[:10]
     right = sum(1 for path, value in want.items() if have.get(path) == value)
     assert right >= 0.9 * len(want), f"{right}/{len(want)} cells read"
+
+
+@pytest.mark.parametrize("truth_path", corpus_params(truth_files("seeds")))
+def test_seed_with_its_line_breaks_lost(truth_path: Path, corpus: Path) -> None:
+    """A real report's text with every line break removed (a web page copied as one paragraph):
+    the same cells as the hand-checked truth, and the same findings as the text as it was."""
+    truth = load_truth(truth_path)
+    text = (corpus / truth["file"]).read_text(encoding="utf-8")
+    record = read(text.replace("\n", ""))
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    have = record.cell_values()
+    assert [(p, v, have.get(p)) for p, v in want.items() if have.get(p) != v] == []
+    assert sorted(f.rule for f in record.findings) == sorted(f.rule for f in read(text).findings)

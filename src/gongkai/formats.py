@@ -420,14 +420,24 @@ def _fold_cached(text: str) -> str:
     return _fold(text)
 
 
+_FULL_WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)}, "\u3000": " "})
+# Characters NFKC changes that a report may print, beyond the full-width ASCII forms.
+_COMPATIBILITY = re.compile("[\u00a0-\u00bf\u2000-\u2017\u2024-\u2026\u2150-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef]")
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _fold(text: str) -> str:
     """Fold a printed label so that variants compare equal.
 
     Full/half-width forms (NFKC), whitespace inside labels ("规    章", "结 果 维 持"), line
     breaks, curly or straight quotes, and 1. / 1、 / 1． list markers all fold to one form.
     """
-    folded = unicodedata.normalize("NFKC", text)
-    folded = re.sub(r"\s+", "", folded).translate(_QUOTES)
+    # The full-width forms every Chinese text is full of fold by a table; the costlier NFKC
+    # runs only for the rarer compatibility characters (Kangxi radicals from PDF fonts, ①, Ⅰ …).
+    folded = text.translate(_FULL_WIDTH)
+    if _COMPATIBILITY.search(folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    folded = _WHITESPACE.sub("", folded).translate(_QUOTES)
     folded = folded.replace("、", ".").replace("，", ",").replace("：", ":")
     return folded
 

@@ -22,7 +22,7 @@ _AFTER_SENTENCE = re.compile(r"[。！？；\d０-９]\s*$")
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
-_HEADING_START = re.compile(r"[一二三四五六]\s*[、.．]|第[一二三四五六]部分")
+_HEADING_START = re.compile(r"[一二三四五六1-6]\s*[、.．]|第[一二三四五六]部分")
 _LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][ |:：]?[\d０-９]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _CN_NUMERAL = "一二三四五六"
@@ -34,7 +34,7 @@ def _section_heading() -> re.Pattern[str]:
     keywords = sorted({k for s in formats.SECTIONS for k in s.keywords} | {s.title for s in formats.SECTIONS}, key=len, reverse=True)
     words = "|".join(_loose(k) for k in keywords)
     return re.compile(
-        rf"(?:[{_CN_NUMERAL}]\s*[、.．]|第[{_CN_NUMERAL}]部分\s*[、.．:：]?)\s*(?:政府信息公开)?[^。\d、]{{0,10}}?(?:{words})(?:[^。\d，,；;]{{0,16}}?(?:情况|事项))?"
+        rf"(?:[{_CN_NUMERAL}1-6]\s*[、.．]|第[{_CN_NUMERAL}]部分\s*[、.．:：]?)\s*(?:政府信息公开)?[^。\d、]{{0,10}}?(?:{words})(?:[^。\d，,；;]{{0,16}}?(?:情况|事项))?"
     )
 
 
@@ -122,8 +122,9 @@ def is_flattened(text: str) -> bool:
         # Two headings, or one that follows a sentence or a number: line breaks were lost around it.
         if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) for h in headings):
             return True
-    if len(_LABEL_THEN_DIGIT.findall(text)) < 3:
-        return False  # fewer than three places where words meet numbers: no run of rows
+    meetings = len(_LABEL_THEN_DIGIT.findall(text))
+    if meetings < 3 or ("。" in text and meetings < 8):
+        return False  # few places where words meet numbers: a sentence, not a run of rows
     # Row labels with their numbers after them; a sentence naming 规章 and 规范性文件 has none.
     with_numbers = {core for _start, end, core in _label_matches(text) if _NUMBER_AFTER.match(text, end)}
     return len(with_numbers) >= 3

@@ -303,7 +303,7 @@ def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid
     doubtful = [
         cells_a_blank_may_hide(values, refs, grid, equations)
         for values, refs in damaged
-        if any(grid[ref].status == "split" for ref in refs) or any(t.glued for t in values)
+        if any(grid[ref].status == "split" for ref in refs) or any(t.glued and len(t.digits) > 1 for t in values)
     ]
     for ref in set().union(*doubtful):
         cell = grid[ref]
@@ -441,8 +441,8 @@ def _transposed_review(tokens: list[Token]) -> list[Token] | None:
     runs = [run for run in runs_of(tokens) if run.labels]
     if len(runs) != len(formats.REVIEW_FIELDS) or any(len(run.values) != len(formats.REVIEW_BLOCKS) for run in runs):
         return None
-    for run, field in zip(runs, formats.REVIEW_FIELDS):
-        if not formats.normalize_label(run.labels[-1].text).endswith(field.label):
+    for run, result in zip(runs, formats.REVIEW_FIELDS):
+        if not formats.normalize_label(run.labels[-1].text).endswith(result.label):
             return None
     return [runs[f].values[b] for b in range(len(formats.REVIEW_BLOCKS)) for f in range(len(formats.REVIEW_FIELDS))]
 

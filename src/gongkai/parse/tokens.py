@@ -227,11 +227,11 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
     `offset` is the cell's 0-based column in its line (None: the line has no columns, e.g. a
     Word table cell).
     """
-    lead = len(cell) - len(cell.lstrip())
-    cell = cell.strip()
-    if not cell:
+    stripped_cell = cell.strip()
+    if not stripped_cell:
         return []
-    base = None if offset is None else offset + lead
+    base = None if offset is None else offset + (cell.index(stripped_cell[0]) if cell[0] != stripped_cell[0] else 0)
+    cell = stripped_cell
     column = None if base is None else line.column + base + 1
     if cell.isdecimal() and cell.isascii():  # the common case, kept cheap
         return [Token("num", cell, line.number, line.page, column, cell)]
@@ -460,6 +460,17 @@ def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list
             short = -run % width
             row_end = [b for b in blanks if b.text == _SOFT_BLANK]
             kept = row_end[:short] if 0 < short <= len(row_end) else []
+        elif not run and width and out and not out[-1].is_value and after is not None and after.is_value:
+            # Right after a row's label, before its values: the row's first cells printed
+            # blank, when the values that follow are short of the row by exactly them.
+            following = 0
+            for later in tokens[end:]:
+                if not later.is_value:
+                    break
+                following += not soft(later)
+            row_start = [b for b in blanks if b.text == _SOFT_BLANK]
+            short = width - following
+            kept = row_start[len(row_start) - short :] if 0 < short <= len(row_start) else []
         else:
             kept = []
         out.extend(Token("null", "", b.line, b.page, None) for b in kept)
@@ -498,6 +509,38 @@ def _is_page_footer(lines: list[Line], index: int) -> bool:
     return False
 
 
+def _split_mixed(cells: list[list[Token]]) -> list[list[Token]]:
+    """Cells holding both numbers and words ("0四、…" run together) as one cell per kind."""
+    out: list[list[Token]] = []
+    for cell in cells:
+        if len(cell) < 2 or len({t.kind == "label" for t in cell}) == 1:
+            out.append(cell)
+            continue
+        group: list[Token] = []
+        for token in cell:
+            if group and (token.kind == "label") != (group[-1].kind == "label"):
+                out.append(group)
+                group = []
+            group.append(token)
+        out.append(group)
+    return out
+
+
+def _rows_of_cells(cells: list[list[Token]], labelled: list[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each row in a line's cells: a label after values starts the next row."""
+    rows: list[tuple[int, int]] = []
+    start = 0
+    seen_value = False
+    for index, cell in enumerate(cells):
+        if labelled[index] and seen_value:
+            rows.append((start, index))
+            start, seen_value = index, False
+        elif cell and not labelled[index]:
+            seen_value = True
+    rows.append((start, len(cells)))
+    return rows
+
+
 EDGE_BLANK = "¦"  # an empty cell beside a row's values: a blank, or the layout's padding
 
 
@@ -509,14 +552,17 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     `width` cells printed with its first or last ones blank, or all blank. Without a width
     (table 二, whose rows differ), they are marked `EDGE_BLANK` for the table reader to decide.
     """
-    if all(cells) or len(cells) < 2:  # no empty cell: nothing to decide
+    if len(cells) < 2 or all(cells):  # no empty cell: nothing to decide
         return [token for cell in cells for token in cell]
-    value_cells = [i for i, cell in enumerate(cells) if cell and all(t.kind != "label" for t in cell)]
-    label_end = max((i for i, cell in enumerate(cells) if cell and any(t.kind == "label" for t in cell)), default=-1)
+    cells = _split_mixed(cells)
+    labelled = [bool(cell) and cell[0].kind == "label" for cell in cells]
+    rows = _rows_of_cells(cells, labelled)
+    if len(rows) > 1:  # several rows run into one line: each decides its own blanks
+        return [token for start, end in rows for token in _with_blank_cells(cells[start:end], line, width, piped)]
+    value_cells = [i for i, cell in enumerate(cells) if cell and not labelled[i]]
+    label_end = max((i for i, has in enumerate(labelled) if has), default=-1)
     if not value_cells:
         empty_after_label = [i for i in range(label_end + 1, len(cells)) if not cells[i]]
-        # A Markdown row of exactly the table's width of empty cells is a row printed blank
-        # (tabs are not trusted for this: Word pads merged cells with them).
         # Marked `EDGE_BLANK`: a header over merged columns looks the same; the table reader
         # keeps them only under a row's label.
         if piped and width is not None and len(empty_after_label) == width:
@@ -527,8 +573,7 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     inner = [i for i in range(first, last + 1) if not cells[i]]
     keep = set(inner)
     edges: set[int] = set()
-    if all(t.kind != "label" for cell in cells[first:] for t in cell):
-        label_end = max((i for i, cell in enumerate(cells[:first]) if cell), default=-1)
+    if label_end < first:  # the line's labels, if any, come before its values
         printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)
         trailing = [i for i in range(last + 1, len(cells)) if not cells[i]]
         leading = [i for i in range(label_end + 1, first) if not cells[i]]

@@ -9,7 +9,7 @@ class ReadError(Exception):
     """A file that cannot be read; the message is a Chinese sentence for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int  # 1-based line in the source text (or in the text the reader built)
     text: str

@@ -526,6 +526,19 @@ def _split_mixed(cells: list[list[Token]]) -> list[list[Token]]:
     return out
 
 
+def _inner_blanks_only(cells: list[list[Token]], line: Line) -> list[Token]:
+    """Tokens of a line whose empty cells count only between two value cells of one row."""
+    out: list[Token] = []
+    for index, cell in enumerate(cells):
+        if not cell:
+            before = next((c for c in reversed(cells[:index]) if c), None)
+            after = next((c for c in cells[index + 1 :] if c), None)
+            if before and after and before[-1].kind != "label" and after[0].kind != "label":
+                out.append(Token("null", "", line.number, line.page))
+        out.extend(cell)
+    return out
+
+
 def _rows_of_cells(cells: list[list[Token]], labelled: list[bool]) -> list[tuple[int, int]]:
     """(start, end) of each row in a line's cells: a label after values starts the next row."""
     rows: list[tuple[int, int]] = []
@@ -554,7 +567,11 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     """
     if len(cells) < 2 or all(cells):  # no empty cell: nothing to decide
         return [token for cell in cells for token in cell]
-    cells = _split_mixed(cells)
+    split = _split_mixed(cells)
+    if len(split) != len(cells):
+        # Words and numbers run together inside a cell: the separators no longer mark where
+        # a row's cells begin or end, so only blanks between two values are taken.
+        return _inner_blanks_only(split, line)
     labelled = [bool(cell) and cell[0].kind == "label" for cell in cells]
     rows = _rows_of_cells(cells, labelled)
     if len(rows) > 1:  # several rows run into one line: each decides its own blanks

@@ -87,21 +87,38 @@ def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _detect_template(folded: str, year: int | None) -> str:
-    hits = {name: sum(1 for m in markers if m in folded) for name, markers in formats.TEMPLATE_MARKERS.items()}
-    if hits[formats.TEMPLATE_2021] >= 2:
+# Words of table 二's headers and rows, variants included ("本年发文件数", "本年(2023)制发件数",
+# "本年增减"), searched in the tables themselves: the narrative may use any of them.
+_HEADER_CORES = {
+    formats.TEMPLATE_2021: re.compile(r"制发|发文件数|废止|现行有效|收费金额"),
+    formats.TEMPLATE_2019: re.compile(r"新制作|新公开|对外公开总|其他对外管理服务事项|政府集中采购|上一年项目数量|增/?减"),
+}
+
+
+def _detect_template(folded: str, year: int | None, tables: str = "") -> str:
+    """The format the tables are printed in, from their own words (`tables`: their folded text).
+
+    Without the tables' text (no table found), the whole document's is used.
+    """
+    scope = tables or folded
+    hits = {name: sum(1 for m in markers if m in scope) for name, markers in formats.TEMPLATE_MARKERS.items()}
+    if tables:
+        for name, cores in _HEADER_CORES.items():
+            hits[name] = max(hits[name], len(set(cores.findall(tables))))
+    if hits[formats.TEMPLATE_2021] >= 2 and hits[formats.TEMPLATE_2021] > hits[formats.TEMPLATE_2019]:
         return formats.TEMPLATE_2021
     if hits[formats.TEMPLATE_2019] >= 2:
         return formats.TEMPLATE_2019
-    has_table3 = "本年新收" in folded and "结转下年度" in folded
-    if hits[formats.TEMPLATE_PRE2019] >= 1 and not has_table3:
+    has_table3 = "本年新收" in scope and "结转下年度" in scope
+    # The pre-2019 tables have none of the anchors that delimit the tables' text: the whole document.
+    if any(m in folded for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_PRE2019]) and not has_table3:
         return formats.TEMPLATE_PRE2019
     if year is not None and year <= 2018 and not has_table3:
         return formats.TEMPLATE_PRE2019
     if has_table3:
-        if any(m in folded for m in ("逾期不补正", "逾期未按收费")):
+        if any(m in scope for m in ("逾期不补正", "逾期未按收费")):
             return formats.TEMPLATE_2021
-        return formats.TEMPLATE_2019 if "其他处理" in folded else formats.TEMPLATE_UNKNOWN
+        return formats.TEMPLATE_2019 if "其他处理" in scope else formats.TEMPLATE_UNKNOWN
     return formats.TEMPLATE_UNKNOWN
 
 
@@ -152,16 +169,19 @@ def parse(document: Document) -> Record:
         record.provenance["year"] = Provenance(meta.title or "", meta.title_line.number, meta.title_line.page)
 
     folded = formats.normalize_label(text)
-    template = _detect_template(folded, record.year)
+    regions = _regions(lines, headings)
+    tables = formats.normalize_label(
+        "".join(line.text for name in ("二", "三") if (region := regions[name]) for line in lines[region[0] : region[1]])
+    )
+    template = _detect_template(folded, record.year, tables)
     record.template = template
     if template == formats.TEMPLATE_2021:
-        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in folded]
+        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in (tables or folded)]
 
     table_template = template if template in formats.NUMERIC_TEMPLATES else formats.TEMPLATE_2021
     record.active = empty_active(table_template)
     record.requests = empty_requests(table_template)
     record.review_litigation = empty_review()
-    regions = _regions(lines, headings)
     table_lines: set[int] = set()
 
     if template != formats.TEMPLATE_PRE2019:

@@ -9,6 +9,7 @@ value. Anything else stays null (cell_unreadable). A printed number is never cha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, combinations, product
@@ -57,6 +58,49 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     return Cell(value, token)
 
 
+_SPLITTABLE = re.compile(r"([+\-]?)(\d+)(?:\.(\d+))?")
+
+
+def _number_parts(token: Token) -> tuple[str, str, str] | None:
+    """(sign, integer digits, fraction digits) of a value token that may hold several cells."""
+    if token.kind != "num":
+        return None
+    if "," in token.text or "，" in token.text:
+        return None  # thousands separators group one number's digits
+    match = _SPLITTABLE.fullmatch(token.number or token.digits)
+    return None if match is None else (match.group(1), match.group(2), match.group(3) or "")
+
+
+def splittable_token(token: Token) -> bool:
+    """Digits that may be several cells run together ("713000074", "14项-146" read as "-146").
+
+    A sign belongs to the first of the cells, a decimal part or a unit to the last ("914件" may
+    be 91 and 4件); a number printed with thousands separators is one cell.
+    """
+    parts = _number_parts(token)
+    return parts is not None and len(parts[1]) > 1
+
+
+def _token_splits(token: Token, count: int) -> Iterator[list[int | float]]:
+    """The ways of reading one token as `count` cells."""
+    parts = _number_parts(token)
+    if parts is None:
+        return
+    sign, digits, fraction = parts
+    for pieces in _digit_splits(digits, count):
+        values: list[int | float] = list(pieces)
+        if sign == "-":
+            values[0] = -values[0]
+        if fraction:
+            values[-1] = float(f"{pieces[-1]}.{fraction}")
+        yield values
+
+
+def _integer_digits(token: Token) -> str:
+    parts = _number_parts(token)
+    return parts[1] if parts else token.digits
+
+
 def _run_together(token: Token) -> bool:
     """Digits no single cell prints ("000", "0512"): several cells run together."""
     digits = token.digits
@@ -71,8 +115,9 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
     is an unknown count ≥ 0); every cell it reads differently from the grid is in doubt. With
     no equation, only digits that cannot be read one cell short ("000") are settled.
     """
-    if len(tokens) != 1 or len(refs) < 2 or not tokens[0].digits.isdigit():
-        return set(refs)
+    parts = _number_parts(tokens[0]) if len(tokens) == 1 else None
+    if parts is None or len(refs) < 2 or parts[0] or parts[2] or len(parts[1]) < 2:
+        return set(refs)  # several tokens, a sign or a fraction: not weighed, all in doubt
     values = {ref: cell.value for ref, cell in grid.items()}
     decided = [values.get(ref) for ref in refs]
     # An equation is checked as soon as its last cell in the run is assigned.
@@ -145,10 +190,10 @@ def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
 def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     """Every way of cutting run-together tokens so the run fills `slots` cells (lazily: the caller bounds it)."""
     extra = slots - len(tokens)
-    splittable = [i for i, t in enumerate(tokens) if t.kind == "num" and t.digits.isdigit() and len(t.digits) > 1]
+    splittable = [i for i, t in enumerate(tokens) if splittable_token(t)]
     if not splittable or extra <= 0:
         return
-    ranges = [range(min(len(tokens[i].digits) - 1, extra) + 1) for i in splittable]
+    ranges = [range(min(len(_integer_digits(tokens[i])) - 1, extra) + 1) for i in splittable]
     for counts in product(*ranges):
         if sum(counts) != extra:
             continue
@@ -163,12 +208,14 @@ def _readings(tokens: list[Token], parts: dict[int, int], index: int, prefix: li
     token = tokens[index]
     extra = parts.get(index, 0)
     if not extra:
+        if _run_together(token):
+            return  # "00件" kept whole is no reading: it must be cut
         cell = cell_from_token(token)
         prefix.append((cell.value, token, cell.status))
         yield from _readings(tokens, parts, index + 1, prefix)
         prefix.pop()
         return
-    for pieces in _digit_splits(token.digits, extra + 1):
+    for pieces in _token_splits(token, extra + 1):
         prefix.extend((v, token, "split") for v in pieces)
         yield from _readings(tokens, parts, index + 1, prefix)
         del prefix[len(prefix) - len(pieces) :]
@@ -267,7 +314,7 @@ def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, eq
     """Every way of reading a short run (cells run together, cells lost) that breaks none of the
     equations it touches, given the grid; None when there are too many to weigh them all."""
     admissible: list[list[Slot]] = []
-    if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and tokens[0].kind == "num" and tokens[0].digits.isdigit():
+    if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and splittable_token(tokens[0]):
         # One number for a whole row or table ("000001020302226"): cut it cell by cell,
         # dropping a cut as soon as an equation it completes breaks.
         return _pruned_splits(tokens[0], refs, grid, equations)
@@ -286,7 +333,7 @@ MAX_CUT_STEPS = 200_000
 
 def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
     """Every cutting of one token's digits into `refs` that breaks no equation; None past the budget."""
-    digits = token.digits
+    sign, digits, fraction = _number_parts(token) or ("", token.digits, "")
     values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
     for ref in refs:
         values[ref] = None
@@ -298,7 +345,7 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
             last[max(inside)].append(eq)
     found: list[list[Slot]] = []
     steps = [MAX_CUT_STEPS]
-    chosen: list[int] = []
+    chosen: list[int | float] = []
 
     def cut(index: int, at: int) -> bool:
         steps[0] -= 1
@@ -313,7 +360,11 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":
                 break
-            value = int(piece)
+            value: int | float = int(piece)
+            if index == 0 and sign == "-":
+                value = -value
+            if index == len(refs) - 1 and fraction:
+                value = float(f"{piece}.{fraction}")
             values[refs[index]] = value
             if all(eq.holds(values.get) is not False for eq in last[index]):
                 chosen.append(value)

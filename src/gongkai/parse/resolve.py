@@ -394,7 +394,7 @@ def decide_run(tokens: list[Token], refs: list[CellRef], grid: Grid, admissible:
     _decide(admissible, refs, grid, why + ("，数字连在一起" if splits else ""), printed)
 
 
-MAX_JOINT = 200_000
+MAX_JOINT = 50_000  # combinations tried, at most
 
 
 def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation]) -> None:
@@ -413,33 +413,41 @@ def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, eq
         total *= len(r)
     if total > MAX_JOINT:
         return
-    touched = {ref for _tokens, refs in runs for ref in refs}
-    checks = [eq for eq in equations if touched.intersection(eq.cells)]
+    # Only the equations a run's cells are in can break when that run is chosen.
+    checks = [[eq for eq in equations if set(refs).intersection(eq.cells)] for _tokens, refs in runs]
     values = {ref: cell.value for ref, cell in grid.items()}
     kept: list[set[int]] = [set() for _ in runs]
     order = sorted(range(len(runs)), key=lambda i: len(readings[i]))
+    steps = [MAX_JOINT]
 
-    def assign(depth: int, chosen: dict[int, int]) -> None:
+    def assign(depth: int, chosen: dict[int, int]) -> bool:
+        """False when the budget ran out: then nothing is settled."""
+        steps[0] -= 1
+        if steps[0] < 0:
+            return False
         if depth == len(order):
             for run, pick in chosen.items():
                 kept[run].add(pick)
-            return
+            return True
         run = order[depth]
         _tokens, refs = runs[run]
         for pick, reading in enumerate(readings[run]):
             for ref, slot in zip(refs, reading):
                 values[ref] = slot[0]
-            if not any(eq.holds(values.get) is False for eq in checks):
+            if not any(eq.holds(values.get) is False for eq in checks[run]):
                 chosen[run] = pick
-                assign(depth + 1, chosen)
+                if not assign(depth + 1, chosen):
+                    return False
                 del chosen[run]
         for ref in refs:
             values[ref] = None
+        return True
 
     for _tokens, refs in runs:
         for ref in refs:
             values[ref] = None
-    assign(0, {})
+    if not assign(0, {}):
+        return
     for index, (tokens, refs) in enumerate(runs):
         decide_run(tokens, refs, grid, [readings[index][pick] for pick in sorted(kept[index])])
 

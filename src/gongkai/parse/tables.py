@@ -508,8 +508,9 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
     all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]
     expected = sum(len(r.fields) for r in rows)
     fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
-    if not fits and len(all_values) == expected:
-        # Labels were lost or shifted but the count is exact: the fixed order decides.
+    if not fits and len(all_values) == expected and any(values is None for _row, values in pending):
+        # Labels were lost but the count is exact: the fixed order decides. (With every label
+        # found, a row short and another long means cells ran together, not labels lost.)
         stream = iter(all_values)
         pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
         found_any = True

@@ -158,7 +158,21 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells.append((start, piece))
             start += len(piece) + 1
         return cells
-    return [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+    return _close_parentheses([(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", text)], text)
+
+
+def _close_parentheses(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
+    """Space-separated cells rejoined where a parenthesis opened in one closes in a later one
+    ("18（其中修订  9  件）" is one cell with its note)."""
+    out: list[tuple[int, str]] = []
+    for start, cell in cells:
+        if out:
+            last_start, last = out[-1]
+            if last.count("（") + last.count("(") > last.count("）") + last.count(")") and len(last) < 40:
+                out[-1] = (last_start, text[last_start : start + len(cell)])
+                continue
+        out.append((start, cell))
+    return out
 
 
 def _join_label(words: list[str]) -> str:
@@ -460,17 +474,10 @@ def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list
             short = -run % width
             row_end = [b for b in blanks if b.text == _SOFT_BLANK]
             kept = row_end[:short] if 0 < short <= len(row_end) else []
-        elif not run and width and out and not out[-1].is_value and after is not None and after.is_value:
-            # Right after a row's label, before its values: the row's first cells printed
-            # blank, when the values that follow are short of the row by exactly them.
-            following = 0
-            for later in tokens[end:]:
-                if not later.is_value:
-                    break
-                following += not soft(later)
-            row_start = [b for b in blanks if b.text == _SOFT_BLANK]
-            short = width - following
-            kept = row_start[len(row_start) - short :] if 0 < short <= len(row_start) else []
+        elif not run and out and not out[-1].is_value and after is not None and after.is_value:
+            # Right after a row's label, before its values: the row's first cells, printed
+            # blank (merged label columns come before a label, not after it).
+            kept = [b for b in blanks if b.text == _SOFT_BLANK]
         else:
             kept = []
         out.extend(Token("null", "", b.line, b.page, None) for b in kept)

@@ -508,9 +508,11 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
     all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]
     expected = sum(len(r.fields) for r in rows)
     fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
-    if not fits and len(all_values) == expected and any(values is None for _row, values in pending):
-        # Labels were lost but the count is exact: the fixed order decides. (With every label
-        # found, a row short and another long means cells ran together, not labels lost.)
+    overflow = any(values is not None and len(values) > len(row.fields) for row, values in pending)
+    if not fits and len(all_values) == expected and not overflow:
+        # Labels were lost or shifted but the count is exact: the fixed order decides. (A row
+        # with more numbers than cells means numbers ran together or a note's figure crept in,
+        # not a shifted label: then no row is read by position.)
         stream = iter(all_values)
         pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
         found_any = True

@@ -45,7 +45,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # so that columns in the folded text are columns in the printed line.
 _WIDTH_FOLD = str.maketrans(
     {**{chr(0xFF10 + d): str(d) for d in range(10)}, "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ",
-     "\u200b": " ", "\ufeff": " ", "＋": "+", "\u2212": "-", "﹣": "-", "，": "，", "．": ".", "｜": "|", "\u2502": "|", "\u2503": "|"}
+     "\u200b": " ", "\ufeff": " ", "＋": "+", "\u2212": "-", "﹣": "-", "．": ".", "｜": "|", "\u2502": "|", "\u2503": "|"}
 )
 # Atoms of a cell: a parenthesised group, a number (signs, thousands, decimals), spaces, other text.
 _ATOM = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import formats
 from ..model import (
@@ -95,12 +96,13 @@ _HEADER_CORES = {
 }
 
 
-def _detect_template(folded: str, year: int | None, tables: str = "") -> str:
+def _detect_template(document: Callable[[], str], year: int | None, tables: str = "") -> str:
     """The format the tables are printed in, from their own words (`tables`: their folded text).
 
-    Without the tables' text (no table found), the whole document's is used.
+    Without the tables' text (no table found), the whole document's (`document()`, folded only
+    when needed: it is the costliest text to fold) is used.
     """
-    scope = tables or folded
+    scope = tables or document()
     hits = {name: sum(1 for m in markers if m in scope) for name, markers in formats.TEMPLATE_MARKERS.items()}
     if tables:
         for name, cores in _HEADER_CORES.items():
@@ -111,7 +113,7 @@ def _detect_template(folded: str, year: int | None, tables: str = "") -> str:
         return formats.TEMPLATE_2019
     has_table3 = "本年新收" in scope and "结转下年度" in scope
     # The pre-2019 tables have none of the anchors that delimit the tables' text: the whole document.
-    if any(m in folded for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_PRE2019]) and not has_table3:
+    if any(m in document() for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_PRE2019]) and not has_table3:
         return formats.TEMPLATE_PRE2019
     if year is not None and year <= 2018 and not has_table3:
         return formats.TEMPLATE_PRE2019
@@ -168,15 +170,21 @@ def parse(document: Document) -> Record:
     if meta.title_line and meta.title_year:
         record.provenance["year"] = Provenance(meta.title or "", meta.title_line.number, meta.title_line.page)
 
-    folded = formats.normalize_label(text)
+    folded: list[str] = []
+
+    def document() -> str:
+        if not folded:
+            folded.append(formats.normalize_label(text))
+        return folded[0]
+
     regions = _regions(lines, headings)
     tables = formats.normalize_label(
         "".join(line.text for name in ("二", "三") if (region := regions[name]) for line in lines[region[0] : region[1]])
     )
-    template = _detect_template(folded, record.year, tables)
+    template = _detect_template(document, record.year, tables)
     record.template = template
     if template == formats.TEMPLATE_2021:
-        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in (tables or folded)]
+        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in (tables or document())]
 
     table_template = template if template in formats.NUMERIC_TEMPLATES else formats.TEMPLATE_2021
     record.active = empty_active(table_template)

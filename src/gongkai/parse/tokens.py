@@ -39,6 +39,7 @@ _INLINE_FOOTER = re.compile(
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
 _FOOTER_HINT = re.compile(r"[页\-—–―─/]")
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
 _MARKDOWN_RULE = re.compile(r"^:?-{2,}:?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Full-width digits, signs and punctuation, NBSP and the ideographic space, one character each,
@@ -158,7 +159,8 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells.append((start, piece))
             start += len(piece) + 1
         return cells
-    return _close_parentheses([(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", text)], text)
+    cells = [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)]
+    return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
 
 def _close_parentheses(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
@@ -518,6 +520,8 @@ def _is_page_footer(lines: list[Line], index: int) -> bool:
 
 def _split_mixed(cells: list[list[Token]]) -> list[list[Token]]:
     """Cells holding both numbers and words ("0四、…" run together) as one cell per kind."""
+    if all(len(cell) < 2 for cell in cells):
+        return cells
     out: list[list[Token]] = []
     for cell in cells:
         if len(cell) < 2 or len({t.kind == "label" for t in cell}) == 1:

@@ -47,7 +47,7 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     if token.kind == "doubt":
         return Cell(None, token, "unreadable", f"识别不确定（读作“{token.digits}”）")
     value = parse_number(token.number or token.text)
-    if _run_together(token):
+    if run_together(token):
         return Cell(None, token, "unreadable", f"“{token.text}”是几个数连在一起")
     if value is None:
         return Cell(None, token, "unreadable", "无法识别的数字")
@@ -101,7 +101,7 @@ def _integer_digits(token: Token) -> str:
     return parts[1] if parts else token.digits
 
 
-def _run_together(token: Token) -> bool:
+def run_together(token: Token) -> bool:
     """Digits no single cell prints ("000", "0512"): several cells run together."""
     digits = token.digits
     return len(digits) > 1 and digits[0] == "0" and digits.isdigit()
@@ -208,7 +208,7 @@ def _readings(tokens: list[Token], parts: dict[int, int], index: int, prefix: li
     token = tokens[index]
     extra = parts.get(index, 0)
     if not extra:
-        if _run_together(token):
+        if run_together(token):
             return  # "00件" kept whole is no reading: it must be cut
         cell = cell_from_token(token)
         prefix.append((cell.value, token, cell.status))
@@ -226,7 +226,7 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     if holes <= 0 or holes > MAX_HOLES:
         return
     # Cells are lost only where the text separates them; glued to labels, they ran together.
-    if all(t.glued for t in tokens) or any(_run_together(t) for t in tokens):
+    if all(t.glued for t in tokens) or any(run_together(t) for t in tokens):
         return
     for positions in combinations(range(slots), holes):
         reading: list[Slot] = []
@@ -296,6 +296,12 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
 
 def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
     """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic."""
+    if len(tokens) >= len(refs) and any(run_together(t) for t in tokens):
+        # "0002" is several cells, yet the run has no cell to spare: where any of its
+        # numbers belongs is unknown.
+        for ref in refs:
+            grid[ref] = Cell(None, tokens[0], "unreadable", f"此处“{' '.join(t.text for t in tokens)}”中有连在一起的数字，与应有的{len(refs)}格对不上")
+        return
     if len(tokens) == len(refs):
         for ref, token in zip(refs, tokens):
             grid[ref] = cell_from_token(token)

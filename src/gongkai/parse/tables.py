@@ -18,6 +18,7 @@ from .resolve import (
     cells_a_blank_may_hide,
     decide_jointly,
     fill_run,
+    run_together,
 )
 from .tokens import EDGE_BLANK, Token
 
@@ -179,7 +180,7 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
     scrambled = _order_contradicted(assignments, rows)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
-        if len(run.values) == len(refs) and not any(t.kind == "doubt" for t in run.values):
+        if len(run.values) == len(refs) and not any(t.kind == "doubt" or run_together(t) for t in run.values):
             for ref, token in zip(refs, run.values):
                 grid[ref] = cell_from_token(token)
             if len(covered) > 1:
@@ -533,6 +534,9 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
                             cells[r] = Cell(None, values[0], "unreadable", f"“{values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
             elif len(values) != len(row.fields):
                 cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(values)}个")
+            elif any(run_together(t) for t in values):
+                # "0002" is several cells in a row with none to spare: nothing in it is placed.
+                cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行有连在一起的数字，与应有的格数对不上")
             else:
                 cells[ref] = cell_from_token(
                     values[index],

@@ -35,6 +35,9 @@ _INLINE_FOOTER = re.compile(
     r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *[,，/]? *共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
+    # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
+    # printed that way lose their row to null, never to a wrong place.)
+    r"|(?<=\d)[-—–－] ?[1-9]\d{0,2} ?[-—–－](?=[\u3400-\u9fff（(]|$)"
 )
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")

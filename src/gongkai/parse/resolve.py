@@ -16,6 +16,7 @@ from itertools import chain, combinations, product
 from typing import Literal
 
 from ..arithmetic import CellRef, Equation
+from ..read.ocr import DOUBT_MARK
 from .tokens import Token, parse_number
 
 CellStatus = Literal["printed", "blank", "unreadable", "derived", "split", "invalid"]
@@ -45,6 +46,8 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     if token.kind == "null":
         return Cell(None, token, "blank")
     if token.kind == "doubt":
+        if not token.text.startswith(DOUBT_MARK):
+            return Cell(None, token, "unreadable", f"“{token.text}”紧跟在前一格后面，负号也可能是表示空格的“－”")
         return Cell(None, token, "unreadable", f"识别不确定（读作“{token.digits}”）")
     value = parse_number(token.number or token.text)
     if run_together(token):

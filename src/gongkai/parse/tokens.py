@@ -312,7 +312,12 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
             glued = (atom.start() > 0 and _CJK.match(folded[atom.start() - 1]) is not None) or (
                 _CJK.match(folded[atom.end() : atom.end() + 1]) is not None and not unit
             )
-            out.add_value("num", raw, atom.start(), number, glued)
+            previous = atoms[index - 1].lastgroup if index else None
+            if number.startswith("-") and previous in ("num", "mark") and text_num[:1] in "-－":
+                # "1－3": a minus glued to the cell before may be a blank's "－" before 3.
+                out.add_value("doubt", raw, atom.start(), number, glued)
+            else:
+                out.add_value("num", raw, atom.start(), number, glued)
             last_value = index
             continue
         if kind == "mark":

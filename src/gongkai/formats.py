@@ -442,6 +442,12 @@ def _fold(text: str) -> str:
     return folded
 
 
+def list_marker_digit(label: str) -> str | None:
+    """The digit that numbers a row label ("2.其他法律行政法规禁止公开" → "2"), if any."""
+    mark = re.match(r"^(\d)\.", normalize_label(label))
+    return mark.group(1) if mark else None
+
+
 def strip_list_mark(label: str) -> str:
     """Drop a leading 1. / （一） / 一、 marker from a folded label."""
     folded = re.sub(r"^\((?:\d+|[一二三四五六七八九十]+)\)", "", label)

@@ -68,9 +68,8 @@ def _label_cores() -> tuple[tuple[str, str | None], ...]:
         folded = formats.normalize_label(label)
         bare = formats.strip_list_mark(folded)
         core = re.sub(r"\(.*$", "", bare)
-        digit = re.match(r"^(\d)\.", folded)
         if len(core) >= 4 or core == "规章":
-            cores[core] = digit.group(1) if digit else None
+            cores[core] = formats.list_marker_digit(label)
         elif bare != folded:
             cores[folded[: len(folded) - len(bare)] + core] = None
     return tuple(sorted(cores.items(), key=lambda item: -len(item[0])))

@@ -25,8 +25,6 @@ TokenKind = Literal["num", "null", "label", "doubt"]  # doubt: a number OCR is u
 _NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Printed in place of a number: blank markers (record.md: "/", "—" …).
 _NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空", "0/"})
-# A number followed by one of these is prose ("21 件" in a sentence, "2023 年"), not a table cell.
-_UNIT_START = re.compile(r"^(?:件|条|年|月|日|个|项|次|%|％|万|元|人|家|场|期|份|篇|余|多)")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－―─]+\s*\d{1,3}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
@@ -222,10 +220,9 @@ def _marker_rows() -> dict[str, tuple[str, ...]]:
     """List marker digit → the starts of the official row labels it numbers ("2" → "其他法律行政…")."""
     out: dict[str, list[str]] = {}
     for row in formats.ALL_REQUEST_ROWS.values():
-        folded = formats.normalize_label(row.label)
-        mark = re.match(r"^(\d)\.", folded)
-        if mark:
-            out.setdefault(mark.group(1), []).append(folded[2:6])
+        digit = formats.list_marker_digit(row.label)
+        if digit:
+            out.setdefault(digit, []).append(formats.normalize_label(row.label)[2:6])
     return {digit: tuple(starts) for digit, starts in out.items()}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .check import run_rules
-from .model import Record, Source
+from .model import Record
 from .parse import parse
 from .read import Document, ReadError, load
 
@@ -15,9 +15,7 @@ def read(path: str | Path) -> Record:
     try:
         document = load(path)
     except ReadError as error:
-        record = Record(Source(str(path)))
-        record.notes.fatal = str(error)
-        return record
+        return Record.unreadable(str(path), str(error))
     return parse(document)
 
 

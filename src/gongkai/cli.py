@@ -13,12 +13,10 @@ from . import __version__, render
 from .api import check as check_file
 from .check import RULES, run_rules
 from .files import iter_files
-from .model import Record, Source
+from .model import Record
 
 def _missing(path: Path) -> Record:
-    record = Record(Source(str(path)))
-    record.notes.fatal = "文件不存在" if not path.exists() else "不是普通文件"
-    return run_rules(record)
+    return run_rules(Record.unreadable(str(path), "文件不存在" if not path.exists() else "不是普通文件"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -34,8 +34,6 @@ from .model import Finding, Record, Value
 from .render import SEVERITY_NAMES, display_width
 from .store import StoredReport
 
-TABLE_NAMES = {"requests": "三", "review_litigation": "四", "active": "二"}
-TABLE_KEYS = {name: key for key, name in TABLE_NAMES.items()}
 # Header texts of the national format that formats.py has no constant for (yet): they label
 # merged header cells and hold no values.
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel open Chinese CSV as UTF-8
@@ -71,7 +69,7 @@ def _active_row(template: str, key: str) -> formats.ActiveRow | None:
 
 def cell_labels(path: str, template: str) -> tuple[str, str]:
     """(row label, column label) of a dotted cell path, as printed in the template."""
-    table, row, column = path.split(".")
+    table, row, column = formats.CellPath.parse(path)
     if table == "requests":
         return request_row_label(row), _COLUMN_LABELS[column]
     if table == "review_litigation":
@@ -122,7 +120,7 @@ def cell_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
     """One row per table cell of a report (the long form of cells.csv)."""
     record = item.record
     for path, value in record.cell_values().items():
-        table, row, column = path.split(".")
+        cell = formats.CellPath.parse(path)
         row_label, column_label = cell_labels(path, record.template)
         provenance = record.provenance.get(path)
         yield {
@@ -131,9 +129,9 @@ def cell_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
             "agency_key": item.agency_key,
             "region": item.region,
             "year": record.year,
-            "table": TABLE_NAMES[table],
-            "row": row,
-            "column": column,
+            "table": cell.table.number,
+            "row": cell.row,
+            "column": cell.column,
             "row_label": row_label,
             "column_label": column_label,
             "value": value,
@@ -508,21 +506,22 @@ def _finding_targets(record: Record, finding: Finding, sheet: _Sheet) -> list[st
     """The coordinates a finding concerns: its cell(s), a whole row, a column's 勾稽 cells, a table, or the document."""
     location = finding.location
     name = location.get("table")
-    table = TABLE_KEYS.get(str(name)) if name else None
+    table = formats.TABLE_OF_NUMBER[name].group if name in formats.TABLE_OF_NUMBER else None
     if table is None:
         return [sheet.info]
     row, column, columns = location.get("row"), location.get("column"), location.get("columns")
     prefix = f"{table}."
-    paths = [p for p in sheet.cells if p.startswith(prefix)]
+    cells = [formats.CellPath.parse(p) for p in sheet.cells if p.startswith(prefix)]
     if row is not None:
-        paths = [p for p in paths if p.split(".")[1] == row]
+        cells = [c for c in cells if c.row == row]
     if column is not None:
-        paths = [p for p in paths if p.split(".")[2] == column]
+        cells = [c for c in cells if c.column == column]
     elif columns:
-        paths = [p for p in paths if p.split(".")[2] in columns]
+        cells = [c for c in cells if c.column in columns]
     if row is None and column is not None and table == "requests":
         # A column-wide finding (勾稽关系) concerns the four terms of the balance, not every row.
-        paths = [p for p in paths if p.split(".")[1] in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        cells = [c for c in cells if c.row in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    paths = [str(c) for c in cells]
     if row is None and column is None or not paths:
         return [sheet.headings[name]] if name in sheet.headings else [sheet.info]
     return [sheet.cells[p] for p in paths]
@@ -664,7 +663,8 @@ def _findings_sheet(ws: Worksheet, reports: Sequence[StoredReport], names: dict[
 def _location_labels(record: Record, finding: Finding) -> tuple[str | None, str | None]:
     """The row and column(s) a finding names, as printed labels (the keys when unknown)."""
     location = finding.location
-    table = TABLE_KEYS.get(str(location.get("table")))
+    number = location.get("table")
+    table = formats.TABLE_OF_NUMBER[number].group if number in formats.TABLE_OF_NUMBER else None
     row, columns = location.get("row"), location.get("columns") or ([location["column"]] if location.get("column") else [])
     if table is None or (row is None and not columns):
         return None, None

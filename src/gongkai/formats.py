@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import NamedTuple
 
 TEMPLATE_2021 = "2021"
 TEMPLATE_2019 = "2019"
@@ -44,6 +45,55 @@ class Group:
     key: str
     label: str
     rows: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- the three tables and their cells
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the three statistical tables: its number as printed (二/三/四), the record key of
+    its values, and its title."""
+
+    number: str
+    group: str
+    title: str
+
+    @property
+    def name(self) -> str:
+        """「表三（收到和处理政府信息公开申请情况）」, as messages name it."""
+        return f"表{self.number}（{self.title}）"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("二", "active", "主动公开政府信息情况"),
+    Table("三", "requests", "收到和处理政府信息公开申请情况"),
+    Table("四", "review_litigation", "政府信息公开行政复议、行政诉讼情况"),
+)
+TABLE_OF_GROUP: dict[str, Table] = {t.group: t for t in TABLES}
+TABLE_OF_NUMBER: dict[str, Table] = {t.number: t for t in TABLES}
+
+
+class CellPath(NamedTuple):
+    """The address of one table cell: `requests.granted.total` is (group, row, column).
+
+    Its dotted form is the key of `Record.provenance` and of the store's cells."""
+
+    group: str  # requests / review_litigation / active
+    row: str
+    column: str
+
+    @classmethod
+    def parse(cls, dotted: str) -> CellPath:
+        group, row, column = dotted.split(".")
+        return cls(group, row, column)
+
+    @property
+    def table(self) -> Table:
+        return TABLE_OF_GROUP[self.group]
+
+    def __str__(self) -> str:
+        return f"{self.group}.{self.row}.{self.column}"
 
 
 # ---------------------------------------------------------------- table 三 (requests)

@@ -9,12 +9,11 @@ rules can turn it into findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 from . import formats
 
 SCHEMA = "gongkai.report/1"
-TABLE_OF_PATH = {"requests": "三", "review_litigation": "四", "active": "二"}  # value path → location.table
 
 Severity = Literal["error", "warning", "info"]
 Value = int | float | None
@@ -55,26 +54,46 @@ class Provenance:
         return out
 
 
+class Location(TypedDict, total=False):
+    """Where a finding points (record.md `location`): a table cell, some columns of a row or a
+    whole row, a section, a printed line; `previous` names the report a cross-year finding
+    compares with."""
+
+    table: str  # 二 / 三 / 四
+    row: str
+    column: str
+    columns: list[str]
+    section: int
+    page: int
+    line: int
+    previous: str
+
+
+def location_from(data: dict[str, Any]) -> Location:
+    """A location read back from JSON, as it was stored."""
+    return cast(Location, dict(data))
+
+
 @dataclass
 class Finding:
     rule: str
     code: str
     severity: Severity
     message: str
-    location: dict[str, Any] = field(default_factory=dict)
+    location: Location = field(default_factory=Location)
     expected: Any = None
     actual: Any = None
 
-    def covers(self, path: str) -> bool:
-        """Whether the finding is about the cell at a dotted path (alone, among columns, or its whole row)."""
-        table, row, column = path.split(".")
+    def covers(self, path: str | formats.CellPath) -> bool:
+        """Whether the finding is about a cell (alone, among columns, or its whole row)."""
+        cell = path if isinstance(path, formats.CellPath) else formats.CellPath.parse(path)
         where = self.location
-        if where.get("table") != TABLE_OF_PATH[table] or where.get("row") != row:
+        if where.get("table") != cell.table.number or where.get("row") != cell.row:
             return False
         if "column" in where:
-            return bool(where["column"] == column)
+            return where["column"] == cell.column
         if "columns" in where:
-            return column in where["columns"]
+            return cell.column in where["columns"]
         return True
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,7 +255,7 @@ class Record:
             data.get("requests", {}),
             data.get("review_litigation", empty_review()),
             [
-                Finding(f["rule"], f["code"], f["severity"], f["message"], f.get("location", {}), f.get("expected"), f.get("actual"))
+                Finding(f["rule"], f["code"], f["severity"], f["message"], location_from(f.get("location") or {}), f.get("expected"), f.get("actual"))
                 for f in data.get("findings", [])
             ],
             {
@@ -245,6 +264,14 @@ class Record:
             },
         )
         record.notes.single_other_row = "other_handling" in record.rows and record.template == formats.TEMPLATE_2021
+        return record
+
+    @classmethod
+    def unreadable(cls, path: str, reason: str, *, sha256: str | None = None) -> Record:
+        """The record of a file that could not be read at all, with the reason in Chinese (the
+        `unreadable` rule turns it into the finding)."""
+        record = cls(Source(path, sha256))
+        record.notes.fatal = reason
         return record
 
     def count(self, severity: Severity) -> int:

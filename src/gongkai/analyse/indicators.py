@@ -85,7 +85,7 @@ def _value(kind: Kind, numerator: Number | None, denominator: Number | None) -> 
 
 def cell(record: Record, path: str) -> Number | None:
     """One table cell by its dotted path; None when null or absent (a row the report does not have)."""
-    table, row, column = path.split(".")
+    table, row, column = formats.CellPath.parse(path)
     if table == "requests":
         values = record.rows.get(row)
         if not values:
@@ -113,7 +113,7 @@ _COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS}
 
 def cell_name(path: str) -> str:
     """A short Chinese name of a cell for formulas: 予以公开, 行政复议·结果纠正, …"""
-    table, row, column = path.split(".")
+    table, row, column = formats.CellPath.parse(path)
     if table == "requests":
         name = formats.ALL_REQUEST_ROWS[row].name
         return name if column == "total" else f"{name}（{_COLUMN_LABELS[column]}）"

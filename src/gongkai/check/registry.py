@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Finding, Record, Severity
+from ..model import Finding, Location, Record, Severity
 
 # What a rule needs before it can run; `run_rules` skips rules whose needs are not met.
 NEEDS_NOTHING = "nothing"
@@ -23,7 +23,7 @@ NEEDS_STORE = "store"  # … and the agency's previous report
 @dataclass
 class Hit:
     message: str
-    location: dict[str, Any]
+    location: Location
     expected: Any = None
     actual: Any = None
     severity: Severity | None = None  # overrides the rule's default, rarely

@@ -8,14 +8,9 @@ from datetime import date
 
 from .. import formats
 from ..arithmetic import Equation, request_equations, review_equations
-from ..model import Record
+from ..model import Location, Record
 from .registry import NEEDS_NOTHING, NEEDS_REPORT, Context, Hit, rule
 
-_TABLE_NAMES = {
-    "二": "表二（主动公开政府信息情况）",
-    "三": "表三（收到和处理政府信息公开申请情况）",
-    "四": "表四（政府信息公开行政复议、行政诉讼情况）",
-}
 _COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS}
 _REVIEW_LABELS = {b.key: b.label for b in formats.REVIEW_BLOCKS}
 _FIELD_LABELS = {f.key: f.label for f in formats.REVIEW_FIELDS}
@@ -43,20 +38,21 @@ def _row_place(record: Record, key: str) -> str:
     return f"表三{number}“{group}{row.label}”"
 
 
-def describe_path(record: Record, path: str) -> tuple[str, dict[str, str]]:
+def describe_path(record: Record, path: str) -> tuple[str, Location]:
     """A Chinese place name and a location object for a dotted value path."""
-    table, row, column = path.split(".")
-    if table == "requests":
-        return f"{_row_place(record, row)}行“{_COLUMN_LABELS[column]}”列", {"table": "三", "row": row, "column": column}
-    if table == "review_litigation":
-        return f"表四“{_REVIEW_LABELS[row]}·{_FIELD_LABELS[column]}”", {"table": "四", "row": row, "column": column}
+    group, row, column = cell = formats.CellPath.parse(path)
+    location = Location(table=cell.table.number, row=row, column=column)
+    if group == "requests":
+        return f"{_row_place(record, row)}行“{_COLUMN_LABELS[column]}”列", location
+    if group == "review_litigation":
+        return f"表四“{_REVIEW_LABELS[row]}·{_FIELD_LABELS[column]}”", location
     active = {r.key: r for r in formats.active_rows(record.template)}
     label = active[row].label if row in active else row
     field = next((f.label for f in active[row].fields if f.key == column), column) if row in active else column
-    return f"表二“{label}·{field}”", {"table": "二", "row": row, "column": column}
+    return f"表二“{label}·{field}”", location
 
 
-def _with_line(record: Record, path: str, location: dict[str, object]) -> dict[str, object]:
+def _with_line(record: Record, path: str, location: Location) -> Location:
     provenance = record.provenance.get(path)
     if provenance is not None:
         if provenance.page is not None:
@@ -151,7 +147,7 @@ def table_missing(context: Context) -> Iterator[Hit]:
         return
     for table, found in record.notes.tables_found.items():
         if not found:
-            yield Hit(f"找不到{_TABLE_NAMES[table]}，其中的数字都记为空。", {"table": table})
+            yield Hit(f"找不到{formats.TABLE_OF_NUMBER[table].name}，其中的数字都记为空。", {"table": table})
 
 
 @rule("GK006", "section_missing", "error", "缺少六个部分之一", NEEDS_REPORT)
@@ -178,8 +174,8 @@ def _cells_with(record: Record, status: str) -> Iterator[tuple[list[str], str]]:
     by_row: dict[tuple[str, str, str], list[str]] = {}
     for path, note in record.notes.cells.items():
         if note.status == status:
-            table, row, _column = path.split(".")
-            by_row.setdefault((table, row, note.detail), []).append(path)
+            cell = formats.CellPath.parse(path)
+            by_row.setdefault((cell.group, cell.row, note.detail), []).append(path)
     for (table, _row, detail), paths in by_row.items():
         if table == "active":
             for path in paths:
@@ -188,15 +184,15 @@ def _cells_with(record: Record, status: str) -> Iterator[tuple[list[str], str]]:
             yield paths, detail
 
 
-def _place(record: Record, paths: list[str]) -> tuple[str, dict[str, object]]:
+def _place(record: Record, paths: list[str]) -> tuple[str, Location]:
     """Where a group of cells of one row is: one cell, some columns, or the whole row."""
     place, location = describe_path(record, paths[0])
     location = _with_line(record, paths[0], location)
     if len(paths) == 1:
         return place, location
     location.pop("column", None)
-    table, row, _ = paths[0].split(".")
-    columns = [p.split(".")[2] for p in paths]
+    table, row, _ = formats.CellPath.parse(paths[0])
+    columns = [formats.CellPath.parse(p).column for p in paths]
     labels = _COLUMN_LABELS if table == "requests" else _FIELD_LABELS
     row_name = f"{_row_place(record, row)}行" if table == "requests" else f"表四“{_REVIEW_LABELS[row]}”"
     if len(paths) == len(labels):
@@ -283,7 +279,7 @@ def digits_split(context: Context) -> Iterator[Hit]:
 
 
 def _lookup_path(record: Record, path: str) -> int | float | None:
-    table, row, column = path.split(".")
+    table, row, column = formats.CellPath.parse(path)
     if table == "requests":
         return record.rows[row][formats.REQUEST_COLUMN_KEYS.index(column)]
     if table == "review_litigation":

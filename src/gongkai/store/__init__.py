@@ -26,7 +26,6 @@ from .schema import agencies, agency_names, cells, current_version, documents, f
 DEFAULT_DB = "gongkai.db"
 PARSER_VERSION = __version__
 CROSS_YEAR_RULES = tuple(r for r in RULES if r.needs == NEEDS_STORE)
-_TABLES = {"requests": "三", "review_litigation": "四", "active": "二"}
 
 __all__ = ["Store", "database_url", "DEFAULT_DB", "PARSER_VERSION", "StoredReport"]
 
@@ -327,14 +326,14 @@ def _insert_report(connection: Connection, record: Record, path: str) -> int:
     report_id = int(result.inserted_primary_key[0])
     rows = []
     for path_key, value in record.cell_values().items():
-        table, row, column = path_key.split(".")
+        cell = formats.CellPath.parse(path_key)
         provenance = record.provenance.get(path_key)
         rows.append(
             (
                 report_id,
-                _TABLES[table],
-                row,
-                column,
+                cell.table.number,
+                cell.row,
+                cell.column,
                 None if value is None else float(value),
                 provenance.page if provenance else None,
                 provenance.line if provenance else None,

@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from gongkai.generate import RENDERINGS, planted_series, write_reports
+from gongkai.pipeline import IngestSummary, ingest
 from gongkai.store import Store, database_url
-from gongkai.store.ingest import IngestSummary, ingest
 
 PG_DEFAULT = "postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test"
 TEXT_RENDERINGS = ("text-tabs", "text-markdown", "text-cells", "text-layout")

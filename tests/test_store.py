@@ -50,8 +50,10 @@ from gongkai.generate import (
     write_reports,
 )
 from gongkai.model import Record
-from gongkai.store import CROSS_YEAR_RULES, Store, database_url
-from gongkai.store.ingest import _read as _real_read
+from gongkai.pipeline import CROSS_YEAR_RULES
+from gongkai.pipeline.work import Task
+from gongkai.pipeline.work import work as _real_work
+from gongkai.store import Store, database_url
 from gongkai.store.schema import MIGRATIONS, metadata, migrate, schema_migrations
 
 PG_ENV = "GONGKAI_TEST_PG_URL"
@@ -300,7 +302,6 @@ def test_parser_upgrade_rereads_and_replaces(db: str, folder: tuple[Path, dict[P
     old = str(query(db, "SELECT DISTINCT parser_version FROM reports")[0][0])
     one = max(paths)
     monkeypatch.setattr("gongkai.store.PARSER_VERSION", "99.0.0")
-    monkeypatch.setattr("gongkai.store.ingest.PARSER_VERSION", "99.0.0")
     summary = ingest(db, one)  # one file first: the version is kept per record
     assert (summary["replaced"], summary["new"]) == (1, 0)
     versions = dict(query(db, "SELECT path, parser_version FROM reports"))
@@ -347,18 +348,18 @@ def test_the_database_in_the_folder_is_not_ingested(backend: Backend, tmp_path: 
     assert [Path(p).suffix for (p,) in query(str(tmp_path / "gongkai.db"), "SELECT path FROM files")] == [".txt", ".txt"]
 
 
-def _read_or_die(path: str) -> dict[str, Any]:
+def _work_or_die(task: Task) -> Record:
     """A reader that takes its process down on one file, as a native-library crash would."""
-    if path.endswith("2023-text-tabs.txt"):
+    if task.path.endswith("2023-text-tabs.txt"):
         os._exit(11)
-    return _real_read(path)
+    return _real_work(task)
 
 
 def test_a_worker_crash_costs_one_file(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("the crashing reader reaches the workers only when they are forked")
     written = write_reports(series(21, 4, years=(2022, 2023, 2024)), tmp_path, ("text-tabs",))
-    monkeypatch.setattr("gongkai.store.ingest._read", _read_or_die)
+    monkeypatch.setattr("gongkai.pipeline.work.work", _work_or_die)
     summary = ingest(db, tmp_path, workers=2)
     assert (summary["files"], summary["new"], summary["unreadable"]) == (len(written), len(written) - 4, 4)
     rows = query(db, "SELECT path, status, message FROM files WHERE status = 'unreadable'")

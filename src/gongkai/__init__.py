@@ -11,4 +11,4 @@ from .api import check, check_text, read, read_text
 from .model import Finding, Record
 
 __version__ = "0.1.0"
-__all__ = ["check", "check_text", "read", "read_text", "Record", "Finding", "__version__"]
+__all__ = ["Finding", "Record", "__version__", "check", "check_text", "read", "read_text"]

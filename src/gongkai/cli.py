@@ -85,7 +85,9 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
     for path in iter_files(paths):
         record = check_file(path) if path.is_file() else _missing(path)
         if store is not None and not record.notes.fatal:
-            record = store.check(record)
+            from .pipeline import check_with_store
+
+            record = check_with_store(store, record)
         records.append(record)
         if output == "text":
             click.echo(render.findings_text(record))
@@ -107,7 +109,7 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str) -> None:
     """把报告读入数据库（可给文件夹）。同一文件只存一次；解析器升级后重新读取并替换；中断后再运行即可续完。"""
-    from .store.ingest import default_workers, ingest as run_ingest
+    from .pipeline import IngestSummary, default_workers, ingest as run_ingest
 
     store = _open_store(db)
     total = sum(1 for _ in iter_files(paths))
@@ -121,7 +123,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: 
     ) as bar:
         state = {"done": 0}
 
-        def progress(path: Path, summary) -> None:  # type: ignore[no-untyped-def]
+        def progress(path: str, summary: IngestSummary) -> None:
             state["done"] += 1
             bar.update(1, f"{state['done']}/{total} 问题 {summary.findings} 条")
 
@@ -144,7 +146,9 @@ def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
     """列出印出的机关名称如何归并为同一机关（精确、模糊、人工），或用 --link 人工改正。"""
     store = _open_existing_store(db)
     if link:
-        store.link_agency(*link)
+        from .pipeline import refresh_cross_year
+
+        refresh_cross_year(store, store.link_agency(*link))
         click.echo(f"已将“{link[0]}”归入机关“{link[1]}”，并重新做了跨年度核查。")
         return
     names = store.agency_names()

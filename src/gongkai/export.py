@@ -31,7 +31,8 @@ from . import formats
 from .analyse.indicators import MAIN_INDICATORS
 from .analyse.stats import report_table
 from .model import Finding, Record, Value
-from .render import SEVERITY_NAMES, display_width
+from .render import SEVERITY_NAMES
+from .textwidth import display_width
 from .store import StoredReport
 
 # Header texts of the national format that formats.py has no constant for (yet): they label

@@ -8,6 +8,7 @@ rules can turn it into findings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict, cast
 
@@ -30,15 +31,25 @@ class Source:
         return {"path": self.path, "sha256": self.sha256, "media_type": self.media_type, "pages": self.pages}
 
 
+Box = tuple[float, float, float, float]
+
+
 @dataclass
 class Provenance:
-    """Where a value was printed: page and/or line of the source, and the raw text."""
+    """Where a value was printed: page and/or line of the source, and the raw text.
+
+    `box` is where on the page (x0, top, x1, bottom in points from the page's top-left corner;
+    for an image file, in its pixels) when the source has geometry (PDF, scans); `confidence`
+    is the OCR engine's confidence (0–1) in the word the value was read from.
+    """
 
     text: str
     line: int | None = None
     page: int | None = None
     derived: bool = False
     column: int | None = None  # 1-based column of the first printed character in its line
+    box: Box | None = None
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -51,7 +62,25 @@ class Provenance:
         out["text"] = self.text
         if self.derived:
             out["derived"] = True
+        if self.box is not None:
+            out["box"] = [round(v, 1) for v in self.box]
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Provenance:
+        box = data.get("box")
+        confidence = data.get("confidence")
+        return cls(
+            data.get("text", ""),
+            data.get("line"),
+            data.get("page"),
+            bool(data.get("derived")),
+            data.get("column"),
+            (float(box[0]), float(box[1]), float(box[2]), float(box[3])) if box is not None and len(box) == 4 else None,
+            float(confidence) if confidence is not None else None,
+        )
 
 
 class Location(TypedDict, total=False):
@@ -63,9 +92,9 @@ class Location(TypedDict, total=False):
     row: str
     column: str
     columns: list[str]
-    section: int
-    page: int
-    line: int
+    section: int | None
+    page: int | None
+    line: int | None
     previous: str
 
 
@@ -180,7 +209,7 @@ def empty_active(template: str) -> dict[str, dict[str, Value]]:
 
 
 def cell_values(
-    rows: dict[str, list[Value] | None], review_litigation: dict[str, dict[str, Value]], active: dict[str, dict[str, Value]]
+    rows: Mapping[str, list[Value] | None], review_litigation: dict[str, dict[str, Value]], active: dict[str, dict[str, Value]]
 ) -> dict[str, Value]:
     """Every table cell by its dotted path (the provenance keys): requests.<row>.<column>, …
 
@@ -258,10 +287,7 @@ class Record:
                 Finding(f["rule"], f["code"], f["severity"], f["message"], location_from(f.get("location") or {}), f.get("expected"), f.get("actual"))
                 for f in data.get("findings", [])
             ],
-            {
-                path: Provenance(p.get("text", ""), p.get("line"), p.get("page"), bool(p.get("derived")), p.get("column"))
-                for path, p in data.get("provenance", {}).items()
-            },
+            {path: Provenance.from_dict(p) for path, p in data.get("provenance", {}).items()},
         )
         record.notes.single_other_row = "other_handling" in record.rows and record.template == formats.TEMPLATE_2021
         return record

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 
 from . import formats
 from .check import RULES
 from .model import Record
+from .textwidth import display_width, pad
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 MAX_SAME_RULE = 8  # a file's findings of one rule beyond this are summarised in text output
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - display_width(text))
-    return fill + text if right else text + fill
 
 
 def _title(record: Record) -> str:

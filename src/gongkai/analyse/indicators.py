@@ -21,7 +21,7 @@ from typing import Literal
 from .. import formats
 from ..check import RULES
 from ..model import Record
-from ..render import display_width, pad
+from ..textwidth import display_width, pad
 
 Number = int | float
 Kind = Literal["count", "ratio", "per_report"]

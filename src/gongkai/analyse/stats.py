@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..render import display_width, pad
 from ..store import StoredReport
+from ..textwidth import display_width, pad
 from .indicators import INDICATORS_BY_KEY, MAIN_INDICATORS, Indicator, Measure, measures
 
 By = Literal["report", "agency", "region", "year"]
@@ -245,7 +245,7 @@ def table_text(table: Table) -> str:
     left = [c.kind == "text" for c in columns]
 
     def line(texts: Iterable[str]) -> str:
-        return "  ".join(pad(t, w, right=not l) for t, w, l in zip(texts, widths, left)).rstrip()
+        return "  ".join(pad(t, w, right=not is_text) for t, w, is_text in zip(texts, widths, left)).rstrip()
 
     out = [line(c.title for c in columns), line("─" * w for w in widths)]
     out += [line(texts) for texts in cells]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from .. import formats
 from ..model import Record
+from . import rules as _single_report_rules  # noqa: F401  (registered first: the catalog lists them before these)
 from .registry import NEEDS_STORE, Context, Hit, rule
 
 COPY_THRESHOLD = 0.9

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,17 +17,15 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, s
 from sqlalchemy.exc import IntegrityError
 
 from .. import __version__, formats
-from ..check import RULES, run_rules
-from ..check.registry import NEEDS_STORE, Context
-from ..model import Record
+from ..model import Finding, Record
 from . import agencies as agency_match
 from .schema import agencies, agency_names, cells, current_version, documents, files, findings, lock, migrate, now, reports
 
 DEFAULT_DB = "gongkai.db"
 PARSER_VERSION = __version__
-CROSS_YEAR_RULES = tuple(r for r in RULES if r.needs == NEEDS_STORE)
+PAGE = 500  # reports loaded per query when listing
 
-__all__ = ["Store", "database_url", "DEFAULT_DB", "PARSER_VERSION", "StoredReport"]
+__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoredReport", "database_url"]
 
 
 def database_url(text: str | None) -> str:
@@ -53,6 +51,11 @@ class StoredReport:
     record: Record
     agency_key: str | None
     region: str | None
+
+
+# What the cross-year pass computes for one agency's stored reports: (report id, finding, id of
+# the report it was compared with). The store keeps these findings; the pipeline computes them.
+Comparison = Callable[[list[StoredReport]], Iterable[tuple[int, Finding, int]]]
 
 
 class Store:
@@ -87,6 +90,10 @@ class Store:
         with self.engine.connect() as connection:
             return connection.scalar(select(documents.c.parser_version).where(documents.c.sha256 == sha256))
 
+    def is_current(self, sha256: str) -> bool:
+        """Whether a content is stored as read by this version of the parser."""
+        return self.parser_version_of(sha256) == PARSER_VERSION
+
     def document_status(self, sha256: str) -> str:
         with self.engine.connect() as connection:
             return str(connection.scalar(select(documents.c.status).where(documents.c.sha256 == sha256)) or "unreadable")
@@ -115,8 +122,13 @@ class Store:
 
     def note_file(self, path: str, sha256: str | None, status: str, message: str | None = None) -> None:
         """Record that an input path was seen (with its content hash and status)."""
+        self.note_files([(path, sha256, status, message)])
+
+    def note_files(self, notes: Iterable[tuple[str, str | None, str, str | None]]) -> None:
+        """Record several input paths (path, content hash, status, message) in one transaction."""
         with self.engine.begin() as connection:
-            _note_file(connection, path, sha256, status, message)
+            for path, sha256, status, message in notes:
+                _note_file(connection, path, sha256, status, message)
 
     def save(self, record: Record, path: str, size: int | None = None, sha256: str | None = None) -> str:
         """Store a checked record in one transaction, replacing an earlier reading of the same content.
@@ -141,68 +153,73 @@ class Store:
                     raise
         return status
 
-    def refresh_cross_year(self, keys: Iterable[str] | None = None) -> int:
-        """Recompute the cross-year findings of every report of the given agencies (all if None).
+    def save_many(self, items: Iterable[tuple[Record, str, int | None, str]]) -> list[str]:
+        """Store several checked records (record, path, size, sha256) in one transaction: all or
+        none of them. Their statuses, in order."""
+        batch = list(items)
+        for attempt in range(3):
+            statuses = []
+            try:
+                with self.engine.begin() as connection:
+                    for record, path, size, sha in batch:
+                        record.source.sha256 = sha
+                        statuses.append(status_of(record))
+                        _store(connection, record, path, size, sha, statuses[-1])
+                return statuses
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        return statuses
 
-        Each report is compared with its agency's report for the year before, whichever of the
-        two was stored first; the finding belongs to the later report and names the earlier one
-        (other_report_id, and location.previous = its path).
+    def replace_cross_year(self, compare: Comparison, keys: Iterable[str] | None = None) -> int:
+        """Replace the cross-year findings of every report of the given agencies (all if None) by
+        what `compare` finds in each agency's stored reports; the number of findings kept.
+
+        A cross-year finding belongs to the later report and names the earlier one
+        (`other_report_id`). The whole replacement is one transaction, under a lock that two
+        ingests into one PostgreSQL database take in turn.
         """
         count = 0
-        names = [r.name for r in CROSS_YEAR_RULES]
         with self.engine.begin() as connection:
-            lock(connection, "cross-year")  # two ingests into one PostgreSQL database take turns here
+            lock(connection, "cross-year")
             query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
             wanted = set(keys) if keys is not None else set(connection.scalars(query))
             for key in sorted(wanted):
                 stored = _reports_of(connection, key)
-                by_year: dict[int, StoredReport] = {}
-                for item in stored:
-                    if item.record.year is not None:
-                        by_year.setdefault(item.record.year, item)
                 ids = [item.id for item in stored]
                 if ids:
-                    connection.execute(delete(findings).where(findings.c.report_id.in_(ids), findings.c.rule.in_(names)))
-                for item in stored:
-                    previous = by_year.get((item.record.year or 0) - 1)
-                    if previous is None or not _comparable(item.record) or not _comparable(previous.record):
-                        continue
-                    context = Context(item.record, previous.record)
-                    for rule in CROSS_YEAR_RULES:
-                        for finding in rule.run(context):
-                            _insert_finding(connection, item.id, finding, previous.id)
-                            count += 1
+                    connection.execute(delete(findings).where(findings.c.report_id.in_(ids), findings.c.other_report_id.is_not(None)))
+                for report_id, finding, other_id in compare(stored):
+                    _insert_finding(connection, report_id, finding, other_id)
+                    count += 1
         return count
 
     # -------------------------------------------------------------- reading
 
-    def previous_of(self, record: Record) -> Record | None:
-        """The stored report of the same agency for the year before, if any (nothing is written)."""
-        if not record.agency or record.year is None:
-            return None
+    def reports_of_agency(self, name: str) -> list[StoredReport]:
+        """The stored reports of the agency a printed name matches (by year), without writing."""
         with self.engine.connect() as connection:
-            key = agency_match.lookup(connection, record.agency).key
-            for item in _reports_of(connection, key):
-                if item.record.year == record.year - 1:
-                    return item.record
-        return None
+            return _reports_of(connection, agency_match.lookup(connection, name).key)
 
-    def check(self, record: Record) -> Record:
-        """Run every rule on a record, the cross-year ones against the stored previous year."""
-        return run_rules(record, self.previous_of(record))
-
-    def reports(self) -> Iterator[StoredReport]:
-        """Every stored report with its findings (cross-year ones included), in id order."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(select(reports).order_by(reports.c.id)).all()
-            cross: dict[int, list[dict]] = {}
-            names = [r.name for r in CROSS_YEAR_RULES]
-            for row in connection.execute(select(findings).where(findings.c.rule.in_(names)).order_by(findings.c.id)):
-                cross.setdefault(row.report_id, []).append(_finding_dict(row))
-        for row in rows:
-            data = json.loads(row.record_json)
-            data["findings"] = data.get("findings", []) + cross.get(row.id, [])
-            yield StoredReport(row.id, Record.from_dict(data), row.agency_key, row.region)
+    def reports(self, page: int = PAGE) -> Iterator[StoredReport]:
+        """Every stored report with its findings (cross-year ones included), in id order, loaded
+        `page` reports at a time."""
+        last = 0
+        while True:
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(reports).where(reports.c.id > last).order_by(reports.c.id).limit(page)).all()
+                if not rows:
+                    return
+                ids = [row.id for row in rows]
+                cross: dict[int, list[dict[str, Any]]] = {}
+                query = select(findings).where(findings.c.report_id.in_(ids), findings.c.other_report_id.is_not(None))
+                for row in connection.execute(query.order_by(findings.c.id)):
+                    cross.setdefault(row.report_id, []).append(_finding_dict(row))
+            for row in rows:
+                data = json.loads(row.record_json)
+                data["findings"] = data.get("findings", []) + cross.get(row.id, [])
+                yield StoredReport(row.id, Record.from_dict(data), row.agency_key, row.region)
+            last = ids[-1]
 
     def files(self) -> list[dict[str, object]]:
         with self.engine.connect() as connection:
@@ -220,12 +237,13 @@ class Store:
             query = select(agency_names, agencies.c.name.label("agency_name")).join(agencies, agencies.c.key == agency_names.c.agency_key)
             return [dict(row._mapping) for row in connection.execute(query.order_by(agency_names.c.agency_key, agency_names.c.name))]
 
-    def link_agency(self, name: str, key: str) -> None:
-        """A person's decision that a printed name belongs to agency `key`; cross-year findings follow."""
+    def link_agency(self, name: str, key: str) -> set[str]:
+        """A person's decision that a printed name belongs to agency `key`; the agencies whose
+        reports changed (their cross-year findings are to be recomputed)."""
         with self.engine.begin() as connection:
             old = connection.scalar(select(agency_names.c.agency_key).where(agency_names.c.name == name))
             agency_match.link(connection, name, key)
-        self.refresh_cross_year({key} | ({old} if old else set()))
+        return {key} | ({old} if old else set())
 
 
 def _store(connection: Connection, record: Record, path: str, size: int | None, sha: str, status: str) -> None:
@@ -263,14 +281,6 @@ def _unreadable_message(record: Record) -> str:
         if finding.rule == "unreadable":
             return finding.message
     return record.notes.fatal or (record.findings[0].message if record.findings else "无法读取文件")
-
-
-def _comparable(record: Record) -> bool:
-    """Whether the cross-year rules apply to a stored record, as `run_rules` decides for a fresh one
-    (a stored record has lost its reader notes; its findings say the same)."""
-    if record.template == formats.TEMPLATE_PRE2019:
-        return False
-    return not any(f.rule in ("unreadable", "not_a_report") for f in record.findings)
 
 
 def _note_file(connection: Connection, path: str, sha256: str | None, status: str, message: str | None) -> None:
@@ -365,7 +375,7 @@ def _insert_cells(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     connection.exec_driver_sql(f"INSERT INTO cells ({names}) VALUES ({', '.join([placeholder] * len(cells.columns))})", rows)
 
 
-def _insert_finding(connection: Connection, report_id: int, finding, other: int | None) -> None:  # type: ignore[no-untyped-def]
+def _insert_finding(connection: Connection, report_id: int, finding: Finding, other: int | None) -> None:
     location = finding.location
     connection.execute(
         findings.insert().values(
@@ -385,8 +395,8 @@ def _insert_finding(connection: Connection, report_id: int, finding, other: int 
     )
 
 
-def _finding_dict(row) -> dict:  # type: ignore[no-untyped-def]
-    out = {
+def _finding_dict(row: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "rule": row.rule,
         "code": row.code,
         "severity": row.severity,

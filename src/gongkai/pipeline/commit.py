@@ -1,0 +1,99 @@
+"""The last step of ingest: store checked records, several per transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from ..model import Record
+from ..store import Store
+from .plan import Plan
+from .work import Task
+
+BATCH = 32  # records per transaction, at most
+BATCH_SECONDS = 2.0  # … and no record waits longer than this for its transaction
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    unreadable: int = 0
+    findings: int = 0  # error and warning findings in the documents read in this run
+    cross_year: int = 0  # cross-year findings after the run, for the agencies it touched
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"共 {self.files} 个文件：新入库 {self.new}，未变 {self.unchanged}，重新读取替换 {self.replaced}，"
+            f"无法读取 {self.unreadable}；本次读出问题 {self.findings} 条，跨年度问题 {self.cross_year} 条。"
+        )
+
+
+Progress = Callable[[str, IngestSummary], None]  # called once per input path, when it is stored
+
+
+class Committer:
+    """Collects (task, record) results and stores them in batches, keeping the run's summary and
+    the agencies whose cross-year findings must be recomputed.
+
+    A batch is one transaction: after a kill, each record is stored entirely or not at all, and
+    running the same ingest again reads only what is missing."""
+
+    def __init__(self, store: Store, plan: Plan, progress: Progress | None = None) -> None:
+        self.store = store
+        self.plan = plan
+        self.progress = progress
+        self.summary = IngestSummary(files=plan.files)
+        self.stale: set[str] = set(plan.stale)
+        self.stored: set[str] = set(plan.unchanged)  # contents whose agencies get a cross-year pass
+        self._batch: list[tuple[Task, Record]] = []
+        self._since = time.monotonic()
+
+    def notes(self) -> None:
+        """Record the paths the plan decided without reading."""
+        self.store.note_files((n.path, n.sha256, n.status, n.message) for n in self.plan.notes)
+        for note in self.plan.notes:
+            if note.status == "unreadable":
+                self.summary.unreadable += 1
+            else:
+                self.summary.unchanged += 1
+            self._tell(note.path)
+
+    def add(self, task: Task, record: Record) -> None:
+        self._batch.append((task, record))
+        if len(self._batch) >= BATCH or time.monotonic() - self._since >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self._batch, self._since = self._batch, [], time.monotonic()
+        if not batch:
+            return
+        replaced = {task.sha256 for task, _ in batch if self.store.parser_version_of(task.sha256) is not None}
+        self.stale |= self.store.agency_keys_of(replaced)  # an older reading's agency loses a report
+        first = [(record, *self.plan.copies[task.sha256][0], task.sha256) for task, record in batch]
+        statuses = self.store.save_many(first)
+        copies = [(path, task.sha256, status, None) for (task, _), status in zip(batch, statuses, strict=True) for path, _ in self.plan.copies[task.sha256][1:]]
+        if copies:
+            self.store.note_files(copies)
+        for (task, record), status in zip(batch, statuses, strict=True):
+            paths = self.plan.copies[task.sha256]
+            if status == "unreadable":
+                self.summary.unreadable += len(paths)
+            else:
+                self.summary.replaced += task.sha256 in replaced
+                self.summary.new += task.sha256 not in replaced
+                self.summary.unchanged += len(paths) - 1
+            self.summary.findings += sum(1 for f in record.findings if f.severity in ("error", "warning"))
+            self.stored.add(task.sha256)
+            for path, _ in paths:
+                self._tell(path)
+
+    def _tell(self, path: str) -> None:
+        if self.progress is not None:
+            self.progress(path, self.summary)

@@ -276,3 +276,19 @@ def test_rules_markdown_has_every_docstring_summary() -> None:
 def test_rules_json_is_the_catalog() -> None:
     catalog = json.loads(run("rules", "--format", "json").stdout)
     assert [(r["code"], r["name"], r["severity"]) for r in catalog] == [(r.code, r.name, r.severity) for r in RULES]
+
+
+def test_shared_options_are_defined_once() -> None:
+    """--db and --format mean the same on every command: one definition, one help text."""
+    import click
+
+    from gongkai.cli import DB_HELP, cli
+
+    source = (Path(__file__).resolve().parents[1] / "src" / "gongkai" / "cli.py").read_text(encoding="utf-8")
+    assert source.count('"--db"') == 1 and source.count('"--format"') == 1
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if param.name == "db":
+                assert isinstance(param, click.Option) and (param.help or "").endswith(DB_HELP), name
+            if "--format" in getattr(param, "opts", ()):
+                assert param.name == "output", name

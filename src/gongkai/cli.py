@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -14,6 +16,10 @@ from .api import check as check_file
 from .check import RULES, run_rules
 from .files import iter_files
 from .model import Record
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
+    from .store import Store
+
 
 def _missing(path: Path) -> Record:
     return run_rules(Record.unreadable(str(path), "文件不存在" if not path.exists() else "不是普通文件"))
@@ -59,22 +65,40 @@ def main() -> None:
 
 DB_HELP = "数据库：SQLite 文件路径（默认 gongkai.db）或 postgresql://用户:密码@主机/库名"
 
+# Options shared by several commands, defined once (the way sqlite-utils does).
+Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
-def _open_store(db: str | None):  # type: ignore[no-untyped-def]
+
+def db_option(purpose: str = "") -> Decorator:
+    return click.option("--db", default=None, help=purpose + DB_HELP)
+
+
+def format_option(*choices: str, default: str | None = "text", help: str = "输出格式") -> Decorator:
+    """`--format`, passed to the command as `output`; required when there is no default."""
+    return click.option(
+        "--format", "output", type=click.Choice(choices), default=default, required=default is None, show_default=default is not None, help=help
+    )
+
+
+def paths_argument() -> Decorator:
+    return click.argument("paths", nargs=-1, required=True)
+
+
+def _open_store(db: str | None) -> Store:
     from .store import Store
 
     try:
         return Store(db)
-    except Exception as error:  # SQLAlchemy/driver errors: say which database, in Chinese
+    except Exception as error:  # noqa: BLE001 — SQLAlchemy/driver errors: say which database, in Chinese
         click.echo(f"无法打开数据库 {db or 'gongkai.db'}：{type(error).__name__}：{str(error).splitlines()[0]}", err=True)
         sys.exit(2)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True, help="输出格式")
+@paths_argument()
+@format_option("text", "json", "jsonl")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="出现何种级别的问题时退出码为1")
-@click.option("--db", default=None, help="同时与数据库中同一机关上一年度的报告比对（跨年度规则）。" + DB_HELP)
+@db_option("同时与数据库中同一机关上一年度的报告比对（跨年度规则）。")
 def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> None:
     """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
     records: list[Record] = []
@@ -103,13 +127,14 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--db", default=None, help=DB_HELP)
+@paths_argument()
+@db_option()
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行读取的进程数（默认：CPU核数，最多4）")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str) -> None:
     """把报告读入数据库（可给文件夹）。同一文件只存一次；解析器升级后重新读取并替换；中断后再运行即可续完。"""
-    from .pipeline import IngestSummary, default_workers, ingest as run_ingest
+    from .pipeline import IngestSummary, default_workers
+    from .pipeline import ingest as run_ingest
 
     store = _open_store(db)
     total = sum(1 for _ in iter_files(paths))
@@ -139,9 +164,9 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: 
 
 
 @cli.command()
-@click.option("--db", default=None, help=DB_HELP)
+@db_option()
 @click.option("--link", nargs=2, metavar="名称 机关键", default=None, help="人工确认：把印出的机关名称归入某个机关（键）")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
     """列出印出的机关名称如何归并为同一机关（精确、模糊、人工），或用 --link 人工改正。"""
     store = _open_existing_store(db)
@@ -174,7 +199,7 @@ def show(file: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@format_option("text", "json", "markdown")
 def rules(output: str) -> None:
     """列出全部核查规则（代码、名称、级别、说明）。"""
     if output == "json":
@@ -186,7 +211,7 @@ def rules(output: str) -> None:
         click.echo(render.rules_text())
 
 
-def _open_existing_store(db: str | None):  # type: ignore[no-untyped-def]
+def _open_existing_store(db: str | None) -> Store:
     """The store for a command that only reads: a SQLite file that does not exist is an error, not a new database."""
     from .store import DEFAULT_DB
 
@@ -198,15 +223,16 @@ def _open_existing_store(db: str | None):  # type: ignore[no-untyped-def]
 
 
 @cli.command()
-@click.option("--db", default=None, help=DB_HELP)
+@db_option()
 @click.option("--by", type=click.Choice(["year", "agency", "region", "report"]), default="year", show_default=True, help="按年度、机关、地区汇总，或逐份报告列出（含年度内排名、同比）")
-@click.option("--format", "output", type=click.Choice(["text", "csv", "json", "markdown"]), default="text", show_default=True, help="输出格式")
+@format_option("text", "csv", "json", "markdown")
 @click.option("--indicators", "keys", default=None, metavar="键,键…", help="只列这些指标（键见 --list；all 为全部）。默认：text/markdown 列主要指标，csv/json 列全部指标")
 @click.option("--list", "list_only", is_flag=True, help="列出全部指标的定义（--format markdown 即 docs/indicators.md）")
 def stats(db: str | None, by: str, output: str, keys: str | None, list_only: bool) -> None:
     """统计指标：公开率、不予公开率、无法提供率、不予处理率、结转率、复议诉讼纠错率、问题数等。"""
     from .analyse import INDICATORS, MAIN_INDICATORS, group_table, indicators_markdown, render_table
     from .analyse.indicators import indicators_text, select
+    from .analyse.stats import By
 
     if list_only:
         if output == "markdown":
@@ -228,13 +254,13 @@ def stats(db: str | None, by: str, output: str, keys: str | None, list_only: boo
             click.echo(f"没有这个指标：{error.args[0]}（用 gongkai stats --list 查看全部指标）", err=True)
             sys.exit(2)
     store = _open_existing_store(db)
-    table = group_table(list(store.reports()), by, chosen)  # type: ignore[arg-type]
+    table = group_table(list(store.reports()), cast(By, by), chosen)
     click.echo(render_table(table, output), nl=output not in ("csv",))
 
 
 @cli.command()
-@click.option("--db", default=None, help=DB_HELP)
-@click.option("--format", "output", type=click.Choice(["csv", "xlsx", "jsonl"]), required=True, help="csv：文件夹（cells.csv、reports.csv、findings.csv）；xlsx：Excel 工作簿；jsonl：每行一条记录")
+@db_option()
+@format_option("csv", "xlsx", "jsonl", default=None, help="csv：文件夹（cells.csv、reports.csv、findings.csv）；xlsx：Excel 工作簿；jsonl：每行一条记录")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="输出路径（csv 为文件夹）")
 def export(db: str | None, output: str, out: Path) -> None:
     """导出数据库中的全部报告：CSV、Excel（官方表格式样，问题单元格标色加批注）或 JSON Lines。"""

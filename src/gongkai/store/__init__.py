@@ -232,7 +232,7 @@ class Store:
                 for table in (files, documents, reports, cells, findings, agencies, agency_names)
             }
 
-    def agency_names(self) -> list[dict[str, object]]:
+    def agency_names(self) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
             query = select(agency_names, agencies.c.name.label("agency_name")).join(agencies, agencies.c.key == agency_names.c.agency_key)
             return [dict(row._mapping) for row in connection.execute(query.order_by(agency_names.c.agency_key, agency_names.c.name))]

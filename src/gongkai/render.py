@@ -80,14 +80,14 @@ def tables_text(record: Record) -> str:
     header = "".join(pad(c.label, w, right=True) for c, w in zip(formats.REQUEST_COLUMNS, widths))
     out.append(f"  {pad('', 40)}{header}")
     rows = formats.request_rows(record.template, record.notes.single_other_row)
-    for row in rows:
-        values = record.rows.get(row.key) or [None] * 7
-        label = (f"{row.group}·" if row.group and row.group.startswith("（") else "") + row.label
+    for request_row in rows:
+        printed = record.rows.get(request_row.key) or [None] * 7
+        label = (f"{request_row.group}·" if request_row.group and request_row.group.startswith("（") else "") + request_row.label
         if display_width(label) > 38:
             label = label[:18] + "…"
         cells = "".join(
-            pad(_value(record, f"requests.{row.key}.{c.key}", v), w, right=True)
-            for c, v, w in zip(formats.REQUEST_COLUMNS, values, widths)
+            pad(_value(record, f"requests.{request_row.key}.{c.key}", v), w, right=True)
+            for c, v, w in zip(formats.REQUEST_COLUMNS, printed, widths)
         )
         out.append(f"  {pad(label, 40)}{cells}")
     out.append("")

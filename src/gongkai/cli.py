@@ -61,6 +61,13 @@ def main() -> None:
     except click.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except Exception as error:
+        from .store.guard import StoreError
+
+        if not isinstance(error, StoreError):
+            raise
+        click.echo(str(error), err=True)  # a database that failed mid-command (locked too long, disk full…)
+        sys.exit(2)
 
 
 DB_HELP = "数据库：SQLite 文件路径（默认 gongkai.db）或 postgresql://用户:密码@主机/库名"
@@ -85,12 +92,12 @@ def paths_argument() -> Decorator:
 
 
 def _open_store(db: str | None) -> Store:
-    from .store import Store
+    from .store import Store, StoreError
 
     try:
         return Store(db)
-    except Exception as error:  # noqa: BLE001 — SQLAlchemy/driver errors: say which database, in Chinese
-        click.echo(f"无法打开数据库 {db or 'gongkai.db'}：{type(error).__name__}：{str(error).splitlines()[0]}", err=True)
+    except StoreError as error:
+        click.echo(str(error), err=True)
         sys.exit(2)
 
 
@@ -188,13 +195,36 @@ def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
 
 @cli.command()
 @click.argument("file")
-def show(file: str) -> None:
+@click.option("--draw", "drawing", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="图片.png",
+              help="另把一页画成PNG：读出的每个单元格画框并标出读到的数（红框：有问题的单元格，绿框：其余）。仅限PDF或扫描图片")
+@click.option("--page", type=click.IntRange(min=1), default=None, help="与 --draw 同用：画第几页（默认：表三所在页）")
+def show(file: str, drawing: Path | None, page: int | None) -> None:
     """按模板标签对齐显示读出的三张表，便于与原文核对。"""
+    if page is not None and drawing is None:
+        click.echo("--page 只能与 --draw 一起使用。", err=True)
+        sys.exit(2)
     path = Path(file)
+    if drawing is not None and path.is_file():
+        from .draw import drawable
+
+        refusal = drawable(path)
+        if refusal:
+            click.echo(f"{file}：{refusal}", err=True)
+            sys.exit(2)
     record = check_file(path) if path.is_file() else _missing(path)
     if record.notes.fatal or record.notes.not_a_report:
         click.echo(f"{file}：{record.findings[0].message}", err=True)
         sys.exit(1)
+    if drawing is not None:
+        from .draw import DrawError, draw
+
+        try:
+            drawn = draw(record, drawing, page)
+        except DrawError as error:
+            click.echo(f"{file}：{error}", err=True)
+            sys.exit(2)
+        flagged = f"，其中{drawn.flagged}个有问题（红框）" if drawn.flagged else ""
+        click.echo(f"已把第{drawn.page}页画到 {drawing}（{drawn.size[0]}×{drawn.size[1]}像素）：{drawn.cells}个单元格{flagged}。", err=True)
     click.echo(render.tables_text(record))
 
 

@@ -11,21 +11,23 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError
 
 from .. import __version__, formats
 from ..model import Finding, Record
 from . import agencies as agency_match
+from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .schema import agencies, agency_names, cells, current_version, documents, files, findings, lock, migrate, now, reports
 
 DEFAULT_DB = "gongkai.db"
 PARSER_VERSION = __version__
+T = TypeVar("T")
 PAGE = 500  # reports loaded per query when listing
 
-__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoredReport", "database_url"]
+__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoreError", "StoredReport", "database_url"]
 
 
 def database_url(text: str | None) -> str:
@@ -59,13 +61,41 @@ Comparison = Callable[[list[StoredReport]], Iterable[tuple[int, Finding, int]]]
 
 
 class Store:
+    """One database. Opening it checks that it is gongkai's and not newer than this version, and
+    brings its schema up to date; every database failure leaves as a `StoreError`."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = database_url(url)
-        self.engine: Engine = create_engine(self.url, future=True)
+        try:
+            self.engine: Engine = create_engine(self.url, future=True)
+        except (ArgumentError, ImportError, ValueError) as error:
+            raise StoreError(f"数据库地址无效：{masked(self.url)}（{type(error).__name__}）") from error
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self.engine.begin() as connection:
-            migrate(connection)
+        for attempt in range(3):
+            try:
+                self._transaction(_open)
+                break
+            except StoreError as error:
+                # Two processes creating one new database: the slower one's migration collides
+                # with the faster one's; opening again finds the schema in place.
+                if not isinstance(error.__cause__, IntegrityError) or attempt == 2:
+                    raise
+
+        def wal() -> None:
+            with self.engine.connect() as connection:
+                use_wal(connection)
+
+        retrying(wal, self.url)
+
+    def _transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction, retried while another writer holds the database."""
+
+        def attempt() -> T:
+            with self.engine.begin() as connection:
+                return work(connection)
+
+        return retrying(attempt, self.url)
 
     @property
     def dialect(self) -> str:
@@ -126,9 +156,13 @@ class Store:
 
     def note_files(self, notes: Iterable[tuple[str, str | None, str, str | None]]) -> None:
         """Record several input paths (path, content hash, status, message) in one transaction."""
-        with self.engine.begin() as connection:
-            for path, sha256, status, message in notes:
+        rows = list(notes)
+
+        def write(connection: Connection) -> None:
+            for path, sha256, status, message in rows:
                 _note_file(connection, path, sha256, status, message)
+
+        self._transaction(write)
 
     def save(self, record: Record, path: str, size: int | None = None, sha256: str | None = None) -> str:
         """Store a checked record in one transaction, replacing an earlier reading of the same content.
@@ -139,37 +173,30 @@ class Store:
         sha = sha256 or record.source.sha256
         if not sha:
             raise ValueError(f"no content hash for {path}")
-        record.source.sha256 = sha
-        status = status_of(record)
-        for attempt in range(3):
-            try:
-                with self.engine.begin() as connection:
-                    _store(connection, record, path, size, sha, status)
-                return status
-            except IntegrityError:
-                # Another process stored the same content or agency name meanwhile (shared
-                # PostgreSQL): the next attempt sees its rows and replaces or joins them.
-                if attempt == 2:
-                    raise
-        return status
+        return self.save_many([(record, path, size, sha)])[0]
 
     def save_many(self, items: Iterable[tuple[Record, str, int | None, str]]) -> list[str]:
         """Store several checked records (record, path, size, sha256) in one transaction: all or
         none of them. Their statuses, in order."""
         batch = list(items)
-        for attempt in range(3):
+
+        def write(connection: Connection) -> list[str]:
             statuses = []
+            for record, path, size, sha in batch:
+                record.source.sha256 = sha
+                statuses.append(status_of(record))
+                _store(connection, record, path, size, sha, statuses[-1])
+            return statuses
+
+        for attempt in range(3):
             try:
-                with self.engine.begin() as connection:
-                    for record, path, size, sha in batch:
-                        record.source.sha256 = sha
-                        statuses.append(status_of(record))
-                        _store(connection, record, path, size, sha, statuses[-1])
-                return statuses
+                return self._transaction(write)
             except IntegrityError:
+                # Another process stored the same content or agency name meanwhile (shared
+                # PostgreSQL): the next attempt sees its rows and replaces or joins them.
                 if attempt == 2:
                     raise
-        return statuses
+        raise AssertionError("unreachable")
 
     def replace_cross_year(self, compare: Comparison, keys: Iterable[str] | None = None) -> int:
         """Replace the cross-year findings of every report of the given agencies (all if None) by
@@ -179,11 +206,13 @@ class Store:
         (`other_report_id`). The whole replacement is one transaction, under a lock that two
         ingests into one PostgreSQL database take in turn.
         """
-        count = 0
-        with self.engine.begin() as connection:
+        chosen = None if keys is None else set(keys)
+
+        def write(connection: Connection) -> int:
+            count = 0
             lock(connection, "cross-year")
             query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
-            wanted = set(keys) if keys is not None else set(connection.scalars(query))
+            wanted = chosen if chosen is not None else set(connection.scalars(query))
             for key in sorted(wanted):
                 stored = _reports_of(connection, key)
                 ids = [item.id for item in stored]
@@ -192,7 +221,9 @@ class Store:
                 for report_id, finding, other_id in compare(stored):
                     _insert_finding(connection, report_id, finding, other_id)
                     count += 1
-        return count
+            return count
+
+        return self._transaction(write)
 
     # -------------------------------------------------------------- reading
 
@@ -240,9 +271,12 @@ class Store:
     def link_agency(self, name: str, key: str) -> set[str]:
         """A person's decision that a printed name belongs to agency `key`; the agencies whose
         reports changed (their cross-year findings are to be recomputed)."""
-        with self.engine.begin() as connection:
+        def write(connection: Connection) -> str | None:
             old = connection.scalar(select(agency_names.c.agency_key).where(agency_names.c.name == name))
             agency_match.link(connection, name, key)
+            return old
+
+        old = self._transaction(write)
         return {key} | ({old} if old else set())
 
 
@@ -267,9 +301,14 @@ def _store(connection: Connection, record: Record, path: str, size: int | None, 
     _note_file(connection, path, sha, status, _unreadable_message(record) if status == "unreadable" else None)
 
 
+def _open(connection: Connection) -> None:
+    check_ownership(connection)  # before anything is written to the file
+    migrate(connection)
+    claim(connection)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; a crash leaves no half transaction
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -126,11 +126,22 @@ def _detect_template(document: Callable[[], str], year: int | None, tables: str 
 
 def _store_cell(record: Record, path: str, cell: Cell) -> None:
     if cell.token is not None:
+        token = cell.token
         record.provenance[path] = Provenance(
-            cell.token.text, cell.token.line, cell.token.page, derived=cell.status == "derived", column=cell.token.column
+            token.text, token.line, token.page, derived=cell.status == "derived", column=token.column, box=token.box, confidence=token.confidence
         )
     if cell.status != "printed":
         record.notes.cells[path] = CellNote(cell.status, cell.detail)
+
+
+def _line_provenance(line: Line, text: str | None = None) -> Provenance:
+    """The provenance of a value read from a whole line: its text, and where the text is printed."""
+    stripped = line.text.strip()
+    box = line.box if line.column == 0 and line.xs is None else None
+    if line.xs is not None and stripped:
+        start = line.column + line.text.index(stripped[0])
+        box = line.span_box(start, start + len(stripped))
+    return Provenance(stripped if text is None else text, line.number, line.page, box=box)
 
 
 def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | None:
@@ -157,10 +168,10 @@ def parse(document: Document) -> Record:
     record.agency = meta.signature_agency or meta.title_agency
     agency_line = meta.signature_line if meta.signature_agency else meta.title_line
     if record.agency and agency_line:
-        record.provenance["agency"] = Provenance(agency_line.text.strip(), agency_line.number, agency_line.page)
+        record.provenance["agency"] = _line_provenance(agency_line)
     record.published = meta.published
     if meta.published_line:
-        record.provenance["published"] = Provenance(meta.published_line.text.strip(), meta.published_line.number, meta.published_line.page)
+        record.provenance["published"] = _line_provenance(meta.published_line)
     elif document.published_hint:
         record.published, shown = document.published_hint
         record.provenance["published"] = Provenance(shown)
@@ -168,7 +179,7 @@ def parse(document: Document) -> Record:
     if record.year is None and record.published:
         record.year = int(record.published[:4]) - 1
     if meta.title_line and meta.title_year:
-        record.provenance["year"] = Provenance(meta.title or "", meta.title_line.number, meta.title_line.page)
+        record.provenance["year"] = _line_provenance(meta.title_line, meta.title or "")
 
     folded: list[str] = []
 

@@ -16,6 +16,7 @@ from itertools import chain, combinations, product
 from typing import Literal
 
 from ..arithmetic import CellRef, Equation
+from ..read import Box
 from ..read.ocr import DOUBT_MARK
 from .tokens import Token, parse_number
 
@@ -36,6 +37,14 @@ Grid = dict[CellRef, Cell]
 
 # One reading of a run: for each slot, (value, token, how it was obtained).
 Slot = tuple[int | float | None, Token | None, CellStatus]
+
+
+def union_box(tokens: list[Token]) -> Box | None:
+    """The rectangle holding a run's printed tokens, when all are located on one page."""
+    if not tokens or any(t.box is None or t.page != tokens[0].page for t in tokens):
+        return None
+    boxes = [t.box for t in tokens if t.box is not None]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negative: bool = False) -> Cell:
@@ -399,7 +408,10 @@ def decide_run(tokens: list[Token], refs: list[CellRef], grid: Grid, admissible:
             grid[ref] = Cell(None, tokens[0] if tokens else None, "unreadable", why + "，无法按勾稽关系唯一确定")
         return
     splits = all(any(status == "split" for _, _, status in reading) for reading in admissible)
-    printed = Token("null", " ".join(t.text for t in tokens), tokens[0].line, tokens[0].page, tokens[0].column)
+    printed = Token(
+        "null", " ".join(t.text for t in tokens), tokens[0].line, tokens[0].page, tokens[0].column,
+        box=union_box(tokens), confidence=min((t.confidence for t in tokens if t.confidence is not None), default=None),
+    )
     _decide(admissible, refs, grid, why + ("，数字连在一起" if splits else ""), printed)
 
 

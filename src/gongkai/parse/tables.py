@@ -265,7 +265,7 @@ def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
             if labels and max(_best_row_score(labels, row) for row in rows) < 0.8:
                 carried = labels
                 continue
-            run = Run([Token("null", "", t.line, t.page, t.column) for t in run.values], labels)
+            run = Run([Token("null", "", t.line, t.page, t.column, box=t.box) for t in run.values], labels)
         else:
             run = Run(run.values, labels)
         out.append(run)
@@ -482,7 +482,7 @@ def _with_edges(values: list[Token], fields: int) -> list[Token]:
     exactly them (see `tokens.EDGE_BLANK`)."""
     printed = [t for t in values if t.text != EDGE_BLANK]
     if len(printed) != fields and len(values) == fields:
-        return [Token("null", "", t.line, t.page, t.column) if t.text == EDGE_BLANK else t for t in values]
+        return [Token("null", "", t.line, t.page, t.column, box=t.box) if t.text == EDGE_BLANK else t for t in values]
     return printed
 
 

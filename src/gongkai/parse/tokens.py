@@ -7,7 +7,8 @@ a number may carry a unit (`87.2315万元`), a note (`18（其中修订9件）`)
 full-width digits or thousands separators. Every layout ends up as the same stream of tokens;
 rows are rebuilt later from the template's fixed order, not from the line structure, and digits
 run together are split later by the tables' arithmetic. Each token keeps the line and column
-where it was printed.
+where it was printed and, when the reader knows the page's geometry (PDF, OCR), the box of
+its characters (or of its cell) and the OCR confidence of its word.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from .. import formats
-from ..read import Line
+from ..read import Box, Line
 from ..read.ocr import DOUBT_MARK
 
 TokenKind = Literal["num", "null", "label", "doubt"]  # doubt: a number OCR is unsure of
@@ -72,6 +73,8 @@ class Token(NamedTuple):
     column: int | None = None  # 1-based column of the token's first character in its line
     number: str = ""  # the number it prints, normalised ("1234", "-117", "87.2315"); "" for labels
     glued: bool = False  # printed against a label with no separator ("规章000"): cells may run together
+    box: Box | None = None  # where it is printed on its page (see `read.Line`), when known
+    confidence: float | None = None  # OCR: how sure the reading of its word is (0–1)
 
     @property
     def is_value(self) -> bool:
@@ -397,7 +400,8 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         if stripped.isdecimal() and stripped.isascii():  # one number on its own line: the commonest table line
             if not _is_page_footer(lines, index):
                 column = line.column + line.text.index(stripped[0]) + 1
-                tokens.append(Token("num", stripped, line.number, line.page, column, stripped))
+                token = Token("num", stripped, line.number, line.page, column, stripped)
+                tokens.append(_located([token], line)[0] if line.xs is not None else token)
             continue
         if not stripped:
             if "\t" in line.text and not _continued(lines, index):
@@ -434,7 +438,8 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
             for start, cell in split_cells(text)
             if not (hint and _PAGE_NUMBER.match(cell))  # a footer printed in a cell of its own
         ]
-        tokens.extend(_with_blank_cells(cells, line, width, "|" in text))
+        produced = _with_blank_cells(cells, line, width, "|" in text)
+        tokens.extend(_located(produced, line) if line.xs is not None else produced)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
@@ -501,15 +506,34 @@ def _structured_row(line: Line) -> list[Token]:
     """
     cells = list(line.cells or ())
     first_label = next((i for i, cell in enumerate(cells) if cell.strip() and classify(cell.strip()) == "label"), None)
+    skipped = first_label or 0
     if first_label is not None:
         cells = cells[first_label:]
+    boxes = line.boxes
     tokens: list[Token] = []
-    for cell in cells:
+    for index, cell in enumerate(cells, start=skipped):
+        box = boxes[index] if boxes is not None and index < len(boxes) else None
         if cell.strip():
-            tokens.extend(tokenize_cell(cell, line, None))
+            found = tokenize_cell(cell, line, None)
+            tokens.extend(t._replace(box=box) if box is not None and t.kind != "label" else t for t in found)
         else:
-            tokens.append(Token("null", "", line.number, line.page))
+            tokens.append(Token("null", "", line.number, line.page, box=box))
     return tokens
+
+
+def _located(tokens: list[Token], line: Line) -> list[Token]:
+    """The tokens of a line with geometry, each value with the box of its characters (and the
+    confidence of its OCR word)."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.kind != "label" and token.column is not None and token.text:
+            start = token.column - 1
+            end = start + len(token.text)
+            box = line.span_box(start, end)
+            if box is not None:
+                token = token._replace(box=box, confidence=line.span_confidence(start, end))
+        out.append(token)
+    return out
 
 
 def _is_page_footer(lines: list[Line], index: int) -> bool:

@@ -6,7 +6,7 @@ The type is decided by the file's bytes, never by its extension. A reader that f
 
 from __future__ import annotations
 
-from .document import Document, Line, ReadError
+from .document import Box, Document, Line, ReadError
 from .sniff import MAX_BYTES, load, sniff
 
-__all__ = ["Document", "Line", "ReadError", "load", "sniff", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "Box", "Document", "Line", "ReadError", "load", "sniff"]

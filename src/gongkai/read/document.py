@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -9,8 +11,22 @@ class ReadError(Exception):
     """A file that cannot be read; the message is a Chinese sentence for the user."""
 
 
+Box = tuple[float, float, float, float]  # (x0, top, x1, bottom) in points from the page's top-left corner
+
+
+def pack_positions(xs: Iterable[float]) -> bytes:
+    """Characters' x-positions as `Line.xs` keeps them: float32, 4 bytes each (a tuple of floats takes 32)."""
+    return array("f", xs).tobytes()
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One line of text, with what its source knows about where it is printed.
+
+    Geometry is in PDF points (1/72 inch) from the top-left corner of the page; for an image
+    file, one point is one pixel of the image. DOCX, HTML and text sources have none.
+    """
+
     number: int  # 1-based line in the source text (or in the text the reader built)
     text: str
     page: int | None = None
@@ -18,9 +34,58 @@ class Line:
     # cells, merged cells once. None for text whose cell boundaries have to be guessed.
     cells: tuple[str, ...] | None = None
     column: int = 0  # where `text` starts in the source line (a piece of a line cut apart)
-    # Where each of `cells` is printed (PDF): (x0, top, x1, bottom) in points from the page's
-    # top-left corner, the merged cell's whole rectangle. None when the reader has no geometry.
-    boxes: tuple[tuple[float, float, float, float], ...] | None = None
+    # Where each of `cells` is printed (ruled PDF tables: the merged cell's whole rectangle),
+    # or, in a line without cells read by OCR, each tab-separated word of the source line.
+    # None when the reader has no geometry.
+    boxes: tuple[Box, ...] | None = None
+    box: Box | None = None  # the whole source line's rectangle (PDF, OCR)
+    # Where each character of the source line is printed, left to right: character i spans
+    # x[i] to x[i + 1] (len(text) + 1 values, packed by `pack_positions`; read them with
+    # `positions()`). A separator the reader inserted (a tab, a space) spans the gap it stands
+    # for; two characters printed side by side meet halfway. Indexed by position in the source
+    # line (`column` + position in `text`).
+    xs: bytes | None = None
+    confidences: tuple[float, ...] | None = None  # OCR: the confidence (0–1) of each of `boxes`
+
+    def positions(self) -> tuple[float, ...] | None:
+        """The characters' x-positions (see `xs`), or None."""
+        return None if self.xs is None else tuple(memoryview(self.xs).cast("f"))
+
+    def _x(self, start: int, end: int) -> tuple[float, float] | None:
+        if self.xs is None:
+            return None
+        xs = memoryview(self.xs).cast("f")
+        return (xs[start], xs[end]) if 0 <= start < end < len(xs) else None
+
+    def span_box(self, start: int, end: int) -> Box | None:
+        """The rectangle of the characters [start, end) of the source line, or None."""
+        span = self._x(start, end)
+        if span is None or self.box is None:
+            return None
+        x0, x1 = span
+        top, bottom = self.box[1], self.box[3]
+        if self.boxes is not None and self.cells is None:  # OCR: the word's own top and bottom
+            word = self.word_at(x0, x1)
+            if word is not None:
+                top, bottom = self.boxes[word][1], self.boxes[word][3]
+        return (x0, top, x1, bottom)
+
+    def word_at(self, x0: float, x1: float) -> int | None:
+        """The index in `boxes` of the word that overlaps [x0, x1] most (OCR lines)."""
+        best, best_overlap = None, 0.0
+        for index, (left, _top, right, _bottom) in enumerate(self.boxes or ()):
+            overlap = min(right, x1) - max(left, x0)
+            if overlap > best_overlap:
+                best, best_overlap = index, overlap
+        return best
+
+    def span_confidence(self, start: int, end: int) -> float | None:
+        """The OCR confidence of the word holding characters [start, end), or None."""
+        span = self._x(start, end) if self.confidences is not None else None
+        if span is None or self.confidences is None:
+            return None
+        word = self.word_at(*span)
+        return None if word is None else self.confidences[word]
 
 
 @dataclass

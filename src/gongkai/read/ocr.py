@@ -4,6 +4,10 @@ Nothing is downloaded at run time. OCR returns text boxes with a confidence; box
 into visual lines and cells like a PDF's characters. A number read with low confidence is
 marked doubtful: the parser treats it as unknown and lets the table's arithmetic decide it,
 so an uncertain cell ends up derived (and said so) or null, never a guess.
+
+Each line keeps its words' boxes, converted from image pixels to points (`scale`: pixels per
+point, the render scale of a PDF page), and their confidence (0–1, as the engine gives it),
+so that every number's provenance can say where it was read and how sure the reading was.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .document import Line, ReadError
+from .document import Box, Line, ReadError, pack_positions
 
 DOUBT_MARK = "\u2047"  # ⁇ prefixed to a number OCR is not sure of (see parse.tokens)
 MIN_NUMBER_CONFIDENCE = 0.9
@@ -57,8 +61,9 @@ def _boxes(image: Any) -> list[_Box]:
     if result is None or getattr(result, "boxes", None) is None:
         return boxes
     for points, text, score in zip(result.boxes, result.txts, result.scores):
-        xs = [float(p[0]) for p in points]
-        ys = [float(p[1]) for p in points]
+        # In the pixels of the image as given (before any scaling down).
+        xs = [float(p[0]) / scale for p in points]
+        ys = [float(p[1]) / scale for p in points]
         boxes.append(_Box(str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
     return boxes
 
@@ -68,8 +73,28 @@ def _is_number(text: str) -> bool:
     return stripped.isdecimal()
 
 
-def ocr_lines(image: Any, page: int | None, first_line: int) -> list[Line]:
-    """Lines of text OCR reads on one page image, cells tab-separated, top to bottom."""
+def _geometry(words: list[tuple[str, _Box]], scale: float) -> tuple[tuple[Box, ...], tuple[float, ...], Box, bytes]:
+    """A line's word boxes in points, their confidences, the line's box, and the x-position of
+    each character of "\t".join(words) (see `Line.xs`: a word's characters share its width
+    evenly; a tab spans the gap between two words)."""
+    boxes = tuple((b.left / scale, b.top / scale, b.right / scale, b.bottom / scale) for _text, b in words)
+    xs: list[float] = []
+    for index, ((text, _b), (left, _top, right, _bottom)) in enumerate(zip(words, boxes)):
+        if index:
+            xs.append(max(xs[-1], min(left, boxes[index - 1][2])))  # the tab: from the word before to this one
+        step = (right - left) / max(len(text), 1)
+        xs.extend(left + step * k for k in range(len(text)))
+    xs.append(boxes[-1][2])
+    line_box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return boxes, tuple(round(b.score, 4) for _t, b in words), line_box, pack_positions(xs)
+
+
+def ocr_lines(image: Any, page: int | None, first_line: int, scale: float = 1.0) -> list[Line]:
+    """Lines of text OCR reads on one page image, cells tab-separated, top to bottom.
+
+    `scale`: the image's pixels per point (a PDF page rendered at 200 dpi: 200/72); an image
+    file is measured in its own pixels (scale 1).
+    """
     boxes = sorted(_boxes(image), key=lambda b: ((b.top + b.bottom) / 2, b.left))
     if not boxes:
         return []
@@ -89,13 +114,15 @@ def ocr_lines(image: Any, page: int | None, first_line: int) -> list[Line]:
         centre = middle
     lines: list[Line] = []
     for row in rows:
-        cells = []
+        words: list[tuple[str, _Box]] = []
         for box in sorted(row, key=lambda b: b.left):
             text = box.text.strip()
             if _is_number(text) and box.score < MIN_NUMBER_CONFIDENCE:
                 text = DOUBT_MARK + text
-            cells.append(text)
-        lines.append(Line(first_line + len(lines), "\t".join(cells), page))
+            words.append((text, box))
+        word_boxes, confidences, line_box, xs = _geometry(words, scale)
+        text = "\t".join(t for t, _b in words)
+        lines.append(Line(first_line + len(lines), text, page, boxes=word_boxes, box=line_box, xs=xs, confidences=confidences))
     return lines
 
 

@@ -24,7 +24,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
-from .document import Document, Line, ReadError
+from .document import Box, Document, Line, ReadError, pack_positions
 from .ocr import ocr_lines
 
 MAX_PAGES = 80  # a report is a few pages; beyond this the file is something else
@@ -106,17 +106,31 @@ def _font_size(chars: list[_Char], default: float) -> float:
     return statistics.median(cjk) if cjk else default
 
 
-def _line_text(chars: list[_Char], page_size: float) -> str:
+def _line_text(chars: list[_Char], page_size: float, xs: list[float] | None = None) -> str:
+    """The text of one visual line, cells tab-separated; `xs` (if given) receives where each
+    character of the text is printed (see `Line.xs`): a separator spans its gap, and two
+    characters side by side meet halfway between them."""
     size = _font_size(chars, page_size)
     out = chars[0].text
+    if xs is not None:
+        xs.append(chars[0].left)
     for previous, char in itertools.pairwise(chars):
         gap = char.left - previous.right
         digits = previous.text.isdigit() and char.text.isdigit()
+        separator = ""
         if gap > 1.1 * size:
-            out += "\t"
+            separator = "\t"
         elif gap > (0.5 if digits else 0.3) * size and previous.text.isalnum() and char.text.isalnum() and (previous.text.isascii() or char.text.isascii()):
-            out += " "
-        out += char.text
+            separator = " "
+        if xs is not None:
+            if separator:
+                xs.append(previous.right)
+                xs.append(char.left)
+            else:
+                xs.append((previous.right + char.left) / 2)
+        out += separator + char.text
+    if xs is not None:
+        xs.append(max(chars[-1].right, xs[-1]))
     return out
 
 
@@ -440,11 +454,11 @@ def _cell_text(chars: list[_Char], page_size: float) -> str:
     return out
 
 
-_Box = tuple[float, float, float, float]
-_Row = tuple[str, tuple[str, ...] | None, tuple[_Box, ...] | None]
+# A page's line: its text, its cells and their boxes (ruled rows), its box, its characters' x-positions.
+_Row = tuple[str, tuple[str, ...] | None, tuple[Box, ...] | None, Box | None, bytes | None]
 
 
-def _grid_rows(grid: _Grid, page_size: float, height: float) -> list[tuple[float, _Row]]:
+def _grid_rows(grid: _Grid, page_size: float, origin: tuple[float, float]) -> list[tuple[float, _Row]]:
     """One row per grid row that has cells starting in it: their texts and boxes.
 
     An empty cell is emitted as a printed blank only where a value could stand: below the
@@ -473,11 +487,13 @@ def _grid_rows(grid: _Grid, page_size: float, height: float) -> list[tuple[float
         if not any(texts[i] for i in kept):
             continue  # a row of blanks: spacing, or a header's empty corner
         cells = tuple(texts[i] for i in kept)
+        left_edge, page_top = origin
         boxes = tuple(
-            (round(grid.xs[left], 1), round(height - grid.ys[top], 1), round(grid.xs[right], 1), round(height - grid.ys[bottom], 1))
+            (round(grid.xs[left] - left_edge, 1), round(page_top - grid.ys[top], 1), round(grid.xs[right] - left_edge, 1), round(page_top - grid.ys[bottom], 1))
             for top, left, bottom, right in (grid.cells[i] for i in kept)
         )
-        rows.append((grid.ys[row], ("\t".join(cells), cells, boxes)))
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        rows.append((grid.ys[row], ("\t".join(cells), cells, boxes, box, None)))
     return rows
 
 
@@ -495,10 +511,17 @@ def _page_lines(page, chars: list[_Char]) -> list[_Row]:  # type: ignore[no-unty
                 break
         else:
             loose.append(char)
-    placed: list[tuple[float, _Row]] = [(max(c.top for c in visual), (_line_text(visual, page_size), None, None)) for visual in _lines(loose)]
-    height = page.get_height()
+    # Geometry from the top-left corner of the page as shown (its crop box), as it is rendered.
+    left_edge, _bottom, _right, page_top = page.get_cropbox()
+    placed: list[tuple[float, _Row]] = []
+    for visual in _lines(loose):
+        xs: list[float] = []
+        text = _line_text(visual, page_size, xs)
+        top, bottom = max(c.top for c in visual), min(c.bottom for c in visual)
+        box = (visual[0].left - left_edge, page_top - top, xs[-1] - left_edge, page_top - bottom)
+        placed.append((top, (text, None, None, box, pack_positions(x - left_edge for x in xs) if left_edge else pack_positions(xs))))
     for grid in grids:
-        placed.extend(_grid_rows(grid, page_size, height))
+        placed.extend(_grid_rows(grid, page_size, (left_edge, page_top)))
     placed.sort(key=lambda item: -item[0])  # stable: a table's rows keep their order
     return [row for _, row in placed]
 
@@ -529,14 +552,14 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Document:
             chars = _page_chars(textpage)
             textpage.close()
             if chars:
-                for text, cells, boxes in _page_lines(page, chars):
-                    lines.append(Line(len(lines) + 1, text, number + 1, cells=cells, boxes=boxes))
+                for text, cells, boxes, box, xs in _page_lines(page, chars):
+                    lines.append(Line(len(lines) + 1, text, number + 1, cells=cells, boxes=boxes, box=box, xs=xs))
             elif any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
                 scanned += 1
                 if scanned > MAX_OCR_PAGES:
                     raise ReadError(f"扫描件超过{MAX_OCR_PAGES}页，为控制时间未做文字识别")
                 image = page.render(scale=OCR_DPI / 72).to_pil()
-                lines.extend(ocr_lines(image, number + 1, len(lines) + 1))
+                lines.extend(ocr_lines(image, number + 1, len(lines) + 1, scale=OCR_DPI / 72))
             page.close()
     finally:
         pdf.close()

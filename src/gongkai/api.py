@@ -5,18 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from .check import run_rules
+from .files import path_text, unreadable_reason
 from .model import Record
 from .parse import parse
 from .read import Document, ReadError, load
 
 
 def read(path: str | Path) -> Record:
-    """Read one file into a record (no rules run). Never raises for a bad file."""
+    """Read one file into a record (no rules run). Never raises for a bad file, and never blocks
+    on one that is not a regular file (a named pipe, a device)."""
+    name = path_text(path)
+    reason = unreadable_reason(Path(path))
+    if reason is not None:
+        return Record.unreadable(name, reason)
     try:
         document = load(path)
     except ReadError as error:
-        return Record.unreadable(str(path), str(error))
-    return parse(document)
+        return Record.unreadable(name, str(error))
+    record = parse(document)
+    record.source.path = name
+    return record
 
 
 def read_text(text: str, path: str = "<text>") -> Record:

@@ -13,16 +13,12 @@ import click
 
 from . import __version__, render
 from .api import check as check_file
-from .check import RULES, run_rules
+from .check import RULES
 from .files import iter_files
 from .model import Record
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from .store import Store
-
-
-def _missing(path: Path) -> Record:
-    return run_rules(Record.unreadable(str(path), "文件不存在" if not path.exists() else "不是普通文件"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,7 +110,7 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
         if Path(name).is_dir() and not any(Path(name).rglob("*")):
             click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
     for path in iter_files(paths):
-        record = check_file(path) if path.is_file() else _missing(path)
+        record = check_file(path)
         if store is not None and not record.notes.fatal:
             from .pipeline import check_with_store
 
@@ -211,7 +207,7 @@ def show(file: str, drawing: Path | None, page: int | None) -> None:
         if refusal:
             click.echo(f"{file}：{refusal}", err=True)
             sys.exit(2)
-    record = check_file(path) if path.is_file() else _missing(path)
+    record = check_file(path)
     if record.notes.fatal or record.notes.not_a_report:
         click.echo(f"{file}：{record.findings[0].message}", err=True)
         sys.exit(1)

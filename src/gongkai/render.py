@@ -6,6 +6,7 @@ from collections import Counter
 
 from . import formats
 from .check import RULES
+from .files import shown
 from .model import Record
 from .textwidth import display_width, pad
 
@@ -14,20 +15,20 @@ MAX_SAME_RULE = 8  # a file's findings of one rule beyond this are summarised in
 
 
 def _title(record: Record) -> str:
-    parts = [record.agency or "（未识别机关）", f"{record.year}年度" if record.year else "（未识别年度）"]
+    parts = [shown(record.agency) if record.agency else "（未识别机关）", f"{record.year}年度" if record.year else "（未识别年度）"]
     return " ".join(parts)
 
 
 def findings_text(record: Record) -> str:
-    lines = [f"== {record.source.path}", f"   {_title(record)} · 格式 {record.template} · 落款日期 {record.published or '无'}"]
+    lines = [f"== {shown(record.source.path)}", f"   {_title(record)} · 格式 {record.template} · 落款日期 {record.published or '无'}"]
     if not record.findings:
         lines.append("   未发现问题。")
-    shown: Counter[str] = Counter()
+    listed: Counter[str] = Counter()
     total: Counter[str] = Counter(f.rule for f in record.findings)
     for finding in record.findings:
-        shown[finding.rule] += 1
-        if shown[finding.rule] > MAX_SAME_RULE:
-            if shown[finding.rule] == MAX_SAME_RULE + 1:
+        listed[finding.rule] += 1
+        if listed[finding.rule] > MAX_SAME_RULE:
+            if listed[finding.rule] == MAX_SAME_RULE + 1:
                 rest = total[finding.rule] - MAX_SAME_RULE
                 lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：……另有{rest}条同类问题（用 --format json 查看全部）")
             continue
@@ -36,7 +37,7 @@ def findings_text(record: Record) -> str:
             part for part in (f"第{where['page']}页" if where.get("page") else "", f"第{where['line']}行" if where.get("line") else "") if part
         )
         place = f"（{place}）" if place else ""
-        lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{finding.message}{place}")
+        lines.append(f"   {SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{shown(finding.message)}{place}")
     return "\n".join(lines)
 
 
@@ -66,7 +67,7 @@ def _value(record: Record, path: str, value: int | float | None) -> str:
 
 def tables_text(record: Record) -> str:
     """The three tables as read, with the template's labels, to hold against the original."""
-    out: list[str] = [f"{record.source.path}", f"{_title(record)} · 格式 {record.template}", ""]
+    out: list[str] = [f"{shown(record.source.path)}", f"{_title(record)} · 格式 {record.template}", ""]
     out.append("二、主动公开政府信息情况")
     for row in formats.active_rows(record.template):
         values = record.active.get(row.key, {})

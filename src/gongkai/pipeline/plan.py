@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import iter_files
+from ..files import iter_files, path_text, unreadable_reason
 from ..store import Store
 from .work import Task
 
@@ -58,24 +58,28 @@ def plan(store: Store, paths: Iterable[str]) -> Plan:
             continue  # named twice, or the database's own file in the folder being ingested
         seen.add(path)
         result.files += 1
-        before = store.sha_of_path(str(path))
-        try:
-            sha, size = file_hash(path)
-        except OSError as error:
-            message = "文件不存在" if not path.exists() else f"无法读取文件：{error.strerror or error}"
-            result.notes.append(FileNote(str(path), None, "unreadable", message))
-            sha, size = "", 0
+        name = path_text(path)
+        before = store.sha_of_path(name)
+        reason = unreadable_reason(path)
+        sha, size = "", 0
+        if reason is None:
+            try:
+                sha, size = file_hash(path)
+            except OSError as error:  # vanished or unreadable since it was listed
+                reason = "文件不存在" if not path.exists() else f"无法读取文件：{error.strerror or error}"
+        if reason is not None:
+            result.notes.append(FileNote(name, None, "unreadable", reason))
         if before and before != sha:
             result.stale.update(store.agency_keys_of([before]))  # an edited or vanished file: its old report leaves the store
         if not sha:
             continue
         if sha in result.copies:
-            result.copies[sha].append((str(path), size))  # the same content twice: read and stored once
+            result.copies[sha].append((name, size))  # the same content twice: read and stored once
         elif store.is_current(sha):
-            result.notes.append(FileNote(str(path), sha, store.document_status(sha)))
+            result.notes.append(FileNote(name, sha, store.document_status(sha)))
             result.unchanged.add(sha)
         else:
-            result.copies[sha] = [(str(path), size)]
-            result.tasks.append(Task(sha, str(path)))
+            result.copies[sha] = [(name, size)]
+            result.tasks.append(Task(sha, os.fsdecode(path)))
     return result
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..api import check
 from ..check import run_rules
+from ..files import path_text
 from ..model import Record
 
 
@@ -29,4 +30,4 @@ def work(task: Task) -> Record:
 
 def crashed(task: Task, reason: str) -> Record:
     """The record of a file whose reading failed outside the reader (a worker process died…)."""
-    return run_rules(Record.unreadable(task.path, reason))
+    return run_rules(Record.unreadable(path_text(task.path), reason))

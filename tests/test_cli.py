@@ -292,3 +292,37 @@ def test_shared_options_are_defined_once() -> None:
                 assert isinstance(param, click.Option) and (param.help or "").endswith(DB_HELP), name
             if "--format" in getattr(param, "opts", ()):
                 assert param.name == "output", name
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def test_a_bug_exits_3_with_one_line_and_a_report_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Exit codes are distinct: 3 is gongkai's own bug, never a bare traceback."""
+    import gongkai.cli as cli_module
+
+    def broken(_path: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli_module, "check_file", broken)
+    monkeypatch.setattr("sys.argv", ["gongkai", "check", str(SAMPLES / "2023_赣州市.txt")])
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    assert exit_.value.code == 3
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "RuntimeError" in err and "Traceback" not in err
+    [kept] = tmp_path.glob("gongkai-error-*.txt")
+    assert "Traceback" in kept.read_text(encoding="utf-8") and "boom" in kept.read_text(encoding="utf-8")
+
+
+def test_ingest_fail_on(tmp_path: Path) -> None:
+    db = str(tmp_path / "g.db")
+    (tmp_path / "in").mkdir()
+    shutil.copy(SAMPLES / "2023_赣州市.txt", tmp_path / "in")
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    assert run_cli("ingest", str(tmp_path / "in"), "--db", db).exit_code == 0
+    assert run_cli("ingest", str(tmp_path / "in"), "--db", db, "--fail-on", "unreadable").exit_code == 1

@@ -14,7 +14,7 @@ import click
 from . import __version__, render
 from .api import check as check_file
 from .check import RULES
-from .files import iter_files
+from .files import iter_files, shown
 from .model import Record
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -57,13 +57,29 @@ def main() -> None:
     except click.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — the last line of defence: never a bare traceback
         from .store.guard import StoreError
 
-        if not isinstance(error, StoreError):
-            raise
-        click.echo(str(error), err=True)  # a database that failed mid-command (locked too long, disk full…)
-        sys.exit(2)
+        if isinstance(error, StoreError):
+            click.echo(str(error), err=True)  # a database that failed mid-command (locked too long, disk full…)
+            sys.exit(2)
+        click.echo(_internal_error(error), err=True)
+        sys.exit(3)
+
+
+def _internal_error(error: BaseException) -> str:
+    """One line for the user about a bug in gongkai, the full traceback kept in a file to send."""
+    import tempfile
+    import traceback
+
+    details = "".join(traceback.format_exception(error))
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="gongkai-error-", suffix=".txt", delete=False) as handle:
+            handle.write(f"gongkai {__version__}\n{' '.join(sys.argv)}\n\n{details}")
+        kept = f"详细信息已保存到 {handle.name}，"
+    except OSError:
+        kept = ""
+    return f"gongkai 内部错误（{type(error).__name__}: {shown(str(error))[:200]}）。这是 gongkai 的缺陷，不是您的文件的问题；{kept}请把它报告给 gongkai 开发者。"
 
 
 DB_HELP = "数据库：SQLite 文件路径（默认 gongkai.db）或 postgresql://用户:密码@主机/库名"
@@ -134,7 +150,14 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
 @db_option()
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行读取的进程数（默认：CPU核数，最多4）")
 @format_option("text", "json")
-def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "unreadable", "error", "warning"]),
+    default="never",
+    show_default=True,
+    help="何时退出码为1：有读不了的文件（unreadable），或本次读入的报告有错误（error，含读不了的文件）/警告（warning）",
+)
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str, fail_on: str) -> None:
     """把报告读入数据库（可给文件夹）。同一文件只存一次；解析器升级后重新读取并替换；中断后再运行即可续完。"""
     from .pipeline import IngestSummary, default_workers
     from .pipeline import ingest as run_ingest
@@ -164,6 +187,13 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: 
         click.echo(json.dumps({k: v for k, v in summary.as_dict().items()}, ensure_ascii=False))
     else:
         click.echo(summary.line())
+    failing = {
+        "never": False,
+        "unreadable": summary.unreadable > 0,
+        "error": summary.unreadable > 0 or summary.errors > 0,
+        "warning": summary.unreadable > 0 or summary.findings > 0,
+    }
+    sys.exit(1 if failing[fail_on] else 0)
 
 
 @cli.command()

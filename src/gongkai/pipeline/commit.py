@@ -23,6 +23,7 @@ class IngestSummary:
     replaced: int = 0
     unreadable: int = 0
     findings: int = 0  # error and warning findings in the documents read in this run
+    errors: int = 0  # … of which errors
     cross_year: int = 0  # cross-year findings after the run, for the agencies it touched
 
     def as_dict(self) -> dict[str, int]:
@@ -90,6 +91,7 @@ class Committer:
                 self.summary.new += task.sha256 not in replaced
                 self.summary.unchanged += len(paths) - 1
             self.summary.findings += sum(1 for f in record.findings if f.severity in ("error", "warning"))
+            self.summary.errors += sum(1 for f in record.findings if f.severity == "error" and f.rule != "unreadable")
             self.stored.add(task.sha256)
             for path, _ in paths:
                 self._tell(path)

@@ -19,8 +19,10 @@ import time
 from pathlib import Path
 
 import gongkai
-from gongkai.generate import random_report, to_docx, to_html, to_text
 from gongkai.read import load
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
+from synth.generate import random_report, to_docx, to_html, to_text
 
 
 def _best(paths: list[Path], rounds: int) -> float:

@@ -3,7 +3,7 @@
     python bench/bench_ingest.py [--reports 1000] [--pg postgresql://…] [--renderings mixed|text]
 
 Generates the reports first (agencies over four years, one cross-year inconsistency planted in
-about half of them, rendered in turn as text, DOCX and HTML: see gongkai.generate), then ingests
+about half of them, rendered in turn as text, DOCX and HTML: see synth.generate), then ingests
 the folder with 1 and with 2 worker processes into fresh SQLite files, and into fresh PostgreSQL
 databases when a server is given (--pg, else GONGKAI_TEST_PG_URL, else the local default) and
 answers. Each ingest is a full run: hashing, reading, checking, storing, the cross-year pass.
@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -23,9 +24,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from gongkai.generate import RENDERINGS, planted_series, write_reports
 from gongkai.pipeline import IngestSummary, ingest
 from gongkai.store import Store, database_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
+from synth.generate import RENDERINGS, planted_series, write_reports
 
 PG_DEFAULT = "postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test"
 TEXT_RENDERINGS = ("text-tabs", "text-markdown", "text-cells", "text-layout")

@@ -4,8 +4,8 @@
     python bench/wild.py --dump SEED [--kind NAME[,NAME…]]     # one document's text, as read
     python bench/wild.py --explain SEED [--kind NAME[,NAME…]]  # what the reader got wrong in it
 
-Each document is a random consistent report (`gongkai.wild.random_spec`: 2021 and 2019 formats)
-printed through a random composition of 1–4 kinds of realistic damage (`gongkai.wild.DAMAGE_KINDS`),
+Each document is a random consistent report (`synth.wild.random_spec`: 2021 and 2019 formats)
+printed through a random composition of 1–4 kinds of realistic damage (`synth.wild.DAMAGE_KINDS`),
 read from memory exactly as a user's text file is (`gongkai.check_text`), and scored cell by cell
 against the truth (`WildDoc.truth`: the printed value, or None where the damage left nothing to
 read):
@@ -31,11 +31,14 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import gongkai
 from gongkai import formats
 from gongkai.model import Record
-from gongkai.wild import DAMAGE_KINDS, WildDoc, compatible, wild_report
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
+from synth.wild import DAMAGE_KINDS, WildDoc, compatible, wild_report
 
 # Rules that must not fire on a consistent, on-time, right-format report, whatever its layout.
 MUST_NOT_FIRE = frozenset(
@@ -75,7 +78,7 @@ class Result:
 
 
 def _same(a: object, b: object) -> bool:
-    return a is None and b is None or a is not None and b is not None and a == b
+    return (a is None and b is None) or (a is not None and b is not None and a == b)
 
 
 def score(doc: WildDoc, record: Record) -> tuple[Counter[str], list[tuple[str, object, object]]]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai import formats
-from gongkai.generate import ReportSpec, random_report, to_text
 from gongkai.pipeline import ingest
 from gongkai.store import Store, StoredReport
+from synth.generate import ReportSpec, random_report, to_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -31,9 +31,10 @@ from gongkai.export import (
     sanitize_sheet_name,
     sheet_names,
 )
-from gongkai.generate import Grid, active_grid, requests_grid, review_grid
+from gongkai.layout import Grid
 from gongkai.model import Finding, Record, Source
 from gongkai.store import StoredReport
+from synth.generate import tables
 
 INVALID = set("[]:*?/\\")
 
@@ -142,7 +143,8 @@ def _expected_ranges(grid: Grid, top: int, columns: list[tuple[int, int]]) -> se
 def test_report_sheets_merge_cells_exactly_like_the_national_format(
     sample: SampleStore, workbook: tuple[Path, dict[int, str]]
 ) -> None:
-    """The generator's grids are the official layout; every span of them is a merged range of the sheet."""
+    """Every span of the official layout (`gongkai.layout`, drawn from the generated report's
+    values) is a merged range of the sheet."""
     path, names = workbook
     book = load_workbook(path)
     checked = 0
@@ -153,12 +155,14 @@ def test_report_sheets_merge_cells_exactly_like_the_national_format(
         ws = book[names[item.id]]
         merged = {str(r) for r in ws.merged_cells.ranges}
         one_to_one = [(c, c) for c in range(1, 20)]
+        grids = tables(spec)
+        assert grids.requests is not None and grids.review is not None and grids.active is not None
         t3 = _origin_of(ws, formats.BALANCE_NOTE, 1)
-        assert _expected_ranges(requests_grid(spec), t3, one_to_one) <= merged
+        assert _expected_ranges(grids.requests, t3, one_to_one) <= merged
         t4 = _origin_of(ws, formats.REVIEW_BLOCKS[0].label, 4)
-        assert _expected_ranges(review_grid(spec), t4, [(c, c) for c in range(4, 19)]) <= merged
+        assert _expected_ranges(grids.review, t4, [(c, c) for c in range(4, 19)]) <= merged
         t2 = _origin_of(ws, formats.active_rows(spec.template)[0].block, 1)
-        assert _expected_ranges(active_grid(spec), t2, [(1, 3), (4, 5), (6, 7), (8, 10)]) <= merged
+        assert _expected_ranges(grids.active, t2, [(1, 3), (4, 5), (6, 7), (8, 10)]) <= merged
         checked += 1
     assert checked == len(sample.specs)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from reportgen import Report, random_report, render
 
 import gongkai
 from gongkai import formats
@@ -23,6 +22,7 @@ from gongkai.parse.narrative import (
     extract_statements,
 )
 from gongkai.read import Line
+from synth.reportgen import Report, random_report, render
 
 # ------------------------------------------------------------------ statements
 

@@ -19,9 +19,9 @@ import pytest
 
 import gongkai
 from gongkai import formats
-from gongkai.generate import ReportSpec, expected_cells, format_number, random_report
 from gongkai.read import Line, load
 from gongkai.read.pdf import _grids, _Rule
+from synth.generate import ReportSpec, expected_cells, format_number, random_report
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 

@@ -1,6 +1,6 @@
 """Properties of reading and checking, over randomly generated consistent reports.
 
-Reports come from `reportgen.random_report(seed)`; hypothesis draws the seed and the damage
+Reports come from `synth.reportgen.random_report(seed)`; hypothesis draws the seed and the damage
 (which cell to change or drop). Examples are kept modest so the file runs in well under a minute.
 """
 
@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 import gongkai
 from gongkai import formats
 from gongkai.model import Record
 from gongkai.parse.tokens import parse_number
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from reportgen import (
+from synth import expected_cells
+from synth.reportgen import (
     DROP,
     Report,
     cell_value,
     covers,
-    expected_cells,
     random_report,
     render,
 )

@@ -51,6 +51,7 @@ def _scanned(pdf: Path, out: Path, dpi: int = 200) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_scanned_pdf_is_read_by_ocr(corpus: Path, tmp_path: Path) -> None:
     """OCR on a scan of a real report: every cell right, or null and flagged; never a silent wrong one."""
     pytest.importorskip("rapidocr")
@@ -65,6 +66,7 @@ def test_scanned_pdf_is_read_by_ocr(corpus: Path, tmp_path: Path) -> None:
     assert record.provenance["requests.new_received.total"].page == 4
 
 
+@pytest.mark.slow
 def test_image_without_text_is_unreadable(tmp_path: Path) -> None:
     pytest.importorskip("rapidocr")
     from PIL import Image
@@ -197,6 +199,7 @@ def test_html_page_is_read_among_its_chrome(corpus: Path, tmp_path: Path, encodi
 # ------------------------------------------------------------------ DOC / WPS
 
 
+@pytest.mark.slow
 def test_doc_is_converted_by_libreoffice(corpus: Path, tmp_path: Path) -> None:
     import shutil
     import subprocess

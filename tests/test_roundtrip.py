@@ -1,6 +1,6 @@
 """Round trips: generated reports, rendered in every format, read back by gongkai.
 
-Every format of `gongkai.generate.RENDERINGS` (four text layouts, Word with and without a page
+Every format of `synth.generate.RENDERINGS` (four text layouts, Word with and without a page
 break inside table 三, web pages in UTF-8, GBK, GBK under a lying meta charset, and without a
 signature date) is rendered for N random consistent reports and read back with
 `gongkai.check` (text with `gongkai.check_text`). Each report must come back whole: every
@@ -30,7 +30,8 @@ import pytest
 
 import gongkai
 from gongkai import formats
-from gongkai.generate import (
+from gongkai.model import Finding, Record
+from synth.generate import (
     ARITHMETIC_RULES,
     PLANT_KINDS,
     RENDERINGS,
@@ -42,7 +43,6 @@ from gongkai.generate import (
     to_text,
     violations,
 )
-from gongkai.model import Finding, Record
 
 FULL = os.environ.get("GONGKAI_ROUNDTRIP_FULL") == "1"
 N_REPORTS = 200 if FULL else 25  # consistent reports per format

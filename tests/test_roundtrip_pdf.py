@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import gongkai
-from gongkai.generate import expected_cells, random_report, to_docx
+from synth.generate import expected_cells, random_report, to_docx
 
 FULL = os.environ.get("GONGKAI_ROUNDTRIP_FULL") == "1"
 N_PDF = 200 if FULL else 10
@@ -43,6 +43,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[object, Path]]:
     return [(spec, folder / f"report-{spec.seed}.pdf") for spec in specs]
 
 
+@pytest.mark.slow
 def test_generated_pdfs_come_back_whole(pdfs: list[tuple[object, Path]]) -> None:
     cells = right = 0
     problems = []
@@ -70,6 +71,7 @@ def _scan(pdf: Path, out: Path, dpi: int = 200) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_scanned_generated_pdfs_through_ocr(pdfs: list[tuple[object, Path]], tmp_path: Path) -> None:
     """≥ 99 % of cells right through OCR, and every cell that is not right is null and flagged."""
     pytest.importorskip("rapidocr")

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import gongkai
 import pytest
+
+import gongkai
 from gongkai import formats
 from gongkai.check import RULES, get_rule, run_rules
-from gongkai.generate import agency_series, plant_series, to_text
 from gongkai.model import Finding, Record
-
-from reportgen import (
+from synth.generate import agency_series, plant_series, to_text
+from synth.reportgen import (
     DROP,
     Report,
     covers,
@@ -33,7 +33,7 @@ from reportgen import (
     zero_requests,
     zero_review,
 )
-from reportgen import cell_value as value
+from synth.reportgen import cell_value as value
 
 # Severities as record.md states them; derived_value and digits_split are not in record.md's
 # table but follow its principle ("it carries derived: true … and an info finding").

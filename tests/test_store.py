@@ -6,7 +6,7 @@ variable the local default server is tried, and the PostgreSQL half is skipped, 
 it does not answer. With the variable set, an unreachable server is an error: CI must not pass
 with PostgreSQL silently left out.
 
-Reports come from `gongkai.generate`: agencies over several years whose reports agree across
+Reports come from `synth.generate`: agencies over several years whose reports agree across
 years, with cross-year inconsistencies planted where a test wants them. The parity test
 (`GONGKAI_STORE_FULL=1` for the ≥ 2 000-report run) ingests the same folder into both backends
 and compares everything stored; the crash test kills an ingest with SIGKILL and runs it again.
@@ -39,7 +39,13 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine
 
 from gongkai.cli import cli
-from gongkai.generate import (
+from gongkai.model import Record
+from gongkai.pipeline import CROSS_YEAR_RULES
+from gongkai.pipeline.work import Task
+from gongkai.pipeline.work import work as _real_work
+from gongkai.store import Store, database_url
+from gongkai.store.schema import MIGRATIONS, metadata, migrate, schema_migrations
+from synth.generate import (
     ReportSpec,
     SeriesPlant,
     agency_series,
@@ -49,12 +55,6 @@ from gongkai.generate import (
     planted_series,
     write_reports,
 )
-from gongkai.model import Record
-from gongkai.pipeline import CROSS_YEAR_RULES
-from gongkai.pipeline.work import Task
-from gongkai.pipeline.work import work as _real_work
-from gongkai.store import Store, database_url
-from gongkai.store.schema import MIGRATIONS, metadata, migrate, schema_migrations
 
 PG_ENV = "GONGKAI_TEST_PG_URL"
 PG_DEFAULT = "postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test"

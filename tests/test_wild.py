@@ -1,4 +1,4 @@
-"""The wild-layout damage layer (gongkai.wild) and the reader's promise on wild text.
+"""The wild-layout damage layer (synth.wild) and the reader's promise on wild text.
 
 (a) Every damage kind is registered with a docstring, is deterministic by seed and changes the
     text; the truth says None exactly where the damage left nothing to read.
@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import gongkai
 from gongkai import formats
-from gongkai.generate import expected_cells
-from gongkai.wild import (
+from synth import expected_cells
+from synth.wild import (
     DAMAGE_KINDS,
     compatible,
     random_composition,

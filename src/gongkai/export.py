@@ -1,7 +1,7 @@
 """Exports of a store: CSV (cells long, reports wide, findings), JSON Lines (records), Excel.
 
 The Excel workbook has a summary sheet, one sheet per report with tables 二, 三 and 四 in the
-official layout of the national format (merged header and group cells as printed), the cells
+official layout of the national format (`layout`: merged header and group cells as printed), the cells
 that findings concern filled by severity with the finding as a cell comment, and a findings
 sheet. `read_xlsx` reads the numbers back from that layout by its labels, which is how the
 tests hold the export to the stored values.
@@ -27,16 +27,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import formats
+from . import formats, layout
 from .analyse.indicators import MAIN_INDICATORS
 from .analyse.stats import report_table
 from .model import Finding, Record, Value
 from .render import SEVERITY_NAMES
-from .textwidth import display_width
 from .store import StoredReport
+from .textwidth import display_width
 
-# Header texts of the national format that formats.py has no constant for (yet): they label
-# merged header cells and hold no values.
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel open Chinese CSV as UTF-8
 
 # ---------------------------------------------------------------- labels and paths
@@ -44,15 +42,6 @@ CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel open Chinese CSV as UTF-8
 _COLUMN_LABELS = {c.key: c.label for c in formats.REQUEST_COLUMNS}
 _BLOCK_LABELS = {b.key: b.label for b in formats.REVIEW_BLOCKS}
 _FIELD_LABELS = {f.key: f.label for f in formats.REVIEW_FIELDS}
-
-# Every table-三 row in one order: the 2019 single （六）其他处理 row before the three 2021 rows,
-# so that a 2021 report still printing the 2019 row shows both where they belong.
-_FIRST_OTHER = [r.key for r in formats.REQUEST_ROWS_2021].index(formats.OTHER_2021_KEYS[0])
-_ALL_ROWS: tuple[formats.Row, ...] = (
-    formats.REQUEST_ROWS_2021[:_FIRST_OTHER] + (formats.ROW_OTHER_HANDLING,) + formats.REQUEST_ROWS_2021[_FIRST_OTHER:]
-)
-_ROW_ORDER = {r.key: i for i, r in enumerate(_ALL_ROWS)}
-
 
 def request_row_label(key: str) -> str:
     """A table-三 row as people name it: the group prefixed where the label alone is ambiguous."""
@@ -83,7 +72,7 @@ def cell_labels(path: str, template: str) -> tuple[str, str]:
 
 def canonical_paths() -> list[str]:
     """Every cell path of either format, in table order (三, 四, 二): the stable columns of reports.csv."""
-    paths = [f"requests.{r.key}.{c}" for r in _ALL_ROWS for c in formats.REQUEST_COLUMN_KEYS]
+    paths = [f"requests.{r.key}.{c}" for r in layout.REQUEST_ROW_ORDER for c in formats.REQUEST_COLUMN_KEYS]
     paths += [f"review_litigation.{b.key}.{f.key}" for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     for rows in (formats.ACTIVE_ROWS_2021, formats.ACTIVE_ROWS_2019):
         for row in rows:
@@ -370,137 +359,76 @@ def _width(first: int, last: int) -> float:
     return sum(COLUMN_WIDTHS.get(c, 10.0) for c in range(first, last + 1))
 
 
-def drawn_request_rows(record: Record) -> list[formats.Row]:
-    """The table-三 rows the record holds, in printed order (none: the table was not read)."""
-    keys = [k for k in record.rows if k in formats.ALL_REQUEST_ROWS]
-    return sorted((formats.ALL_REQUEST_ROWS[k] for k in keys), key=lambda r: _ROW_ORDER[r.key])
-
-
-def drawn_active_rows(record: Record) -> list[formats.ActiveRow]:
-    """The table-二 rows the record holds, from the format whose rows and fields they are."""
-    for rows in (formats.active_rows(record.template), formats.ACTIVE_ROWS_2021, formats.ACTIVE_ROWS_2019):
-        fields = {r.key: {f.key for f in r.fields} for r in rows}
-        if all(key in fields and set(values) == fields[key] for key, values in record.active.items()):
-            return [r for r in rows if r.key in record.active]
-    return [r for r in formats.active_rows(record.template) if r.key in record.active]
-
-
 def _not_read(sheet: _Sheet) -> None:
     sheet.put(sheet.row, 1, "（未读出此表）", colspan=LABEL_COLUMNS, alignment=LEFT, border=False)
     sheet.row += 1
 
 
-def _heading(sheet: _Sheet, table: str, text: str) -> None:
+def _heading(sheet: _Sheet, table: formats.Table, section: formats.Section) -> None:
     sheet.row += 1
-    cell = sheet.put(sheet.row, 1, text, colspan=LAST_COLUMN, font=FONT_HEADING, alignment=LEFT, border=False)
-    sheet.headings[table] = cell.coordinate
+    cell = sheet.put(sheet.row, 1, f"{table.number}、{section.title}", colspan=LAST_COLUMN, font=FONT_HEADING, alignment=LEFT, border=False)
+    sheet.headings[table.number] = cell.coordinate
     sheet.height(sheet.row, 1)
     sheet.row += 1
 
 
-def _active_table(sheet: _Sheet, record: Record) -> None:
-    """Table 二: a block row per 第二十条 item, its 信息内容 header, then its rows (a single value spans the rest)."""
-    _heading(sheet, "二", f"二、{formats.SECTIONS[1].title}")
-    rows = drawn_active_rows(record)
-    if not rows:
-        _not_read(sheet)
-    block = None
-    for row in rows:
-        spans = [
-            (ACTIVE_SPANS[i][0], ACTIVE_SPANS[i][1] if i < len(row.fields) - 1 else ACTIVE_SPANS[-1][1])
-            for i in range(len(row.fields))
-        ]
-        if row.block != block:
-            block = row.block
-            sheet.header(sheet.row, 1, block, colspan=ACTIVE_SPANS[-1][1])
-            sheet.row += 1
-            sheet.header(sheet.row, 1, formats.CONTENT_HEADER, colspan=LABEL_COLUMNS)
-            for field_, (first, last) in zip(row.fields, spans):
-                sheet.header(sheet.row, first, field_.label, colspan=last - first + 1)
-                sheet.height(sheet.row, _lines(field_.label, _width(first, last)))
-            sheet.row += 1
-        sheet.put(sheet.row, 1, row.label, colspan=LABEL_COLUMNS)
-        values = record.active.get(row.key, {})
-        for field_, (first, last) in zip(row.fields, spans):
-            sheet.value(sheet.row, first, f"active.{row.key}.{field_.key}", values.get(field_.key), colspan=last - first + 1)
-        sheet.row += 1
+# Where the grid columns of each table land on the sheet (first, last sheet column): table 三's
+# ten columns one to one from A, table 二's four over A:C | D:E | F:G | H:J, table 四's fifteen
+# from D, so that all three tables share one set of column widths.
+_SHEET_COLUMNS: dict[formats.Table, tuple[tuple[int, int], ...]] = {
+    formats.TABLE_OF_NUMBER["二"]: ((1, LABEL_COLUMNS), *ACTIVE_SPANS),
+    formats.TABLE_OF_NUMBER["三"]: tuple((c, c) for c in range(1, LAST_COLUMN + 1)),
+    formats.TABLE_OF_NUMBER["四"]: tuple((c, c) for c in range(FIRST_VALUE, LAST_COLUMN + 1)),
+}
 
 
-def _requests_table(sheet: _Sheet, record: Record) -> None:
-    """Table 三 as in the national format: the 勾稽 note over 3×3, 申请人情况 over 7, groups as rowspans."""
-    _heading(sheet, "三", f"三、{formats.SECTIONS[2].title}")
-    rows = drawn_request_rows(record)
-    if not rows:
-        _not_read(sheet)
-        return
+def _draw(sheet: _Sheet, grid: layout.Grid) -> None:
+    """A table of the official layout at the sheet's current row: headers and the 勾稽 note bold
+    on grey, labels plain (table 三's row labels left-aligned), every value cell remembered by its path."""
+    columns = _SHEET_COLUMNS[grid.table]
     top = sheet.row
-    columns = formats.REQUEST_COLUMNS
-    sheet.header(top, 1, formats.BALANCE_NOTE, rowspan=3, colspan=LABEL_COLUMNS)
-    sheet.header(top, FIRST_VALUE, formats.APPLICANTS_HEADER, colspan=len(columns))
-    sheet.header(top + 1, FIRST_VALUE, columns[0].label, rowspan=2)
-    sheet.header(top + 1, FIRST_VALUE + 1, formats.ORGANISATIONS_HEADER, colspan=5)
-    sheet.header(top + 1, FIRST_VALUE + 6, columns[6].label, rowspan=2)
-    for i, column in enumerate(columns[1:6]):
-        sheet.header(top + 2, FIRST_VALUE + 1 + i, column.label)
-    sheet.height(top + 2, max(_lines(c.label, COLUMN_WIDTHS[FIRST_VALUE]) for c in columns[1:6]))
-    note_lines = _lines(formats.BALANCE_NOTE, _width(1, LABEL_COLUMNS))
-    if note_lines > 3:
-        sheet.height(top, note_lines - 2)
-
-    results_label = formats.GROUPS[0].label
-    results = [r for r in rows if r.group is not None]  # 三、本年度办理结果 and its sub-groups
-    first = top + 3
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        r = first + index
-        if row.group is None:
-            sheet.put(r, 1, row.label, colspan=LABEL_COLUMNS, alignment=LEFT)
-            sheet.height(r, _lines(row.label, _width(1, LABEL_COLUMNS)))
+    for cell in grid.cells:
+        first, last = columns[cell.col][0], columns[cell.last_col][1]
+        r = top + cell.row
+        if cell.path is not None:
+            sheet.value(r, first, str(cell.path), cell.value, colspan=last - first + 1)
+        elif cell.kind in ("header", "note"):
+            sheet.header(r, first, cell.text, rowspan=cell.rowspan, colspan=last - first + 1)
         else:
-            if results_label not in seen:
-                seen.add(results_label)
-                sheet.put(r, 1, results_label, rowspan=len(results))
-            if row.group == results_label:
-                sheet.put(r, 2, row.label, colspan=2, alignment=LEFT)
-                sheet.height(r, _lines(row.label, _width(2, LABEL_COLUMNS)))
-            else:
-                if row.group not in seen:
-                    seen.add(row.group)
-                    sheet.put(r, 2, row.group, rowspan=sum(1 for x in rows if x.group == row.group))
-                sheet.put(r, 3, row.label, alignment=LEFT)
-                sheet.height(r, _lines(row.label, COLUMN_WIDTHS[3]))
-        values = record.rows.get(row.key) or [None] * len(columns)
-        for c, (column, value) in enumerate(zip(columns, values)):
-            sheet.value(r, FIRST_VALUE + c, f"requests.{row.key}.{column.key}", value)
-    sheet.row = first + len(rows)
+            alignment = LEFT if cell.kind == "label" and grid.table.number == "三" else CENTER
+            sheet.put(r, first, cell.text, rowspan=cell.rowspan, colspan=last - first + 1, alignment=alignment)
+    _fit_rows(sheet, grid, top, columns)
+    sheet.row = top + grid.rows
 
 
-def _review_table(sheet: _Sheet, record: Record) -> None:
-    """Table 四: 行政复议 over 5 columns (its labels over 2 rows), 行政诉讼 over 10 in two blocks of 5."""
-    _heading(sheet, "四", f"四、{formats.SECTIONS[3].title}")
-    if not record.review_litigation:
-        _not_read(sheet)
+def _fit_rows(sheet: _Sheet, grid: layout.Grid, top: int, columns: tuple[tuple[int, int], ...]) -> None:
+    """Rows as tall as their wrapped labels need: the headers right above values in table 二 (its
+    field labels) and table 三 (商业企业 …), table 三's row labels and its 勾稽 note (over its
+    three header rows); table 四's labels fit their cells."""
+    if grid.table.number == "四":
         return
-    top = sheet.row
-    review, direct, after = formats.REVIEW_BLOCKS
-    fields = formats.REVIEW_FIELDS
-    width = len(fields)
-    litigation, direct_label = direct.label.split("·")
-    after_label = after.label.split("·")[1]
-    sheet.header(top, FIRST_VALUE, review.label, colspan=width)
-    sheet.header(top, FIRST_VALUE + width, litigation, colspan=2 * width)
-    for i, field_ in enumerate(fields):
-        sheet.header(top + 1, FIRST_VALUE + i, field_.label, rowspan=2)
-    sheet.header(top + 1, FIRST_VALUE + width, direct_label, colspan=width)
-    sheet.header(top + 1, FIRST_VALUE + 2 * width, after_label, colspan=width)
-    for b in (1, 2):
-        for i, field_ in enumerate(fields):
-            sheet.header(top + 2, FIRST_VALUE + b * width + i, field_.label)
-    for b, block in enumerate(formats.REVIEW_BLOCKS):
-        values = record.review_litigation.get(block.key, {})
-        for i, field_ in enumerate(fields):
-            sheet.value(top + 3, FIRST_VALUE + b * width + i, f"review_litigation.{block.key}.{field_.key}", values.get(field_.key))
-    sheet.row = top + 4
+    cover = grid.cover_map()
+    for cell in grid.cells:
+        width = _width(columns[cell.col][0], columns[cell.last_col][1])
+        lines = _lines(cell.text, width)
+        if cell.kind == "note" and lines > cell.rowspan:
+            sheet.height(top + cell.row, lines - cell.rowspan + 1)
+        elif cell.kind == "label" and grid.table.number == "三":
+            sheet.height(top + cell.row, lines)
+        elif cell.kind == "header" and cell.rowspan == 1 and cover.get((cell.row + 1, cell.col), cell).is_value:
+            sheet.height(top + cell.row, lines)
+
+
+def _tables(sheet: _Sheet, record: Record) -> None:
+    """Tables 二, 三 and 四 as the national format prints them, each under its section's heading."""
+    grids = layout.record_tables(record)
+    for table, section in zip(formats.TABLES, formats.SECTIONS[1:4], strict=True):
+        _heading(sheet, table, section)
+        grid = grids.grid(table)
+        if grid is None:
+            _not_read(sheet)
+        else:
+            _draw(sheet, grid)
 
 
 def _finding_targets(record: Record, finding: Finding, sheet: _Sheet) -> list[str]:
@@ -523,7 +451,7 @@ def _finding_targets(record: Record, finding: Finding, sheet: _Sheet) -> list[st
         # A column-wide finding (勾稽关系) concerns the four terms of the balance, not every row.
         cells = [c for c in cells if c.row in ("new_received", "carried_over", "total_processed", "carried_forward")]
     paths = [str(c) for c in cells]
-    if row is None and column is None or not paths:
+    if (row is None and column is None) or not paths:
         return [sheet.headings[name]] if name in sheet.headings else [sheet.info]
     return [sheet.cells[p] for p in paths]
 
@@ -563,9 +491,7 @@ def _report_sheet(ws: Worksheet, item: StoredReport) -> dict[int, str]:
     )
     sheet.info = sheet.put(2, 1, info, colspan=LAST_COLUMN, font=FONT_SMALL, alignment=LEFT, border=False).coordinate
     sheet.row = 3
-    _active_table(sheet, record)
-    _requests_table(sheet, record)
-    _review_table(sheet, record)
+    _tables(sheet, record)
     legend = (
         "说明：空白 = 原文空白、“/”、“—”或无法读出（记为空，不等于0）。有底色的单元格有问题："
         "红 = 错误，黄 = 警告，蓝 = 提示；问题说明见单元格批注和“问题”工作表。"
@@ -733,7 +659,7 @@ def _number(value: Any, decimal: bool) -> Value:
 _ROWS_BY_LABEL = {r.label: r.key for r in formats.ALL_REQUEST_ROWS.values()}
 _COLUMNS_BY_LABEL = {c.label: c.key for c in formats.REQUEST_COLUMNS}
 _FIELDS_BY_LABEL = {f.label: f.key for f in formats.REVIEW_FIELDS}
-_BLOCKS_BY_LABEL = {b.label: b.key for b in formats.REVIEW_BLOCKS}
+_BLOCKS_BY_LEVELS = {layout.block_levels(b): b.key for b in formats.REVIEW_BLOCKS}
 _ACTIVE_BY_LABEL: dict[str, list[formats.ActiveRow]] = {}
 for _row in formats.ACTIVE_ROWS_2021 + formats.ACTIVE_ROWS_2019:
     _ACTIVE_BY_LABEL.setdefault(_row.label, []).append(_row)
@@ -789,7 +715,7 @@ def _locate_review(ws: Worksheet, out: Located) -> None:
         return
     for c in range(FIRST_VALUE, FIRST_VALUE + REVIEW_WIDTH):
         group, middle, low = (_covering(ws, top + i, c) for i in range(3))
-        block = _BLOCKS_BY_LABEL.get(str(group)) or _BLOCKS_BY_LABEL.get(f"{group}·{middle}")
+        block = _BLOCKS_BY_LEVELS.get((str(group),)) or _BLOCKS_BY_LEVELS.get((str(group), str(middle)))
         field_ = _FIELDS_BY_LABEL.get(str(low))
         if block and field_:
             out[f"review_litigation.{block}.{field_}"] = (ws.cell(top + 3, c).coordinate, False)

@@ -1,4 +1,4 @@
-"""Generate complete 政府信息公开工作年度报告 for tests and benchmarks (and, later, for real reports).
+"""Generate complete 政府信息公开工作年度报告 for tests and benchmarks.
 
 A `ReportSpec` holds everything a report states: agency, year, format, signature date, the
 three tables in the record's shape, the section texts and where the narrative states which
@@ -21,9 +21,10 @@ written afresh each year and printed names that sometimes carry a typo or drop t
 `plant_series` breaks one cross-year relation (carry_over_chain, stock_continuity, copied_text)
 and says where; `planted_series` does both for a whole corpus; `write_reports` writes files.
 
-Labels, rows and columns always come from `gongkai.formats`; nothing here retypes them.
+Labels, rows and columns always come from `gongkai.formats`, and the tables' official layout
+(merged cells, group labels, the 勾稽 note) from `gongkai.layout`; nothing here retypes them.
 
-    >>> from gongkai.generate import random_report, to_text
+    >>> from synth.generate import random_report, to_text
     >>> spec = random_report(7)
     >>> text = to_text(spec, "tabs")
 """
@@ -44,17 +45,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from . import formats
-from .model import cell_values
+from gongkai import formats, layout
+from gongkai.layout import Cell, Grid, format_number
+
+from . import expected_cells
 
 __all__ = [
     "ARITHMETIC_RULES",
     "LAYOUTS",
+    "PLANTS",
     "PLANT_KINDS",
     "RENDERINGS",
+    "SERIES_PLANTS",
     "SERIES_PLANT_KINDS",
     "NarrativeItem",
     "Plant",
+    "PlantKind",
     "ReportSpec",
     "SeriesPlant",
     "agency_series",
@@ -64,6 +70,7 @@ __all__ = [
     "planted_series",
     "random_report",
     "render",
+    "tables",
     "to_docx",
     "to_html",
     "to_text",
@@ -73,8 +80,6 @@ __all__ = [
 
 Number = int | float
 LAYOUTS: tuple[str, ...] = ("tabs", "markdown", "cells", "layout")
-PLANT_KINDS: tuple[str, ...] = ("row_total", "results_total", "balance", "review_total", "narrative")
-ARITHMETIC_RULES: frozenset[str] = frozenset({"row_total", "results_total", "balance", "review_total"})
 
 _CN_NUMBERS = "一二三四五六"
 _TOTAL = formats.REQUEST_COLUMN_KEYS.index("total")
@@ -313,7 +318,8 @@ def _count(rng: random.Random, high: int) -> int:
     """A positive count, small numbers more likely than large ones (log-uniform up to `high`)."""
     if high <= 1:
         return 1
-    return max(1, min(high, round(high ** rng.random())))
+    scaled: float = high ** rng.random()
+    return max(1, min(high, round(scaled)))
 
 
 def _random_requests(rng: random.Random, rows: tuple[formats.Row, ...], zero_rate: float) -> dict[str, list[int]]:
@@ -596,85 +602,141 @@ def _delta(rng: random.Random, current: int) -> int:
             return delta
 
 
+# One planted inconsistency per kind: each function changes a copy of a consistent spec and says
+# what it planted. `PLANTS` is the one registry `plant`, the tests and the benches read.
+PlantFunction = Callable[[ReportSpec, random.Random, tuple[int, ...] | None], Plant]
+
+
+@dataclass(frozen=True)
+class PlantKind:
+    """A registered kind of planted inconsistency: the finding rule that must fire on it and
+    whether it breaks a relation of the tables (which `violations` then sees)."""
+
+    name: str
+    rule: str
+    arithmetic: bool
+    function: PlantFunction
+
+    @property
+    def doc(self) -> str:
+        return (self.function.__doc__ or "").strip()
+
+
+PLANTS: dict[str, PlantKind] = {}
+
+
+def _plants(name: str, rule: str | None = None, *, arithmetic: bool = True) -> Callable[[PlantFunction], PlantFunction]:
+    """Register a plant function under a stable kind name (`rule`: the finding's rule, default the name)."""
+
+    def register(function: PlantFunction) -> PlantFunction:
+        if name in PLANTS:
+            raise ValueError(f"duplicate plant kind {name}")
+        PLANTS[name] = PlantKind(name, rule or name, arithmetic, function)
+        return function
+
+    return register
+
+
+@_plants("row_total")
+def _plant_row_total(out: ReportSpec, rng: random.Random, sections: tuple[int, ...] | None) -> Plant:
+    """A row's 总计 cell changed (breaks that row's total; the 总计 column's （七）总计 or 勾稽
+    relation breaks with it, listed in `collateral`)."""
+    rows = out.requests
+    row = rng.choice([r.key for r in out.request_rows()])
+    before = rows[row][_TOTAL]
+    rows[row][_TOTAL] += _delta(rng, before)
+    place = {"table": "三", "row": row, "column": "total"}
+    return Plant("row_total", place, before, rows[row][_TOTAL], f"表三“{formats.ALL_REQUEST_ROWS[row].label}”行总计由{before}改为{rows[row][_TOTAL]}")
+
+
+@_plants("results_total")
+def _plant_results_total(out: ReportSpec, rng: random.Random, sections: tuple[int, ...] | None) -> Plant:
+    """A result row's applicant cell and its 总计 changed together, so the row still adds up and
+    only （七）总计 of that column (and of 总计) no longer does."""
+    rows = out.requests
+    results = formats.result_row_keys(out.request_rows())
+    row, column = rng.choice(results), rng.randrange(6)
+    delta = _delta(rng, rows[row][column])
+    before = rows["total_processed"][column]
+    rows[row][column] += delta
+    rows[row][_TOTAL] += delta
+    place = {"table": "三", "row": "total_processed", "column": formats.REQUEST_COLUMN_KEYS[column]}
+    return Plant(
+        "results_total",
+        place,
+        before + delta,
+        before,
+        f"表三“{formats.ALL_REQUEST_ROWS[row].label}”行“{formats.REQUEST_COLUMNS[column].label}”列及其总计各改变{delta:+d}",
+    )
+
+
+@_plants("balance")
+def _plant_balance(out: ReportSpec, rng: random.Random, sections: tuple[int, ...] | None) -> Plant:
+    """结转下年度 of one column and its 总计 changed together: only the 勾稽关系 of that column
+    (and of 总计) breaks."""
+    rows = out.requests
+    column = rng.randrange(6)
+    forward = rows["carried_forward"]
+    delta = _delta(rng, forward[column])
+    received = rows["new_received"][column] + rows["carried_over"][column]
+    forward[column] += delta
+    forward[_TOTAL] += delta
+    place = {"table": "三", "column": formats.REQUEST_COLUMN_KEYS[column]}
+    return Plant(
+        "balance",
+        place,
+        received,
+        rows["total_processed"][column] + forward[column],
+        f"表三“结转下年度”行“{formats.REQUEST_COLUMNS[column].label}”列及其总计各改变{delta:+d}",
+    )
+
+
+@_plants("review_total")
+def _plant_review_total(out: ReportSpec, rng: random.Random, sections: tuple[int, ...] | None) -> Plant:
+    """One outcome of a table 四 block changed, its 总计 not."""
+    block = rng.choice([b.key for b in formats.REVIEW_BLOCKS])
+    field_key = rng.choice(("upheld", "corrected", "other", "pending"))
+    values = out.review[block]
+    delta = _delta(rng, values[field_key])
+    values[field_key] += delta
+    place = {"table": "四", "row": block, "column": "total"}
+    members = values["upheld"] + values["corrected"] + values["other"] + values["pending"]
+    return Plant("review_total", place, members, values["total"], f"表四“{block}.{field_key}”改变{delta:+d}，总计未变")
+
+
+@_plants("narrative", "narrative_mismatch", arithmetic=False)
+def _plant_narrative(out: ReportSpec, rng: random.Random, sections: tuple[int, ...] | None) -> Plant:
+    """One figure stated in the text differs from the table (in `sections`, if given)."""
+    stated = [s for s in out.statements() if sections is None or s[0] in sections]
+    if not stated:
+        raise ValueError("this spec states no figure in its narrative")
+    section, topic, value = rng.choice(stated)
+    wrong = value + _delta(rng, value)
+    out.overrides[topic] = wrong
+    return Plant("narrative_mismatch", {"section": section, "topic": topic}, value, wrong, f"第{_CN_NUMBERS[section - 1]}部分所述“{topic}”由{value}改为{wrong}")
+
+
+PLANT_KINDS: tuple[str, ...] = tuple(PLANTS)
+ARITHMETIC_RULES: frozenset[str] = frozenset(p.rule for p in PLANTS.values() if p.arithmetic)
+
+
 def plant(
     spec: ReportSpec, kind: str, rng: random.Random, *, sections: tuple[int, ...] | None = None
 ) -> tuple[ReportSpec, Plant]:
-    """A copy of a consistent `spec` with ONE inconsistency of `kind`, and what was planted.
-
-    * "row_total": a row's 总计 cell changed (breaks that row's total; the 总计 column's
-      （七）总计 or 勾稽 relation breaks with it, listed in `collateral`);
-    * "results_total": a result row's applicant cell and its 总计 changed together, so the row
-      still adds up and only （七）总计 of that column (and of 总计) no longer does;
-    * "balance": 结转下年度 of one column and its 总计 changed together: only the 勾稽关系
-      of that column (and of 总计) breaks;
-    * "review_total": one outcome of a table 四 block changed, its 总计 not;
-    * "narrative": one figure stated in the text differs from the table.
+    """A copy of a consistent `spec` with ONE inconsistency of `kind` (one of `PLANTS`, whose
+    functions say what each kind changes), and what was planted.
 
     The narrative always states the printed table (unless the plant is "narrative").
     `sections` limits a narrative plant to figures stated in those sections.
     """
     if violations(spec):
         raise ValueError("plant() needs a consistent spec")
-    out = spec.copy()
-    rows = out.requests
-    keys = [r.key for r in out.request_rows()]
-    columns = formats.REQUEST_COLUMN_KEYS
-    if kind == "row_total":
-        row = rng.choice(keys)
-        before = rows[row][_TOTAL]
-        rows[row][_TOTAL] += _delta(rng, before)
-        place = {"table": "三", "row": row, "column": "total"}
-        result = Plant("row_total", place, before, rows[row][_TOTAL], f"表三“{formats.ALL_REQUEST_ROWS[row].label}”行总计由{before}改为{rows[row][_TOTAL]}")
-    elif kind == "results_total":
-        results = formats.result_row_keys(out.request_rows())
-        row, column = rng.choice(results), rng.randrange(6)
-        delta = _delta(rng, rows[row][column])
-        before = rows["total_processed"][column]
-        rows[row][column] += delta
-        rows[row][_TOTAL] += delta
-        place = {"table": "三", "row": "total_processed", "column": columns[column]}
-        result = Plant(
-            "results_total",
-            place,
-            before + delta,
-            before,
-            f"表三“{formats.ALL_REQUEST_ROWS[row].label}”行“{formats.REQUEST_COLUMNS[column].label}”列及其总计各改变{delta:+d}",
-        )
-    elif kind == "balance":
-        column = rng.randrange(6)
-        forward = rows["carried_forward"]
-        delta = _delta(rng, forward[column])
-        received = rows["new_received"][column] + rows["carried_over"][column]
-        forward[column] += delta
-        forward[_TOTAL] += delta
-        place = {"table": "三", "column": columns[column]}
-        result = Plant(
-            "balance",
-            place,
-            received,
-            rows["total_processed"][column] + forward[column],
-            f"表三“结转下年度”行“{formats.REQUEST_COLUMNS[column].label}”列及其总计各改变{delta:+d}",
-        )
-    elif kind == "review_total":
-        block = rng.choice([b.key for b in formats.REVIEW_BLOCKS])
-        field_key = rng.choice(("upheld", "corrected", "other", "pending"))
-        values = out.review[block]
-        delta = _delta(rng, values[field_key])
-        values[field_key] += delta
-        place = {"table": "四", "row": block, "column": "total"}
-        members = values["upheld"] + values["corrected"] + values["other"] + values["pending"]
-        result = Plant("review_total", place, members, values["total"], f"表四“{block}.{field_key}”改变{delta:+d}，总计未变")
-    elif kind == "narrative":
-        stated = [s for s in out.statements() if sections is None or s[0] in sections]
-        if not stated:
-            raise ValueError("this spec states no figure in its narrative")
-        section, topic, value = rng.choice(stated)
-        wrong = value + _delta(rng, value)
-        out.overrides[topic] = wrong
-        result = Plant("narrative_mismatch", {"section": section, "topic": topic}, value, wrong, f"第{_CN_NUMBERS[section - 1]}部分所述“{topic}”由{value}改为{wrong}")
-    else:
+    if kind not in PLANTS:
         raise ValueError(f"unknown plant kind {kind!r}; one of {PLANT_KINDS}")
-    if kind != "narrative":
+    kind_ = PLANTS[kind]
+    out = spec.copy()
+    result = kind_.function(out, rng, sections)
+    if kind_.arithmetic:
         broken = violations(out)
         if result.key not in broken:
             raise AssertionError(f"plant {kind} did not break {result.key}")
@@ -682,137 +744,12 @@ def plant(
     return out, result
 
 
-def expected_cells(spec: ReportSpec) -> dict[str, Number]:
-    """Every printed value by its record path (what a perfect reader returns)."""
-    return dict(cell_values(spec.requests, spec.review, spec.active))  # type: ignore[arg-type]
-
-
 # ---------------------------------------------------------------- the tables as grids
 
 
-@dataclass
-class GridCell:
-    """A cell of a table at its origin, with its spans (like an HTML td)."""
-
-    text: str
-    row: int
-    col: int
-    rowspan: int = 1
-    colspan: int = 1
-    value: bool = False  # a number cell
-
-
-@dataclass
-class Grid:
-    rows: int
-    cols: int
-    cells: list[GridCell]
-
-    def origin_map(self) -> dict[tuple[int, int], GridCell]:
-        return {(c.row, c.col): c for c in self.cells}
-
-    def cover_map(self) -> dict[tuple[int, int], GridCell]:
-        """Every grid position → the cell covering it."""
-        out: dict[tuple[int, int], GridCell] = {}
-        for cell in self.cells:
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    out[(r, c)] = cell
-        return out
-
-
-def format_number(value: Number) -> str:
-    """A value as printed: integers plainly, amounts with their decimals (never an exponent)."""
-    if isinstance(value, float):
-        text = repr(value)
-        if "e" in text or "E" in text:
-            text = f"{value:.6f}".rstrip("0").rstrip(".")
-        return text
-    return str(value)
-
-
-def active_grid(spec: ReportSpec) -> Grid:
-    """Table 二 as in the official template: block rows spanning 4 columns, single values spanning 3."""
-    cells: list[GridCell] = []
-    r = 0
-    block = ""
-    for row in spec.active_rows():
-        if row.block != block:
-            block = row.block
-            cells.append(GridCell(block, r, 0, colspan=4))
-            r += 1
-            cells.append(GridCell(formats.CONTENT_HEADER, r, 0))
-            cells.extend(_spread([c.label for c in row.fields], r, value=False))
-            r += 1
-        cells.append(GridCell(row.label, r, 0))
-        texts = [format_number(spec.active[row.key][c.key]) for c in row.fields]
-        cells.extend(_spread(texts, r, value=True))
-        r += 1
-    return Grid(r, 4, cells)
-
-
-def _spread(texts: list[str], row: int, *, value: bool) -> list[GridCell]:
-    """1, 2 or 3 cells over the 3 value columns of table 二 (the last one spanning the rest)."""
-    out: list[GridCell] = []
-    for index, text in enumerate(texts):
-        span = 3 - index if index == len(texts) - 1 else 1
-        out.append(GridCell(text, row, 1 + index, colspan=span, value=value))
-    return out
-
-
-def requests_grid(spec: ReportSpec) -> Grid:
-    """Table 三 as in the official template (10 columns, the merged header and group cells)."""
-    rows = spec.request_rows()
-    cells: list[GridCell] = [
-        GridCell(formats.BALANCE_NOTE, 0, 0, rowspan=3, colspan=3),
-        GridCell(formats.APPLICANTS_HEADER, 0, 3, colspan=7),
-        GridCell(formats.REQUEST_COLUMNS[0].label, 1, 3, rowspan=2),
-        GridCell(formats.ORGANISATIONS_HEADER, 1, 4, colspan=5),
-        GridCell(formats.REQUEST_COLUMNS[6].label, 1, 9, rowspan=2),
-    ]
-    cells.extend(GridCell(c.label, 2, 4 + i) for i, c in enumerate(formats.REQUEST_COLUMNS[1:6]))
-    results_label = formats.GROUPS[0].label
-    result_keys = set(formats.result_row_keys(rows)) | {"total_processed"}
-    seen: set[str] = set()
-    for index, row in enumerate(rows):
-        r = 3 + index
-        if row.key not in result_keys:
-            cells.append(GridCell(row.label, r, 0, colspan=3))
-        else:
-            if results_label not in seen:
-                seen.add(results_label)
-                span = sum(1 for x in rows if x.key in result_keys)
-                cells.append(GridCell(results_label, r, 0, rowspan=span))
-            if row.group is None or row.group == results_label:
-                cells.append(GridCell(row.label, r, 1, colspan=2))
-            else:
-                if row.group not in seen:
-                    seen.add(row.group)
-                    span = sum(1 for x in rows if x.group == row.group)
-                    cells.append(GridCell(row.group, r, 1, rowspan=span))
-                cells.append(GridCell(row.label, r, 2))
-        for c, value in enumerate(spec.requests[row.key]):
-            cells.append(GridCell(format_number(value), r, 3 + c, value=True))
-    return Grid(3 + len(rows), 10, cells)
-
-
-def review_grid(spec: ReportSpec) -> Grid:
-    """Table 四 as in the official template (15 columns, 4 rows)."""
-    review, direct, after = formats.REVIEW_BLOCKS
-    litigation = direct.label.split("·")[0]
-    cells = [
-        GridCell(review.label, 0, 0, colspan=5),
-        GridCell(litigation, 0, 5, colspan=10),
-        GridCell(direct.label.split("·")[1], 1, 5, colspan=5),
-        GridCell(after.label.split("·")[1], 1, 10, colspan=5),
-    ]
-    cells.extend(GridCell(f.label, 1, i, rowspan=2) for i, f in enumerate(formats.REVIEW_FIELDS))
-    for b in range(1, 3):
-        cells.extend(GridCell(f.label, 2, 5 * b + i) for i, f in enumerate(formats.REVIEW_FIELDS))
-    for b, block in enumerate(formats.REVIEW_BLOCKS):
-        for i, f in enumerate(formats.REVIEW_FIELDS):
-            cells.append(GridCell(format_number(spec.review[block.key][f.key]), 3, 5 * b + i, value=True))
-    return Grid(4, 15, cells)
+def tables(spec: ReportSpec) -> layout.Tables:
+    """The spec's three tables in the official layout (`gongkai.layout`)."""
+    return layout.tables(spec.template, spec.requests, spec.review, spec.active)
 
 
 # ---------------------------------------------------------------- document outline
@@ -823,14 +760,15 @@ Block = tuple[str, Any]  # ("title"|"p"|"heading"|"sub"|"table"|"sign", payload)
 def outline(spec: ReportSpec, *, signature_date: bool = True, date_style: int = 0) -> list[Block]:
     """The report as a sequence of blocks, shared by every renderer."""
     blocks: list[Block] = [("title", spec.title), ("p", spec.intro())]
-    tables = {2: active_grid, 3: requests_grid, 4: review_grid}
+    grids = {grid.table.number: grid for grid in tables(spec)}
     subheadings = set(_S1_PARAGRAPHS)
     for section in formats.SECTIONS:
-        blocks.append(("heading", f"{_CN_NUMBERS[section.number - 1]}、{section.title}"))
+        number = _CN_NUMBERS[section.number - 1]
+        blocks.append(("heading", f"{number}、{section.title}"))
         for paragraph in spec.paragraphs(section.number):
             blocks.append(("sub" if paragraph in subheadings else "p", paragraph))
-        if section.number in tables:
-            blocks.append(("table", (section.number, tables[section.number](spec))))
+        if number in grids:
+            blocks.append(("table", (section.number, grids[number])))
     blocks.append(("sign", spec.agency))
     if signature_date:
         blocks.append(("sign", spec.signature_date(date_style)))
@@ -920,7 +858,7 @@ def _grid_lines_cells(grid: Grid, rng: random.Random) -> list[str]:
                 c += covering.colspan if covering is not None else 1
                 continue
             text = cell.text
-            if cell.value and rng.random() < 0.03:
+            if cell.is_value and rng.random() < 0.03:
                 lines.extend(["\t", text])  # the number slipped to the next line
             elif _narrow_label(grid, cell) and rng.random() < 0.4:
                 # A label in a narrow cell (column headers, long row labels) breaks inside.
@@ -933,11 +871,12 @@ def _grid_lines_cells(grid: Grid, rng: random.Random) -> list[str]:
     return lines
 
 
-def _narrow_label(grid: Grid, cell: GridCell) -> bool:
+def _narrow_label(grid: Grid, cell: Cell) -> bool:
     """A label cell that a web page or Word would wrap: a value column's header, a long row label."""
-    if cell.value or len(cell.text) < 4:
+    if cell.is_value or len(cell.text) < 4:
         return False
-    header_of_values = cell.colspan == 1 and cell.rowspan <= 2 and grid.cols >= 10 and (grid.cols == 15 or cell.col >= 3)
+    number = grid.table.number
+    header_of_values = cell.colspan == 1 and cell.rowspan <= 2 and (number == "四" or (number == "三" and cell.col >= 3))
     return header_of_values or (cell.colspan <= 2 and len(cell.text) > 14)
 
 
@@ -1026,9 +965,10 @@ def _layout_review(spec: ReportSpec) -> list[str]:
     top = [f[:2] for f in fields]
     bottom = [f[2:] for f in fields]
     values = [format_number(spec.review[b.key][f.key]) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
+    review, direct, after = (layout.block_levels(b) for b in formats.REVIEW_BLOCKS)
     return [
-        " " * 10 + "行政复议" + " " * 30 + "行政诉讼",
-        " " * 40 + "未经复议直接起诉" + " " * 12 + "复议后起诉",
+        " " * 10 + review[0] + " " * 30 + direct[0],
+        " " * 40 + direct[1] + " " * 12 + after[1],
         "   ".join(top * 3),
         "   ".join(bottom * 3),
         "",
@@ -1116,11 +1056,11 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TEMPLATE_BREAKS = {"商业企业": "商业\n企业", "科研机构": "科研\n机构", "结果纠正": "结果\n纠正", "其他结果": "其他\n结果", "尚未审结": "尚未\n审结"}
 
 
-# Column widths (twentieths of a point) of the official template's tables, by column count.
+# Column widths (twentieths of a point) of the official template's tables 二, 三 and 四.
 _TEMPLATE_WIDTHS = {
-    4: [2435] * 4,
-    10: [754, 921, 3271] + [685] * 7,
-    15: [649] * 7 + [650] * 8,
+    "二": [2435] * 4,
+    "三": [754, 921, 3271] + [685] * 7,
+    "四": [649] * 7 + [650] * 8,
 }
 
 
@@ -1148,7 +1088,7 @@ def _docx_table(document: Any, grid: Grid, rows: range, page_break_row: int | No
     table = document.add_table(rows=0, cols=grid.cols)
     table.style = "Table Grid"
     cover = grid.cover_map()
-    widths = _TEMPLATE_WIDTHS.get(grid.cols, [9000 // grid.cols] * grid.cols)
+    widths = _TEMPLATE_WIDTHS.get(grid.table.number, [9000 // grid.cols] * grid.cols)
     for column, width in zip(table._tbl.tblGrid.iter(qn("w:gridCol")), widths, strict=True):
         column.set(qn("w:w"), str(width))
     trs: list[str] = []
@@ -1164,7 +1104,7 @@ def _docx_table(document: Any, grid: Grid, rows: range, page_break_row: int | No
                 restart = r == cell.row or r == rows.start
                 props += '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
             if cell is not None and r == cell.row:
-                text = cell.text if cell.value else _TEMPLATE_BREAKS.get(cell.text, cell.text)
+                text = cell.text if cell.is_value else _TEMPLATE_BREAKS.get(cell.text, cell.text)
             paragraph = _docx_paragraph(text, page_break_before=(r == page_break_row and c == 0))
             tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>")
             c += span
@@ -1235,7 +1175,7 @@ def _html_table(grid: Grid) -> str:
             if cell is None:
                 continue
             spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
-            align = "center" if cell.value else "left"
+            align = "center" if cell.is_value else "left"
             out.append(f'<td{spans} style="text-align:{align}"><p>{_html.escape(cell.text)}</p></td>')
         out.append("</tr>")
     out.extend(["</tbody>", "</table>"])
@@ -1364,7 +1304,6 @@ def render(spec: ReportSpec, name: str) -> tuple[bytes, str]:
 # and whose printed name sometimes carries a typo or drops its city. `plant_series` then breaks
 # one cross-year relation of one agency and says where, for the cross-year rules to find.
 
-SERIES_PLANT_KINDS: tuple[str, ...] = ("carry_over_chain", "stock_continuity", "copied_text")
 _DIGIT_RUN = re.compile(r"\d+")
 
 # Sentence pools of the narrative, per part. A report draws a few sentences from each pool, so
@@ -1703,20 +1642,109 @@ class SeriesPlant:
         return {(self.rule, self.agency, self.year, self.row, column) for column in self.columns}
 
 
+# One cross-year inconsistency per kind: each function changes the report at `index` of one
+# agency's copied series (and, where it must, the later ones). `SERIES_PLANTS` is the registry.
+SeriesPlantFunction = Callable[[list[ReportSpec], int, random.Random], SeriesPlant]
+SERIES_PLANTS: dict[str, SeriesPlantFunction] = {}
+
+
+def _series_plants(name: str) -> Callable[[SeriesPlantFunction], SeriesPlantFunction]:
+    """Register a cross-year plant function under a stable kind name (the rule that must fire)."""
+
+    def register(function: SeriesPlantFunction) -> SeriesPlantFunction:
+        if name in SERIES_PLANTS:
+            raise ValueError(f"duplicate cross-year plant kind {name}")
+        SERIES_PLANTS[name] = function
+        return function
+
+    return register
+
+
+@_series_plants("carry_over_chain")
+def _plant_carry_over_chain(specs: list[ReportSpec], index: int, rng: random.Random) -> SeriesPlant:
+    """上年结转 of one applicant column changed, with 本年新收 (or, when it cannot give, 予以公开
+    and 办理结果总计) changed too, so the report itself still adds up; only its chain to last
+    year's 结转下年度 breaks (in that column and in 总计)."""
+    spec, before = specs[index], specs[index - 1]
+    columns = formats.REQUEST_COLUMN_KEYS
+    rows = spec.requests
+    column = rng.randrange(6)
+    step = rng.randint(1, 5)
+    if rows["carried_over"][column] >= step and rng.random() < 0.4:
+        rows["carried_over"][column] -= step
+        rows["new_received"][column] += step
+        how = f"本年新收同增{step}"
+    elif rows["new_received"][column] >= step and rng.random() < 0.6:
+        rows["carried_over"][column] += step
+        rows["new_received"][column] -= step
+        how = f"本年新收同减{step}"
+    else:
+        rows["carried_over"][column] += step
+        rows["granted"][column] += step
+        rows["total_processed"][column] += step
+        how = f"予以公开及办理结果总计同增{step}"
+    for key in ("new_received", "carried_over", "granted", "total_processed"):
+        rows[key][_TOTAL] = sum(rows[key][:6])
+    return SeriesPlant(
+        "carry_over_chain", spec.series or spec.agency, spec.year, "carried_over", (columns[column], "total"),
+        f"{spec.year}年表三“上年结转”“{formats.REQUEST_COLUMNS[column].label}”列改为{rows['carried_over'][column]}"
+        f"（{before.year}年结转下年度为{before.requests['carried_forward'][column]}），{how}",
+    )
+
+
+@_series_plants("stock_continuity")
+def _plant_stock_continuity(specs: list[ReportSpec], index: int, rng: random.Random) -> SeriesPlant:
+    """现行有效件数 of 规章 or 行政规范性文件 jumps in the year (and stays shifted afterwards, so
+    only that year breaks the chain)."""
+    spec, before = specs[index], specs[index - 1]
+    if spec.template != formats.TEMPLATE_2021 or before.template != formats.TEMPLATE_2021:
+        raise ValueError("stock_continuity compares two reports in the 2021 format")
+    row = formats.ACTIVE_ROWS_2021[rng.choice((0, 1, 1, 1))]
+    later = specs[index:]
+    lowest = min(int(s.active[row.key]["in_force"]) for s in later)
+    step = rng.randint(1, 6)
+    delta = -step if lowest >= step and rng.random() < 0.4 else step
+    for s in later:
+        s.active[row.key]["in_force"] += delta
+    return SeriesPlant(
+        "stock_continuity", spec.series or spec.agency, spec.year, row.key, ("in_force",),
+        f"{spec.year}年表二“{row.label}”现行有效件数{delta:+d}（此后各年同样平移）",
+    )
+
+
+@_series_plants("copied_text")
+def _plant_copied_text(specs: list[ReportSpec], index: int, rng: random.Random) -> SeriesPlant:
+    """Sections 一, 五, 六 copied from the year before, wording and all, with only the numbers changed."""
+    spec, before = specs[index], specs[index - 1]
+    texts = _free_texts(before)
+
+    def renumber(match: re.Match[str]) -> str:
+        return str(max(1, int(match.group(0)) + rng.randint(-3, 9)))
+
+    copied = {n: [_DIGIT_RUN.sub(renumber, p) for p in texts[n]] for n in (1, 5, 6)}
+    own = _free_texts(spec)
+    spec.narrative = copy.deepcopy(before.narrative)
+    if before.listed is not None:
+        # The same categories as the year before, with this year's counts.
+        values = [_count(rng, 300) for _ in before.listed[1]]
+        spec.listed = (sum(values), tuple((name, v) for (name, _), v in zip(before.listed[1], values, strict=True)))
+    else:
+        spec.listed = None
+    _set_texts(spec, {**own, **copied})
+    return SeriesPlant("copied_text", spec.series or spec.agency, spec.year, None, (), f"{spec.year}年第一、五、六部分照搬{before.year}年，仅数字不同")
+
+
+SERIES_PLANT_KINDS: tuple[str, ...] = tuple(SERIES_PLANTS)
+
+
 def plant_series(
     specs: list[ReportSpec], kind: str, rng: random.Random, *, year: int | None = None
 ) -> tuple[list[ReportSpec], SeriesPlant]:
     """Copies of ONE agency's consecutive `specs` (as `agency_series` makes them) with one
-    cross-year inconsistency of `kind` in `year` (default: a random year after the first):
-
-    * "carry_over_chain": 上年结转 of one applicant column changed, with 本年新收 (or, when it
-      cannot give, 予以公开 and 办理结果总计) changed too, so the report itself still adds up;
-      only its chain to last year's 结转下年度 breaks (in that column and in 总计);
-    * "stock_continuity": 现行有效件数 of 规章 or 行政规范性文件 jumps in `year` (and stays
-      shifted afterwards, so only that year breaks the chain);
-    * "copied_text": sections 一, 五, 六 copied from the year before, wording and all, with only
-      the numbers changed.
-    """
+    cross-year inconsistency of `kind` (one of `SERIES_PLANTS`, whose functions say what each
+    kind changes) in `year` (default: a random year after the first)."""
+    if kind not in SERIES_PLANTS:
+        raise ValueError(f"unknown cross-year plant kind {kind!r}; one of {SERIES_PLANT_KINDS}")
     specs = [s.copy() for s in specs]
     years = [s.year for s in specs]
     if any(b != a + 1 for a, b in itertools.pairwise(years)) or len({s.series or s.agency for s in specs}) != 1:
@@ -1726,66 +1754,7 @@ def plant_series(
     index = years.index(year) if year is not None else rng.randrange(1, len(specs))
     if index == 0:
         raise ValueError("the first year has no year before it to break with")
-    spec, before = specs[index], specs[index - 1]
-    agency = spec.series or spec.agency
-    columns = formats.REQUEST_COLUMN_KEYS
-    if kind == "carry_over_chain":
-        rows = spec.requests
-        column = rng.randrange(6)
-        step = rng.randint(1, 5)
-        if rows["carried_over"][column] >= step and rng.random() < 0.4:
-            rows["carried_over"][column] -= step
-            rows["new_received"][column] += step
-            how = f"本年新收同增{step}"
-        elif rows["new_received"][column] >= step and rng.random() < 0.6:
-            rows["carried_over"][column] += step
-            rows["new_received"][column] -= step
-            how = f"本年新收同减{step}"
-        else:
-            rows["carried_over"][column] += step
-            rows["granted"][column] += step
-            rows["total_processed"][column] += step
-            how = f"予以公开及办理结果总计同增{step}"
-        for key in ("new_received", "carried_over", "granted", "total_processed"):
-            rows[key][_TOTAL] = sum(rows[key][:6])
-        plant_ = SeriesPlant(
-            kind, agency, spec.year, "carried_over", (columns[column], "total"),
-            f"{spec.year}年表三“上年结转”“{formats.REQUEST_COLUMNS[column].label}”列改为{rows['carried_over'][column]}"
-            f"（{before.year}年结转下年度为{before.requests['carried_forward'][column]}），{how}",
-        )
-    elif kind == "stock_continuity":
-        if spec.template != formats.TEMPLATE_2021 or before.template != formats.TEMPLATE_2021:
-            raise ValueError("stock_continuity compares two reports in the 2021 format")
-        row = formats.ACTIVE_ROWS_2021[rng.choice((0, 1, 1, 1))]
-        later = specs[index:]
-        lowest = min(int(s.active[row.key]["in_force"]) for s in later)
-        step = rng.randint(1, 6)
-        delta = -step if lowest >= step and rng.random() < 0.4 else step
-        for s in later:
-            s.active[row.key]["in_force"] += delta
-        plant_ = SeriesPlant(
-            kind, agency, spec.year, row.key, ("in_force",),
-            f"{spec.year}年表二“{row.label}”现行有效件数{delta:+d}（此后各年同样平移）",
-        )
-    elif kind == "copied_text":
-        texts = _free_texts(before)
-
-        def renumber(match: re.Match[str]) -> str:
-            return str(max(1, int(match.group(0)) + rng.randint(-3, 9)))
-
-        copied = {n: [_DIGIT_RUN.sub(renumber, p) for p in texts[n]] for n in (1, 5, 6)}
-        own = _free_texts(spec)
-        spec.narrative = copy.deepcopy(before.narrative)
-        if before.listed is not None:
-            # The same categories as the year before, with this year's counts.
-            values = [_count(rng, 300) for _ in before.listed[1]]
-            spec.listed = (sum(values), tuple((name, v) for (name, _), v in zip(before.listed[1], values, strict=True)))
-        else:
-            spec.listed = None
-        _set_texts(spec, {**own, **copied})
-        plant_ = SeriesPlant(kind, agency, spec.year, None, (), f"{spec.year}年第一、五、六部分照搬{before.year}年，仅数字不同")
-    else:
-        raise ValueError(f"unknown cross-year plant kind {kind!r}; one of {SERIES_PLANT_KINDS}")
+    plant_ = SERIES_PLANTS[kind](specs, index, rng)
     for s in specs:
         if violations(s):
             raise AssertionError(f"plant_series {kind} made a report inconsistent: {violations(s)}")

@@ -1,6 +1,6 @@
 """Reports as government websites really publish them: a layer of realistic damage over the generator.
 
-`gongkai.generate` prints a report cleanly, the way a careful copy out of Word or a web page
+`synth.generate` prints a report cleanly, the way a careful copy out of Word or a web page
 looks. Real reports reach gongkai after a rougher trip: the text of a whole web page flattened
 onto one line, Markdown tables without their leading pipe, cells printed blank as "/" or "—",
 「87.2315万元」 and 「18（其中修订 9 件）」 inside number cells, page footers in the middle of
@@ -8,7 +8,7 @@ table 三, breadcrumbs and ICP footers around the body, CRLF line ends … This 
 `ReportSpec` through a composition of such damage, reproducible from a seed, and says what a
 perfect reader would return:
 
-    >>> from gongkai.wild import wild_report
+    >>> from synth.wild import wild_report
     >>> doc = wild_report(17)
     >>> doc.kinds, doc.text[:40], doc.truth["requests.new_received.total"]  # doctest: +SKIP
 
@@ -37,16 +37,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from . import formats
-from .generate import (
-    Grid,
-    GridCell,
-    ReportSpec,
-    expected_cells,
-    format_number,
-    outline,
-    random_report,
-)
+from gongkai import formats
+from gongkai.layout import Cell, Grid, format_number
+
+from . import expected_cells
+from .generate import ReportSpec, outline, random_report
 from .generate import _listed_sentence as _generated_listing
 
 __all__ = [
@@ -168,31 +163,9 @@ class Wild:
         return out
 
 
-def _paths(spec: ReportSpec, number: int, grid: Grid) -> dict[tuple[int, int], str]:
-    """The record path of each value cell of a grid (mirrors active_grid/requests_grid/review_grid)."""
-    out: dict[tuple[int, int], str] = {}
-    if number == 2:
-        r, current = 0, ""
-        for active in spec.active_rows():
-            if active.block != current:
-                current = active.block
-                r += 2  # the block's 第二十条 row and its 信息内容 header row
-            for i, column in enumerate(active.fields):
-                out[(r, 1 + i)] = f"active.{active.key}.{column.key}"
-            r += 1
-    elif number == 3:
-        for index, row in enumerate(spec.request_rows()):
-            for c, key in enumerate(formats.REQUEST_COLUMN_KEYS):
-                out[(3 + index, 3 + c)] = f"requests.{row.key}.{key}"
-    else:
-        for b, block in enumerate(formats.REVIEW_BLOCKS):
-            for i, f in enumerate(formats.REVIEW_FIELDS):
-                out[(3, 5 * b + i)] = f"review_litigation.{block.key}.{f.key}"
-    for (r, c), path in out.items():  # the grids and the record must agree cell by cell
-        cell = grid.origin_map().get((r, c))
-        if cell is None or not cell.value:
-            raise AssertionError(f"no value cell at {(r, c)} for {path}")
-    return out
+def _paths(grid: Grid) -> dict[tuple[int, int], str]:
+    """The record path of each value cell of a grid, by its position."""
+    return {(cell.row, cell.col): str(cell.path) for cell in grid.cells if cell.path is not None}
 
 
 def start(spec: ReportSpec, seed: int) -> Wild:
@@ -205,9 +178,7 @@ def start(spec: ReportSpec, seed: int) -> Wild:
     for kind, payload in outline(spec):
         if kind == "table":
             number, grid = payload
-            paths = _paths(spec, number, grid)
-            first = min(r for r, _ in paths)
-            blocks.append(("table", Table(number, grid, base, paths, first)))
+            blocks.append(("table", Table(number, grid, base, _paths(grid), grid.header_rows)))
         else:
             blocks.append((kind, str(payload)))
     covered = {p for _, t in blocks if isinstance(t, Table) for p in t.paths.values()}
@@ -219,8 +190,8 @@ def start(spec: ReportSpec, seed: int) -> Wild:
 # ---------------------------------------------------------------- rendering
 
 
-def _cell_text(w: Wild, table: Table, cell: GridCell, *, wrap: bool = True) -> str:
-    if cell.value:
+def _cell_text(w: Wild, table: Table, cell: Cell, *, wrap: bool = True) -> str:
+    if cell.is_value:
         return w.printed[table.paths[(cell.row, cell.col)]].shown()
     pieces = table.wraps.get((cell.row, cell.col))
     if pieces:
@@ -613,7 +584,7 @@ def header_variants(w: Wild, rng: random.Random) -> None:
     """Table 二's column headers worded as agencies actually print them: 「本年(2023)制发件数」,
     「本年新制发件数」, 「本年发文件数」, 「本年收费金额（万元）」, 「本年增减」, 「采购总金额（万元）」 …"""
     table = w.table(2)
-    cells = [c for c in table.grid.cells if not c.value and c.text in _HEADER_VARIANTS]
+    cells = [c for c in table.grid.cells if not c.is_value and c.text in _HEADER_VARIANTS]
     for cell in _some(rng, cells, _rate(rng)):
         cell.text = rng.choice(_HEADER_VARIANTS[cell.text]).format(year=w.spec.year)
 
@@ -861,7 +832,7 @@ def _chunks(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)]
 
 
-def _is_column_header(table: Table, cell: GridCell) -> bool:
+def _is_column_header(table: Table, cell: Cell) -> bool:
     """A header over one value column (「商业企业」, 「结果纠正」, 「本年制发件数」): narrow cells."""
     return cell.row < table.header_rows and cell.colspan == 1 and (table.number != 3 or cell.col >= 3)
 
@@ -882,7 +853,7 @@ def wrapped_labels(w: Wild, rng: random.Random) -> None:
         label_width, header_width = rng.randint(8, 16), rng.randint(2, 4)
         pieces: dict[tuple[int, int], list[str]] = {}
         for cell in table.grid.cells:
-            if not cell.value:
+            if not cell.is_value:
                 lines = _chunks(cell.text, header_width if _is_column_header(table, cell) else label_width)
                 if len(lines) > 1:
                     pieces[(cell.row, cell.col)] = lines

@@ -1,4 +1,4 @@
-"""Render complete, consistent 政府信息公开工作年度报告 as tab-separated text, for tests.
+"""Render complete, consistent 政府信息公开工作年度报告 as tab-separated text, for rule tests.
 
 A `Report` holds the values of the three tables plus everything around them (title, period,
 sections, signature). `render` prints it the way a PDF/Word copy-paste looks: one table row per
@@ -16,8 +16,9 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from gongkai import formats
-from gongkai.model import Finding, Record, cell_values
+from gongkai import formats, layout
+from gongkai.formats import CellPath
+from gongkai.model import Finding, Record
 
 Number = int | float
 Requests = dict[str, list[int]]  # row key → 7 values in REQUEST_COLUMN_KEYS order
@@ -201,7 +202,7 @@ def cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _cell(report: Report, path: str, value: Number) -> list[str]:
+def _cell(report: Report, path: str, value: Number | None) -> list[str]:
     """The printed cell(s) for one value: the override if any, [] for DROP."""
     if path in report.cells:
         text = report.cells[path]
@@ -209,58 +210,67 @@ def _cell(report: Report, path: str, value: Number) -> list[str]:
     return [str(value)]
 
 
-def _active_lines(report: Report) -> list[str]:
-    lines: list[str] = []
-    block = ""
-    for row in report.active_rows():
-        if row.block != block:
-            block = row.block
-            headers = [c.label for c in row.fields]
-            lines += [block, "\t".join(["信息内容", *headers])]
-        cells: list[str] = []
-        for column in row.fields:
-            cells += _cell(report, f"active.{row.key}.{column.key}", report.active[row.key][column.key])
-        lines.append("\t".join([row.label, *cells]))
-    return lines
+def _grids(report: Report) -> layout.Tables:
+    """The report's tables in the official layout (the rows its template prints)."""
+    requests = {r.key: report.requests[r.key] for r in report.request_rows()}
+    active = {r.key: report.active[r.key] for r in report.active_rows()}
+    return layout.tables(report.template, requests, report.review, active)
 
 
-def _request_lines(report: Report) -> list[str]:
-    lines = [
-        f"{formats.BALANCE_NOTE}\t申请人情况",
-        "\t自然人\t法人或其他组织\t\t\t\t\t总计",
-        "\t\t" + "\t".join(c.label for c in formats.REQUEST_COLUMNS[1:6]),
-    ]
-    seen_groups: set[str] = set()
-    for row in report.request_rows():
-        label = [row.label]
-        # The group label (三、本年度办理结果, （三）不予公开 …) printed once, before its first row.
-        if row.group and row.group not in seen_groups:
-            seen_groups.add(row.group)
-            label = [row.group, row.label]
-        if row.key in report.row_text:
-            lines.append("\t".join([*label, report.row_text[row.key]]))
+def _row_cells(report: Report, grid: layout.Grid, r: int, *, values: bool = True) -> list[str]:
+    """The cells of grid row `r` left to right as a Word copy prints them: a merged cell once,
+    where it starts; each value as the report prints it (`values=False`: the labels only)."""
+    out: list[str] = []
+    for cell in grid.cells:
+        if cell.row != r:
             continue
-        cells: list[str] = []
-        for index, column in enumerate(formats.REQUEST_COLUMN_KEYS):
-            cells += _cell(report, f"requests.{row.key}.{column}", report.requests[row.key][index])
-        lines.append("\t".join([*label, *cells]))
+        if cell.path is None:
+            out.append(cell.text)
+        elif values:
+            out += _cell(report, str(cell.path), cell.value)
+    return out
+
+
+def _grid_lines(report: Report, grid: layout.Grid, rows: range) -> list[str]:
+    return ["\t".join(_row_cells(report, grid, r)) for r in rows]
+
+
+def _active_lines(report: Report, grid: layout.Grid) -> list[str]:
+    return _grid_lines(report, grid, range(grid.rows))
+
+
+def _request_lines(report: Report, grid: layout.Grid) -> list[str]:
+    # The header rows of the official layout, as this copy prints them: the note and 申请人情况;
+    # 自然人, 法人或其他组织 with empty cells for the columns it spans, 总计; the five organisations.
+    columns = formats.REQUEST_COLUMNS
+    lines = [
+        f"{formats.BALANCE_NOTE}\t{formats.APPLICANTS_HEADER}",
+        "\t" + "\t".join([columns[0].label, formats.ORGANISATIONS_HEADER, *[""] * 4, columns[6].label]),
+        "\t\t" + "\t".join(c.label for c in columns[1:6]),
+    ]
+    for r in range(grid.header_rows, grid.rows):
+        key = next(c.path.row for c in grid.cells if c.row == r and c.path is not None)
+        if key in report.row_text:
+            lines.append("\t".join([*_row_cells(report, grid, r, values=False), report.row_text[key]]))
+        else:
+            lines.extend(_grid_lines(report, grid, range(r, r + 1)))
     return lines
 
 
-def _review_lines(report: Report) -> list[str]:
+def _review_lines(report: Report, grid: layout.Grid) -> list[str]:
+    # The header rows as this copy prints them: the blocks' levels with empty cells between, then
+    # the five outcomes of each of the three blocks on one line.
     fields = "\t".join(f.label for f in formats.REVIEW_FIELDS)
+    review, direct, after = (layout.block_levels(b) for b in formats.REVIEW_BLOCKS)
+    gap = "\t" * len(formats.REVIEW_FIELDS)  # from one block's first column to the next one's
     lines = [
-        "行政复议\t\t\t\t\t行政诉讼",
-        "\t\t\t\t\t未经复议直接起诉\t\t\t\t\t复议后起诉",
+        review[0] + gap + direct[0],
+        gap + direct[1] + gap + after[1],
         "\t".join([fields] * 3),
     ]
     if report.review_text is not None:
         return [*lines, report.review_text]
-    cells: list[str] = []
-    for block in formats.REVIEW_BLOCKS:
-        for column in formats.REVIEW_FIELDS:
-            cells += _cell(report, f"review_litigation.{block.key}.{column.key}", report.review[block.key][column.key])
-    return [*lines, "\t".join(cells)]
+    return [*lines, *_grid_lines(report, grid, range(grid.header_rows, grid.rows))]
 
 
 def render(report: Report) -> str:
@@ -274,17 +284,16 @@ def render(report: Report) -> str:
         f"所列数据的统计期限自{period}年1月1日起至12月31日止。",
         "",
     ]
-    tables = {2: ("二", _active_lines), 3: ("三", _request_lines), 4: ("四", _review_lines)}
+    grids = {grid.table.number: grid for grid in _grids(report)}
+    writers = {"二": _active_lines, "三": _request_lines, "四": _review_lines}
     for section in formats.SECTIONS:
+        number = "一二三四五六"[section.number - 1]
         if section.number not in report.omit_sections:
-            number = "一二三四五六"[section.number - 1]
             lines += [f"{number}、{section.title}", SECTION_BODY[section.number]]
             if section.number == 1:
                 lines += report.narrative
-        if section.number in tables:
-            name, table_lines = tables[section.number]
-            if name not in report.omit_tables:
-                lines += table_lines(report)
+        if number in writers and number not in report.omit_tables:
+            lines += writers[number](report, grids[number])
         lines.append("")
     lines.append(report.agency)
     if report.published is not None:
@@ -295,22 +304,15 @@ def render(report: Report) -> str:
 # ------------------------------------------------------------------ reading back
 
 
-def expected_cells(report: Report) -> dict[str, Number]:
-    """Every printed value by its record path (what a perfect reader returns)."""
-    return dict(cell_values(report.requests, report.review, report.active))  # type: ignore[arg-type]
-
-
 def cell_value(record: Record, path: str) -> Number | None:
     """The record's value at a dotted cell path (None also when the whole row is null)."""
-    table, row, column = path.split(".")
+    table, row, column = CellPath.parse(path)
     if table == "requests":
         values = record.rows.get(row)
         return None if values is None else values[formats.REQUEST_COLUMN_KEYS.index(column)]
     if table == "review_litigation":
         return record.review_litigation[row][column]
     return record.active[row][column]
-
-
 
 
 def covers(finding: Finding, path: str) -> bool:

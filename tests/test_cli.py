@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_truth, run_module, run_cli
+from conftest import load_truth, run_cli, run_module
 
 from gongkai import formats
 from gongkai.check import RULES

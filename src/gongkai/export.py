@@ -25,6 +25,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formats, layout
@@ -329,6 +330,7 @@ class _Sheet:
                 if fill is not None:
                     target.fill = fill
         top = self.ws.cell(row, column)
+        assert isinstance(top, Cell)  # the top-left of a merge is a real cell
         top.value = value
         top.font = font
         top.alignment = alignment
@@ -510,7 +512,7 @@ def _print_landscape(ws: Worksheet) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 # ---------------------------------------------------------------- Excel: summary and findings sheets
@@ -527,7 +529,7 @@ def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[float]) -> No
     _print_landscape(ws)
 
 
-def _link(cell: Cell, sheet: str, coordinate: str = "A1") -> None:
+def _link(cell: Cell | MergedCell, sheet: str, coordinate: str = "A1") -> None:
     # An internal link is a location, not a target URL (which would become an external relationship).
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{coordinate}")
     cell.font = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")

@@ -12,6 +12,7 @@ from ..model import (
     Record,
     Source,
     Statement,
+    Value,
     empty_active,
     empty_requests,
     empty_review,
@@ -183,7 +184,7 @@ def parse(document: Document) -> Record:
 
     folded: list[str] = []
 
-    def document() -> str:
+    def folded_document() -> str:
         if not folded:
             folded.append(formats.normalize_label(text))
         return folded[0]
@@ -192,10 +193,10 @@ def parse(document: Document) -> Record:
     tables = formats.normalize_label(
         "".join(line.text for name in ("二", "三") if (region := regions[name]) for line in lines[region[0] : region[1]])
     )
-    template = _detect_template(document, record.year, tables)
+    template = _detect_template(folded_document, record.year, tables)
     record.template = template
     if template == formats.TEMPLATE_2021:
-        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in (tables or document())]
+        notes.outdated_labels = [m for m in formats.TEMPLATE_MARKERS[formats.TEMPLATE_2019] if m in (tables or folded_document())]
 
     table_template = template if template in formats.NUMERIC_TEMPLATES else formats.TEMPLATE_2021
     record.active = empty_active(table_template)
@@ -260,13 +261,13 @@ def _stated(statements: list[Statement]) -> dict[str, int]:
     return {topic: next(iter(found)) for topic, found in values.items() if len(found) == 1}
 
 
-def _ordered_rows(rows: dict[str, list | None], printed: tuple[formats.Row, ...]) -> dict[str, list | None]:
+def _ordered_rows(rows: dict[str, list[Value] | None], printed: tuple[formats.Row, ...]) -> dict[str, list[Value] | None]:
     """The 2021 keys with the printed 2019-style other_handling row in its place.
 
     The three 2021 其他处理 rows the document does not print are null (not a list of nulls).
     """
     printed_keys = {r.key for r in printed}
-    ordered: dict[str, list | None] = {}
+    ordered: dict[str, list[Value] | None] = {}
     for key, values in rows.items():
         if key == "total_processed":
             ordered["other_handling"] = [None] * len(formats.REQUEST_COLUMN_KEYS)

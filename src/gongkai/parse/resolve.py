@@ -280,7 +280,7 @@ def _apply(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list
                     changed = True
     touched = set(refs)
     broken = sum(1 for eq in equations if touched.intersection(eq.cells) and eq.holds(lookup) is False)
-    filled = [
+    filled: list[Slot] = [
         (values[ref], token, status) if status == "derived" else (value, token, status)
         for ref, (value, token, status) in zip(refs, reading)
     ]
@@ -300,8 +300,8 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
         statuses = {o[2] for o in options}
         if statuses == {"printed"} and len(tokens) == 1:
             grid[ref] = Cell(value, options[0][1])
-        elif statuses == {"split"} and len(tokens) == 1:
-            grid[ref] = Cell(value, options[0][1], "split", f"“{options[0][1].text}”按表内勾稽关系唯一拆分")
+        elif statuses == {"split"} and len(tokens) == 1 and (token := options[0][1]) is not None:
+            grid[ref] = Cell(value, token, "split", f"“{token.text}”按表内勾稽关系唯一拆分")
         else:
             grid[ref] = Cell(value, anchor, "derived", why)
 

@@ -193,7 +193,7 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
         grid.setdefault(ref, Cell(None, None, "unreadable", "表中找不到此行的数字"))
     # Damaged runs are decided last, against every cell that was read cleanly, then again
     # against what the others' decisions added, until nothing more is settled.
-    for values, refs in damaged:
+    for _values, refs in damaged:
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
     _settle(damaged, grid, equations, blanks_seen)
@@ -342,7 +342,7 @@ def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: 
 
 
 def _distrust_unconfirmed_rows(
-    groups: list[list[formats.Row]], confirmed: set[str], grid: Grid, equations: list, force: bool = False
+    groups: list[list[formats.Row]], confirmed: set[str], grid: Grid, equations: list[Equation], force: bool = False
 ) -> None:
     """Rows placed by position alone whose numbers do not add up are not attributed.
 
@@ -363,7 +363,7 @@ def _distrust_unconfirmed_rows(
                 grid[(row.key, column)] = Cell(None, cell.token, "unreadable", "数字与行标签对不上且合计不符，提取的文字顺序可能错乱")
 
 
-def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list) -> None:
+def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list[Equation]) -> None:
     """Some extractors list a block of rows column by column; the row totals tell which."""
     keys = {row.key for row in rows}
     row_checks = [eq for eq in equations if eq.kind == "row_total" and eq.key in keys]
@@ -402,9 +402,9 @@ def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str,
     elif len(runs) > 1 and len(values) == len(refs):
         # Values interleaved with header labels: the extractor may have scrambled their order.
         # Accept the reading order only if the table's arithmetic confirms it.
-        trial: Grid = {ref: cell_from_token(token) for ref, token in zip(refs, values)}
+        in_order: Grid = {ref: cell_from_token(token) for ref, token in zip(refs, values)}
         equations = review_equations()
-        if any(eq.holds(lambda ref: trial[ref].value) is False for eq in equations):
+        if any(eq.holds(lambda ref: in_order[ref].value) is False for eq in equations):
             for ref, token in zip(refs, values):
                 grid[ref] = Cell(None, token, "unreadable", "表四的数字与表头交错，提取顺序不可靠")
             return grid, True
@@ -517,29 +517,29 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
         stream = iter(all_values)
         pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
         found_any = True
-    for row, values in pending:
+    for row, row_values in pending:
         for index, column in enumerate(row.fields):
             ref = (row.key, column.key)
-            if values is None:
+            if row_values is None:
                 cells[ref] = Cell(None, None, "unreadable", f"表中找不到“{row.label}”行")
-            elif not values:
+            elif not row_values:
                 cells[ref] = Cell(None, None, "blank", f"“{row.label}”行未填数字")
-            elif len(values) < len(row.fields) and len(row.fields) > 1:
+            elif len(row_values) < len(row.fields) and len(row.fields) > 1:
                 # Cells run together ("000"): cut where only one cutting is possible.
                 refs = [(row.key, c.key) for c in row.fields]
                 if ref == refs[0]:
-                    fill_run(values, refs, cells, [])
+                    fill_run(row_values, refs, cells, [])
                     if blanks_seen and any(cells[r].status == "split" for r in refs):
-                        for r in cells_a_blank_may_hide(values, refs, cells, []):
-                            cells[r] = Cell(None, values[0], "unreadable", f"“{values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
-            elif len(values) != len(row.fields):
-                cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(values)}个")
-            elif any(run_together(t) for t in values):
+                        for r in cells_a_blank_may_hide(row_values, refs, cells, []):
+                            cells[r] = Cell(None, row_values[0], "unreadable", f"“{row_values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
+            elif len(row_values) != len(row.fields):
+                cells[ref] = Cell(None, row_values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(row_values)}个")
+            elif any(run_together(t) for t in row_values):
                 # "0002" is several cells in a row with none to spare: nothing in it is placed.
-                cells[ref] = Cell(None, values[0], "unreadable", f"“{row.label}”行有连在一起的数字，与应有的格数对不上")
+                cells[ref] = Cell(None, row_values[0], "unreadable", f"“{row.label}”行有连在一起的数字，与应有的格数对不上")
             else:
                 cells[ref] = cell_from_token(
-                    values[index],
+                    row_values[index],
                     allow_fraction=column.key in row.decimal,
                     allow_negative=column.key in row.signed,
                 )

@@ -22,7 +22,7 @@ def _check_zip(data: bytes) -> None:
             raise ReadError("这是ZIP压缩文件，但不是Word（DOCX）文档")
         total = sum(info.file_size for info in archive.infolist())
         packed = sum(info.compress_size for info in archive.infolist()) or 1
-        if total > MAX_UNZIPPED or total / packed > MAX_RATIO and total > 20 * 1024 * 1024:
+        if total > MAX_UNZIPPED or (total / packed > MAX_RATIO and total > 20 * 1024 * 1024):
             raise ReadError("DOCX解压后体积异常（可能是压缩炸弹），未读取")
 
 

@@ -9,6 +9,7 @@ structured rows, a merged (rowspan/colspan) cell kept once at its origin, as in 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .document import Document, Line, ReadError
 from .text import decode_text
@@ -43,7 +44,7 @@ def _chinese_weight(element) -> int:  # type: ignore[no-untyped-def]
     return len(_CJK.findall(text)) - 2 * links
 
 
-def _article(root):  # type: ignore[no-untyped-def]
+def _article(root: Any) -> Any:
     """Descend from <body> while one child holds nearly all of the non-link Chinese text."""
     node = root.find("body") if root.find("body") is not None else root
     while True:

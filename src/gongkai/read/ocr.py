@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .document import Box, Line, ReadError, pack_positions
+from .document import Box, Document, Line, ReadError, pack_positions
 
 DOUBT_MARK = "\u2047"  # ⁇ prefixed to a number OCR is not sure of (see parse.tokens)
 MIN_NUMBER_CONFIDENCE = 0.9
@@ -126,13 +126,11 @@ def ocr_lines(image: Any, page: int | None, first_line: int, scale: float = 1.0)
     return lines
 
 
-def read_image(data: bytes, path: str, sha256: str, media_type: str):  # type: ignore[no-untyped-def]
+def read_image(data: bytes, path: str, sha256: str, media_type: str) -> Document:
     """An image file (a photographed or scanned report page)."""
     import io
 
     from PIL import Image, UnidentifiedImageError
-
-    from .document import Document
 
     try:
         image = Image.open(io.BytesIO(data))

@@ -11,7 +11,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return True
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32 and byte != 27)
+    controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 27))
     return controls > len(sample) * 0.05
 
 

@@ -107,6 +107,11 @@ def _json_or_empty(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def _whose(item: StoredReport) -> dict[str, Any]:
+    """The columns that say which report a cell or finding row belongs to."""
+    return {"report_id": item.id, "agency": item.record.agency, "agency_key": item.agency_key, "region": item.region, "year": item.record.year}
+
+
 def cell_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
     """One row per table cell of a report (the long form of cells.csv)."""
     record = item.record
@@ -115,11 +120,7 @@ def cell_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
         row_label, column_label = cell_labels(path, record.template)
         provenance = record.provenance.get(path)
         yield {
-            "report_id": item.id,
-            "agency": record.agency,
-            "agency_key": item.agency_key,
-            "region": item.region,
-            "year": record.year,
+            **_whose(item),
             "table": cell.table.number,
             "row": cell.row,
             "column": cell.column,
@@ -156,11 +157,7 @@ def finding_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
     for finding in record.findings:
         location = finding.location
         yield {
-            "report_id": item.id,
-            "agency": record.agency,
-            "agency_key": item.agency_key,
-            "region": item.region,
-            "year": record.year,
+            **_whose(item),
             "rule": finding.rule,
             "code": finding.code,
             "severity": finding.severity,

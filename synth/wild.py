@@ -474,11 +474,11 @@ def _tables(w: Wild, rng: random.Random, numbers: tuple[int, ...] = (2, 3, 4)) -
 
 
 def _field(path: str) -> str:
-    return path.rsplit(".", 1)[1]
+    return formats.CellPath.parse(path).column
 
 
 def _row_key(path: str) -> str:
-    return path.split(".")[1]
+    return formats.CellPath.parse(path).row
 
 
 def _is_amount(spec: ReportSpec, path: str) -> bool:

@@ -301,10 +301,10 @@ def test_a_bug_exits_3_with_one_line_and_a_report_file(monkeypatch: pytest.Monke
     """Exit codes are distinct: 3 is gongkai's own bug, never a bare traceback."""
     import gongkai.cli as cli_module
 
-    def broken(_path: object) -> None:
+    def broken(_record: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "check_file", broken)
+    monkeypatch.setattr(cli_module.render, "findings_text", broken)
     monkeypatch.setattr("sys.argv", ["gongkai", "check", str(SAMPLES / "2023_赣州市.txt")])
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile

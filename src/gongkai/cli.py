@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from . import __version__, render
+from . import __version__, limits, render
 from .api import check as check_file
 from .check import RULES
 from .files import iter_files, shown
@@ -37,7 +38,8 @@ def _usage_in_chinese(error: click.UsageError) -> str:
         name = "/".join(param.opts) if isinstance(param, click.Option) else (param.human_readable_name if param else "")
         choices = getattr(param.type, "choices", None) if param else None
         allowed = f"，只能是 {'、'.join(map(str, choices))}" if choices else ""
-        return f"参数取值无效：{name}{allowed}"
+        ours = f"：{error.message}" if re.search(r"[\u4e00-\u9fff]", error.message) else ""  # our own messages are Chinese
+        return f"参数取值无效：{name}{allowed}{ours}"
     unknown = re.match(r"No such command '(.+)'", error.message)
     if unknown:
         return f"没有这个命令：{unknown.group(1)}（可用命令：{'、'.join(sorted(cli.commands))}）"
@@ -48,6 +50,11 @@ def _usage_in_chinese(error: click.UsageError) -> str:
 
 def main() -> None:
     """Entry point: click's own usage errors are answered in Chinese, exit code 2."""
+    try:
+        limits.from_environment()
+    except ValueError as error:
+        click.echo(f"环境变量 GONGKAI_LIMIT_… 有误：{error}", err=True)
+        sys.exit(2)
     try:
         cli.main(standalone_mode=False)
     except click.UsageError as error:
@@ -103,6 +110,26 @@ def paths_argument() -> Decorator:
     return click.argument("paths", nargs=-1, required=True)
 
 
+def _set_limits(_context: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
+    try:
+        for text in values:
+            name, value = limits.parse_assignment(text)
+            limits.configure(**{name: value})
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def limit_option() -> Decorator:
+    return click.option(
+        "--limit",
+        multiple=True,
+        metavar="名称=数值",
+        expose_value=False,
+        callback=_set_limits,
+        help=f"放宽或收紧读取每个文件的限制（可多次给出），例如 seconds_per_file=300。可用：{'、'.join(limits.Limits.names())}",
+    )
+
+
 def _open_store(db: str | None) -> Store:
     from .store import Store, StoreError
 
@@ -118,15 +145,21 @@ def _open_store(db: str | None) -> Store:
 @format_option("text", "json", "jsonl")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True, help="出现何种级别的问题时退出码为1")
 @db_option("同时与数据库中同一机关上一年度的报告比对（跨年度规则）。")
+@limit_option()
 def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> None:
-    """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。"""
+    """核查报告文件（可给文件夹，递归查找）。退出码：0 无错误，1 有错误，2 用法错误。
+
+    Each file is read in a worker process of its own, within the limits (--limit): a file that
+    hangs or crashes its reader costs only itself."""
+    from .pipeline import Task, run_local
+
     records: list[Record] = []
     store = _open_existing_store(db) if db else None
     for name in paths:
         if Path(name).is_dir() and not any(Path(name).rglob("*")):
             click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
-    for path in iter_files(paths):
-        record = check_file(path)
+    tasks = [Task("", os.fsdecode(path)) for path in iter_files(paths)]
+    for _task, record in run_local(tasks, workers=1):
         if store is not None and not record.notes.fatal:
             from .pipeline import check_with_store
 
@@ -150,6 +183,7 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
 @db_option()
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行读取的进程数（默认：CPU核数，最多4）")
 @format_option("text", "json")
+@limit_option()
 @click.option(
     "--fail-on",
     type=click.Choice(["never", "unreadable", "error", "warning"]),

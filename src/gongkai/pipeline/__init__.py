@@ -9,8 +9,9 @@ A file whose content is stored by the same parser version is unchanged; one stor
 parser is read again and replaced; a path whose content changed drops its old content's report.
 Every path gets a row in `files`, so nothing is silently lost (a worker that crashes costs only
 the file it was reading), and running the same command again after an interruption completes
-the work. Results are stored in the order of the files whatever order the workers finish in, so
-the same input gives the same database (ids, agency keys) on every run and backend.
+the work. Each file is read in a worker process within the limits of `gongkai.limits` (wall time,
+memory, sizes), and results are stored as they finish, so a slow file never holds the others
+(with one worker, that is the order of the files).
 """
 
 from __future__ import annotations

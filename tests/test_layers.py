@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gongkai"
 # Top-level module or subpackage of gongkai → its rank (lower is more basic); a unit imports
 # only units of a lower rank.
 LAYERS = {
-    "formats": 0, "files": 0, "textwidth": 0, "limits": 0, "model": 0.1, "arithmetic": 0.1, "layout": 0.2,
+    "formats": 0, "files": 0, "textwidth": 0, "limits": 0, "safe": 0.05, "model": 0.1, "arithmetic": 0.1, "layout": 0.2,
     "read": 1,
     "parse": 2,
     "check": 3, "api": 3.1,

@@ -670,3 +670,19 @@ def test_kill_9_then_the_same_command_again(db: str, tmp_path: Path) -> None:
     # The cross-year pass that the kill cut short ran in the second command.
     assert cross_year_findings(db) == planted_found(plants, written)
 
+
+
+def test_a_nul_in_printed_text_is_stored_on_every_backend(db: str, tmp_path: Path) -> None:
+    """PostgreSQL text cannot hold NUL: one such agency name must not fail its batch."""
+    text = (Path(__file__).resolve().parents[1] / "samples" / "2023_赣州市.txt").read_text(encoding="utf-8")
+    from gongkai.api import check_text
+
+    record = check_text(text, path=str(tmp_path / "nul.txt"))
+    assert record.agency
+    record.agency = record.agency[:2] + "\x00" + record.agency[2:]
+    for provenance in record.provenance.values():
+        provenance.text = provenance.text + "\x00"
+    with Store(db) as store:
+        assert store.save(record, str(tmp_path / "nul.txt"), 1, "0" * 64) in ("read", "findings")
+        [stored] = list(store.reports())
+    assert stored.record.agency == record.agency  # the record JSON keeps it exactly

@@ -250,7 +250,7 @@ def agencies(db: str | None, link: tuple[str, str] | None, output: str) -> None:
     methods = {"exact": "精确", "fuzzy": "模糊", "manual": "人工"}
     for entry in names:
         mark = "  ← 请核对" if entry["method"] == "fuzzy" else ""
-        click.echo(f"{entry['agency_key']}\t{entry['name']}\t{methods.get(str(entry['method']), entry['method'])} {float(entry['score']):.2f}{mark}")
+        click.echo(f"{shown(str(entry['agency_key']))}\t{shown(str(entry['name']))}\t{methods.get(str(entry['method']), entry['method'])} {float(entry['score']):.2f}{mark}")
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from .analyse.indicators import MAIN_INDICATORS
 from .analyse.stats import report_table
 from .model import Finding, Record, Value
 from .render import SEVERITY_NAMES
+from .safe import csv_value, xlsx_clean, xlsx_text
 from .store import StoredReport
 from .textwidth import display_width
 
@@ -96,15 +98,22 @@ FINDING_COLUMNS = (
 
 
 def _csv_value(value: Any) -> Any:
+    """A CSV field; text is made safe for spreadsheets (`safe.csv_text`: no formula, no controls)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return csv_value(value)
 
 
-def _json_or_empty(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
+def _json_or_empty(value: Any) -> Any:
+    """A finding's expected or actual value: a number as it is (so that -2 stays a number, not
+    text to be defused), anything else as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _whose(item: StoredReport) -> dict[str, Any]:
@@ -177,7 +186,7 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
     count = 0
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(columns)
+        writer.writerow([_csv_value(c) for c in columns])
         for row in rows:
             writer.writerow([_csv_value(row.get(c)) for c in columns])
             count += 1
@@ -216,7 +225,7 @@ def export_jsonl(reports: Iterable[StoredReport], path: Path) -> int:
 
 # ---------------------------------------------------------------- Excel: sheet names
 
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f]")
 MAX_SHEET_NAME = 31
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题"
@@ -232,7 +241,7 @@ def sanitize_sheet_name(name: str, taken: set[str]) -> str:
     `taken` holds the casefolded names already used (Excel compares names case-insensitively);
     the result is added to it.
     """
-    base = _INVALID_SHEET_CHARS.sub("_", name).strip().strip("'") or "报告"
+    base = _INVALID_SHEET_CHARS.sub("_", xlsx_clean(name)).strip().strip("'") or "报告"
     if base.casefold() == "history":  # reserved by Excel
         base += "_"
     suffix_number = 1
@@ -292,6 +301,27 @@ LINE_HEIGHT = 14.0
 LAST_COLUMN = FIRST_VALUE + REVIEW_WIDTH - 1  # R
 
 
+# ---------------------------------------------------------------- Excel: writing a value
+
+
+def _set(cell: Cell, value: Any) -> Cell:
+    """Every value of the workbook is written here: text made storable and never a formula
+    (`safe.xlsx_text`) and typed as text explicitly (so that neither "=…" nor "#N/A" from a
+    document becomes a formula or an error value); numbers stay numbers."""
+    if isinstance(value, str):
+        cell.value = xlsx_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def _cell(ws: Worksheet, row: int, column: int, value: Any = None) -> Cell:
+    cell = ws.cell(row, column)
+    assert isinstance(cell, Cell)  # written cells are never inside a merge
+    return _set(cell, value) if value is not None else cell
+
+
 # ---------------------------------------------------------------- Excel: one report sheet
 
 
@@ -328,7 +358,7 @@ class _Sheet:
                     target.fill = fill
         top = self.ws.cell(row, column)
         assert isinstance(top, Cell)  # the top-left of a merge is a real cell
-        top.value = value
+        _set(top, value)
         top.font = font
         top.alignment = alignment
         if rowspan > 1 or colspan > 1:
@@ -469,7 +499,7 @@ def _highlight(sheet: _Sheet, record: Record) -> dict[int, str]:
         cell = sheet.ws[coordinate]
         cell.fill = SEVERITY_FILLS[found[0].severity]
         text = "\n".join(f"{SEVERITY_NAMES[f.severity]} {f.code} {f.rule}：{f.message}" for f in found)
-        comment = Comment(text, "gongkai")
+        comment = Comment(xlsx_text(text), "gongkai")
         comment.width = 420
         comment.height = min(600, 40 + 18 * sum(_lines(line, 40) for line in text.splitlines()))
         cell.comment = comment
@@ -517,7 +547,7 @@ def _print_landscape(ws: Worksheet) -> None:
 
 def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[float]) -> None:
     for column, (title, width) in enumerate(zip(titles, widths), start=1):
-        cell = ws.cell(1, column, title)
+        cell = _cell(ws, 1, column, title)
         cell.font, cell.alignment, cell.fill, cell.border = FONT_BOLD, CENTER, HEADER_FILL, BORDER
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
@@ -528,7 +558,9 @@ def _header(ws: Worksheet, titles: Sequence[str], widths: Sequence[float]) -> No
 
 def _link(cell: Cell | MergedCell, sheet: str, coordinate: str = "A1") -> None:
     # An internal link is a location, not a target URL (which would become an external relationship).
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{coordinate}")
+    # Within the quotes of a reference an apostrophe of the sheet's name is doubled.
+    quoted = xlsx_clean(sheet).replace("'", "''")
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!{coordinate}")
     cell.font = Font(name=FONT_NAME, size=10, color="0563C1", underline="single")
 
 
@@ -547,7 +579,7 @@ def _summary_sheet(ws: Worksheet, reports: Sequence[StoredReport], names: dict[i
         values += [row[i.key] for i in indicators]
         values += [record.count("error"), record.count("warning"), record.count("info")]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(r, c, value)
+            cell = _cell(ws, r, c, value)
             cell.font, cell.border = FONT, BORDER
             cell.alignment = LEFT if c in text_columns else CENTER
         _link(ws.cell(r, 2), names[item.id])
@@ -576,7 +608,7 @@ def _findings_sheet(ws: Worksheet, reports: Sequence[StoredReport], names: dict[
                 location.get("page"), location.get("line"), _plain_json(finding.expected), _plain_json(finding.actual),
             ]  # fmt: skip
             for c, value in enumerate(values, start=1):
-                cell = ws.cell(r, c, value)
+                cell = _cell(ws, r, c, value)
                 cell.font, cell.border = FONT, BORDER
                 cell.alignment = LEFT if c in text_columns else CENTER
             ws.cell(r, 5).fill = SEVERITY_FILLS[finding.severity]

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..files import shown
+from ..safe import csv_value, markdown_cell
 from ..store import StoredReport
 from ..textwidth import display_width, pad
 from .indicators import INDICATORS_BY_KEY, MAIN_INDICATORS, Indicator, Measure, measures
@@ -237,10 +239,11 @@ def _shown(table: Table) -> list[Column]:
 
 
 def table_text(table: Table) -> str:
-    """An aligned table for the terminal (CJK characters count two columns)."""
+    """An aligned table for the terminal (CJK characters count two columns); control, bidi and
+    zero-width characters of names are shown escaped (`files.shown`)."""
     columns = _shown(table)
     grouped = any(c.key == "reports" for c in table.columns)
-    cells = [[_format(c, row, grouped) for c in columns] for row in table.rows]
+    cells = [[shown(_format(c, row, grouped)) for c in columns] for row in table.rows]
     widths = [max([display_width(c.title)] + [display_width(line[i]) for line in cells]) for i, c in enumerate(columns)]
     left = [c.kind == "text" for c in columns]
 
@@ -255,20 +258,22 @@ def table_text(table: Table) -> str:
 
 
 def table_markdown(table: Table) -> str:
+    """A Markdown table; a name's pipes and line breaks cannot break its row (`safe.markdown_cell`)."""
     columns = _shown(table)
     grouped = any(c.key == "reports" for c in table.columns)
     out = ["| " + " | ".join(c.title for c in columns) + " |", "|" + "|".join("---" if c.kind == "text" else "---:" for c in columns) + "|"]
-    out += ["| " + " | ".join(_format(c, row, grouped) for c in columns) + " |" for row in table.rows]
+    out += ["| " + " | ".join(markdown_cell(_format(c, row, grouped)) for c in columns) + " |" for row in table.rows]
     return "\n".join(out + [""] + table.notes)
 
 
 def table_csv(table: Table) -> str:
-    """Every column, raw values (ratios as fractions), nulls empty."""
+    """Every column, raw values (ratios as fractions), nulls empty; text made safe for
+    spreadsheets (`safe.csv_text`: never a formula, no control characters)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
-        writer.writerow(["" if row.get(c.key) is None else row[c.key] for c in table.columns])
+        writer.writerow(["" if row.get(c.key) is None else csv_value(row[c.key]) for c in table.columns])
     return buffer.getvalue()
 
 

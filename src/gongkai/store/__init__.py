@@ -407,8 +407,8 @@ def _insert_cells(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         driver = connection.connection.driver_connection  # the psycopg connection, in this transaction
         assert driver is not None
         with driver.cursor() as cursor, cursor.copy(f"COPY cells ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for row in rows:  # COPY bypasses the column types: PostgreSQL text cannot hold NUL
+                copy.write_row(tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row))
         return
     placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(f"INSERT INTO cells ({names}) VALUES ({', '.join([placeholder] * len(cells.columns))})", rows)

@@ -24,6 +24,7 @@ from .schema import agencies, agency_names, reports
 
 PREFIX_SCORE = 0.95  # the score of a name that adds or drops its place prefix
 MIN_TYPO_ORGAN = 5  # characters an organ's name needs before a one-character slip is recognised
+_INVISIBLE = ("Cc", "Cf")  # Unicode categories of control and format characters
 _NOISE = re.compile(r"[\s\u3000·•、，,。.（）()\[\]【】〔〕\"'“”‘’《》<>]+")
 # Places a name starts with: 省/自治区, then 市/州/地区/盟, then 区/县/旗/县级市. A place's own
 # name never contains a level word, except a 县 inside a 区 (赣县区); 城市 (城市管理局) and 市场
@@ -37,8 +38,12 @@ _REGION = re.compile(
 
 
 def fold_name(name: str) -> str:
-    """The comparable form of a printed agency name."""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", name))
+    """The comparable form of a printed agency name, from which its agency key is made: without
+    control and format characters (zero-width spaces and joiners, bidi marks and overrides such
+    as U+202E, which a document can hide in a name), NFKC-normalised (full-width Ｆ and half-width
+    F alike), without spaces and punctuation. The printed name itself is kept as printed."""
+    visible = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE)
+    return _NOISE.sub("", unicodedata.normalize("NFKC", visible))
 
 
 def region_of(name: str) -> str | None:

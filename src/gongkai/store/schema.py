@@ -33,10 +33,26 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     inspect,
     select,
     text,
 )
+from sqlalchemy.engine import Dialect
+
+
+class StoredText(TypeDecorator[str]):
+    """Text as a document printed it, storable on every backend: PostgreSQL refuses the NUL
+    character in text, so there it is kept as U+FFFD (SQLite stores it as it is)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is not None and dialect.name == "postgresql" and "\x00" in value:
+            return value.replace("\x00", "\ufffd")
+        return value
+
 
 metadata = MetaData()
 
@@ -44,17 +60,17 @@ schema_migrations = Table(
     "schema_migrations",
     metadata,
     Column("version", Integer, primary_key=True),
-    Column("description", Text, nullable=False),
+    Column("description", StoredText, nullable=False),
     Column("applied_at", String(32), nullable=False),
 )
 
 files = Table(
     "files",
     metadata,
-    Column("path", Text, primary_key=True),
+    Column("path", StoredText, primary_key=True),
     Column("sha256", String(64)),
     Column("status", String(16), nullable=False),
-    Column("message", Text),
+    Column("message", StoredText),
     Column("seen_at", String(32), nullable=False),
 )
 
@@ -75,10 +91,10 @@ reports = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("sha256", String(64), ForeignKey("documents.sha256"), nullable=False, unique=True),
-    Column("path", Text, nullable=False),
-    Column("agency", Text),
-    Column("agency_key", Text),
-    Column("region", Text),
+    Column("path", StoredText, nullable=False),
+    Column("agency", StoredText),
+    Column("agency_key", StoredText),
+    Column("region", StoredText),
     Column("year", Integer),
     Column("template", String(16), nullable=False),
     Column("published", String(10)),
@@ -86,7 +102,7 @@ reports = Table(
     Column("warnings", Integer, nullable=False),
     Column("infos", Integer, nullable=False),
     Column("parser_version", String(32), nullable=False),
-    Column("record_json", Text, nullable=False),
+    Column("record_json", StoredText, nullable=False),
     Index("reports_agency_year", "agency_key", "year"),
 )
 
@@ -100,7 +116,7 @@ cells = Table(
     Column("value", Float(precision=53)),
     Column("page", Integer),
     Column("line", Integer),
-    Column("text", Text),
+    Column("text", StoredText),
     Column("derived", Boolean, nullable=False, default=False),
 )
 
@@ -112,29 +128,29 @@ findings = Table(
     Column("rule", String(48), nullable=False, index=True),
     Column("code", String(16), nullable=False),
     Column("severity", String(8), nullable=False),
-    Column("message", Text, nullable=False),
+    Column("message", StoredText, nullable=False),
     Column("tbl", String(4)),
     Column("row", String(48)),
     Column("col", String(32)),
-    Column("location_json", Text, nullable=False),
-    Column("expected", Text),
-    Column("actual", Text),
+    Column("location_json", StoredText, nullable=False),
+    Column("expected", StoredText),
+    Column("actual", StoredText),
     Column("other_report_id", Integer, ForeignKey("reports.id")),
 )
 
 agencies = Table(
     "agencies",
     metadata,
-    Column("key", Text, primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("region", Text),
+    Column("key", StoredText, primary_key=True),
+    Column("name", StoredText, nullable=False),
+    Column("region", StoredText),
 )
 
 agency_names = Table(
     "agency_names",
     metadata,
-    Column("name", Text, primary_key=True),
-    Column("agency_key", Text, ForeignKey("agencies.key"), nullable=False),
+    Column("name", StoredText, primary_key=True),
+    Column("agency_key", StoredText, ForeignKey("agencies.key"), nullable=False),
     Column("method", String(8), nullable=False),  # exact | fuzzy | manual
     Column("score", Float(precision=53), nullable=False),
 )

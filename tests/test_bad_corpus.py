@@ -5,6 +5,7 @@ each kind's expected outcome (unreadable with a reason, not a report, or read as
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.slow
 _spec = importlib.util.spec_from_file_location("bad_inputs", Path(__file__).resolve().parents[1] / "bench" / "bad_inputs.py")
 assert _spec is not None and _spec.loader is not None
 bad_inputs = importlib.util.module_from_spec(_spec)
+sys.modules["bad_inputs"] = bad_inputs  # dataclasses look their module up while it loads
 _spec.loader.exec_module(bad_inputs)
 
 

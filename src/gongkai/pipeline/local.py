@@ -61,7 +61,7 @@ def run_local(tasks: Sequence[Task], workers: int = 1) -> Iterator[tuple[Task, R
                 elif time.monotonic() >= worker.started + bounds.seconds_per_file:
                     worker.stop()
                     yield task, _work.crashed(task, too_slow(bounds.seconds_per_file))
-                if not worker.alive():
+                if worker.task is None and not worker.alive():  # (a worker that died holding a task is seen at the next wait)
                     pool.remove(worker)
                     if queue:
                         pool.append(_Worker(context, bounds))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .. import formats
 from ..model import (
@@ -18,18 +19,20 @@ from ..model import (
     empty_review,
 )
 from ..read import Document, Line
+from ..read.document import size_problem
 from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
-from .resolve import Cell
+from .resolve import Cell, search_budget
 from .segment import segment
-from .tables import read_active, read_requests, read_review
-from .tokens import Token, is_prose, page_footers, tokenize
+from .tables import RequestsTable, read_active, read_requests, read_review
+from .tokens import Token, is_page_number, is_prose, page_footers, tokenize
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
 _T2_START = ("第二十条", formats.CONTENT_HEADER, "本年制发件数", "本年新制作数量")
 # Words of table 四's header that a sentence about 行政复议 would not contain.
 _T4_START = ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"\d")
 
 __all__ = ["parse"]
 
@@ -157,10 +160,23 @@ def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | N
 
 
 def parse(document: Document) -> Record:
-    """Read a Document into a Record. Never raises on content: problems become notes for the rules."""
+    """Read a Document into a Record. Never raises on content: problems become notes for the rules.
+
+    A document beyond the text limits (`text_characters`, `text_lines`) is not parsed: its
+    record is `unreadable`, with the limit named. Every search for the reading of damaged runs
+    shares one budget for the document (`resolve.DOCUMENT_STEPS`).
+    """
+    text = document.text
+    problem = document.fatal or size_problem(len(text), len(document.lines))
+    if problem is not None:
+        return Record.unreadable(document.path, problem, sha256=document.sha256 or None)
+    with search_budget():
+        return _parse(document, text)
+
+
+def _parse(document: Document, text: str) -> Record:
     record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
     lines = segment(document.lines)
-    text = document.text
     headings = find_sections(lines)
     meta = read_meta(lines, headings)
     notes = record.notes
@@ -203,9 +219,11 @@ def parse(document: Document) -> Record:
     record.requests = empty_requests(table_template)
     record.review_litigation = empty_review()
     table_lines: set[int] = set()
+    copies: dict[str, tuple[int, int]] = {}
 
     if template != formats.TEMPLATE_PRE2019:
-        for region in regions.values():
+        copies = _second_copies(lines, regions, headings)
+        for region in [*regions.values(), *copies.values()]:
             if region:
                 table_lines.update(range(*region))
     prose = _prose(lines, headings, table_lines)
@@ -213,44 +231,154 @@ def parse(document: Document) -> Record:
 
     if template != formats.TEMPLATE_PRE2019:
         footers = page_footers(lines)
-        widths = {"二": None, "三": len(formats.REQUEST_COLUMN_KEYS), "四": len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)}
-        tokens = {
-            name: tokenize(lines[region[0] : region[1]], widths[name], footers) if region else []
-            for name, region in regions.items()
-        }
-        tokens["三"] = _cut_after_last_row(tokens["三"])
+
+        def table_tokens(name: str, region: tuple[int, int]) -> list[Token]:
+            found = tokenize(lines[region[0] : region[1]], _WIDTHS[name], footers)
+            return _cut_after_last_row(found) if name == "三" else found
+
+        tokens = {name: table_tokens(name, region) if region else [] for name, region in regions.items()}
         # Run-together digits may hide a blank cell only where the document prints blanks.
         blanks_seen = any(t.kind == "null" for table in tokens.values() for t in table)
-        if regions["二"]:
-            cells, found = read_active(tokens["二"], table_template, blanks_seen)
-            notes.tables_found["二"] = found
-            if found:
-                for (row, field), cell in cells.items():
-                    record.active[row][field] = cell.value
-                    _store_cell(record, f"active.{row}.{field}", cell)
-        if regions["三"]:
-            table = read_requests(tokens["三"], table_template, blanks_seen, _stated(notes.statements))
-            notes.tables_found["三"] = table.found
-            notes.single_other_row = table.single_other_row and template != formats.TEMPLATE_2019
-            if table.found:
-                if table.single_other_row and "other_handling" not in record.requests["rows"]:
-                    record.requests["rows"] = _ordered_rows(record.requests["rows"], table.rows)
-                for (row, column), cell in table.grid.items():
-                    record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
-                    _store_cell(record, f"requests.{row}.{column}", cell)
-        if regions["四"]:
-            grid, found = read_review(tokens["四"], blanks_seen, _stated(notes.statements))
-            notes.tables_found["四"] = found
-            if found:
-                for (block, field), cell in grid.items():
-                    record.review_litigation[block][field] = cell.value
-                    _store_cell(record, f"review_litigation.{block}.{field}", cell)
+        stated = _stated(notes.statements)
+
+        def read(name: str, region: tuple[int, int], given: list[Token] | None = None) -> _Table:
+            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks_seen, stated)
+
+        for name, region in regions.items():
+            if region is None:
+                continue
+            table = read(name, region, tokens[name])
+            copy = copies.get(name)
+            if copy is not None and copy[0] < region[1]:
+                # The second copy lies inside the first's region: the first copy alone is read,
+                # unless it does not stand as a table without what followed it.
+                alone = read(name, (region[0], copy[0]))
+                table, copy = (alone, copy) if alone.substantial() else (table, None)
+            if copy is not None:
+                _distrust_differences(name, table, read(name, copy), lines[copy[0]])
+            _store_table(record, name, table, template)
 
     record.sections = _sections(lines, headings)
     notes.section_lines = {h.number: lines[h.line_index].number for h in headings}
     notes.listed_totals = extract_listed_totals(prose)
     notes.not_a_report = _is_report(text, sum(notes.tables_found.values()), headings)
     return record
+
+
+_WIDTHS = {"二": None, "三": len(formats.REQUEST_COLUMN_KEYS), "四": len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)}
+_PATH_GROUP = {"二": "active", "三": "requests", "四": "review_litigation"}
+
+
+@dataclass
+class _Table:
+    """One table as read: its cells by (row, column), whether it was found, and for table 三 the
+    reader's whole result (its rows, the 2019-style single 其他处理 row)."""
+
+    grid: dict[tuple[str, str], Cell]
+    found: bool
+    requests: RequestsTable | None = None
+
+    def substantial(self) -> bool:
+        """Found, with a printed number in at least half of its cells."""
+        printed = sum(1 for cell in self.grid.values() if cell.value is not None)
+        return self.found and printed * 2 >= len(self.grid) > 0
+
+
+def _read_table(name: str, tokens: list[Token], template: str, blanks_seen: bool, stated: dict[str, int]) -> _Table:
+    if name == "二":
+        cells, found = read_active(tokens, template, blanks_seen)
+        return _Table(cells, found)
+    if name == "三":
+        table = read_requests(tokens, template, blanks_seen, stated)
+        return _Table(table.grid, table.found, table)
+    grid, found = read_review(tokens, blanks_seen, stated)
+    return _Table(grid, found)
+
+
+def _store_table(record: Record, name: str, table: _Table, template: str) -> None:
+    notes = record.notes
+    notes.tables_found[name] = table.found
+    if name == "三" and table.requests is not None:
+        notes.single_other_row = table.requests.single_other_row and template != formats.TEMPLATE_2019
+        if table.found and table.requests.single_other_row and "other_handling" not in record.requests["rows"]:
+            record.requests["rows"] = _ordered_rows(record.requests["rows"], table.requests.rows)
+    if not table.found:
+        return
+    group = _PATH_GROUP[name]
+    for (row, column), cell in table.grid.items():
+        if name == "二":
+            record.active[row][column] = cell.value
+        elif name == "三":
+            record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
+        else:
+            record.review_litigation[row][column] = cell.value
+        _store_cell(record, f"{group}.{row}.{column}", cell)
+
+
+# ------------------------------------------------------------------ a table printed twice
+
+# Each table's first row (words of its label): printed again after the table's values, it
+# starts a second copy of the table.
+_FIRST_ROW = {"二": "规章", "三": "本年新收", "四": "结果维持"}
+_STARTS = {"二": _T2_START, "三": _T3_START, "四": _T4_START}
+
+
+def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None], headings: list[Heading]) -> dict[str, tuple[int, int]]:
+    """Where each table is printed a second time (line range of the copy), after its first copy."""
+    heading_lines = sorted(h.line_index for h in headings)
+    copies: dict[str, tuple[int, int]] = {}
+    for name, region in regions.items():
+        if region is None:
+            continue
+        start = _copy_start(lines, region[0], _FIRST_ROW[name])
+        if start is None:
+            continue
+        end = len(lines)
+        later = [i for i in heading_lines if i > start]
+        if later:
+            end = later[0]
+        others = tuple(anchor for other, anchors in _STARTS.items() if other != name for anchor in anchors)
+        stop = _first(lines, start + 1, end, others)
+        copies[name] = (start, stop if stop is not None else end)
+    return copies
+
+
+def _copy_start(lines: list[Line], start: int, first_row: str) -> int | None:
+    """The line where a table's first row is printed again after the numbers of its first copy."""
+    first: int | None = None
+    numbers = False
+    for index in range(start, len(lines)):
+        text = lines[index].text
+        if is_prose(text):
+            continue
+        if first_row in formats.normalize_label(text):
+            if first is not None and numbers:
+                return index
+            first = index if first is None else first
+        if first is not None and _DIGIT.search(text) and not is_page_number(text):
+            numbers = True
+    return None
+
+
+def _distrust_differences(name: str, first: _Table, second: _Table, at: Line) -> None:
+    """Cells a second copy of the table prints differently: which copy is right is not known,
+    so those cells are null with a finding (cells both copies print alike keep their value)."""
+    if not (first.substantial() and second.substantial()):
+        return
+    table = f"表{name}"
+    where = f"第{at.number}行" + (f"（第{at.page}页）" if at.page else "")
+    for ref, cell in first.grid.items():
+        other = second.grid.get(ref)
+        if cell.value is None or other is None or other.value is None or other.value == cell.value:
+            continue
+        first.grid[ref] = Cell(
+            None, cell.token, "unreadable",
+            f"{table}印了两份，此格第一份为{_number(cell.value)}，{where}起的第二份为{_number(other.value)}，无法确定以哪份为准",
+        )
+
+
+def _number(value: int | float) -> str:
+    return str(value)
 
 
 def _stated(statements: list[Statement]) -> dict[str, int]:

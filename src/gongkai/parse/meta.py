@@ -20,10 +20,12 @@ _YEAR = r"(?:\d{4}|[〇○零ＯO一二三四五六七八九]{4})"
 _MONTH_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(rf"({_YEAR})\s*年\s*({_MONTH_DAY})\s*月\s*({_MONTH_DAY})\s*日")
 _NUMERIC_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
+# (No two \s* stand side by side with only optional words between them: a long run of spaces
+# would be divided between them every way before a match fails, in quadratic time or worse.)
 _HEADING_PREFIX = re.compile(
-    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:([一二三四五六]|[1-6])\s*[、.．，,]|第([一二三四五六])部分[、.．，,：:\s]?)\s*"
+    r"^\s*(?:#+\s*)?(?:\*\*\s*)?(?:([一二三四五六]|[1-6])\s*[、.．，,]|第([一二三四五六])部分[、.．，,：:\s]?)\s*"
 )
-_TITLE_TAIL = re.compile(r"(?:政府)?信息公开\s*(?:公开)?\s*(?:工作)?\s*年度\s*报告|政务公开工作年度报告|信息公开年报")
+_TITLE_TAIL = re.compile(r"(?:政府)?信息公开\s*(?:公开\s*)?(?:工作\s*)?年度\s*报告|政务公开工作年度报告|信息公开年报")
 _ORGAN_END = re.compile(
     r"(?:人民政府|政府办公室|办公室|办公厅|委员会|管委会|管理委员会|局|委|办|厅|院|所|站|队|部|处|署|会|中心|街道办事处|办事处|镇|乡|街道|公司|集团|馆|室|社|台|校)$"
 )
@@ -85,9 +87,11 @@ _CHROME_CUE = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB_SEP = re.compile(r"[>＞»›]")
+# Longer words first and no backtracking between them (possessive): 「返回首页」 repeated would
+# otherwise be split every way (返回+首页 or 返回首页) before a line that is not chrome fails.
 _STRAY = re.compile(
-    r"^(?:正文|首页|返回|返回顶部|返回首页|打印|关闭|分享|收藏|上一篇|下一篇|字号|大|中|小|默认|纠错|我要纠错|"
-    r"[【】\[\]|｜/·:：\s])+$"
+    r"^(?:返回顶部|返回首页|我要纠错|上一篇|下一篇|正文|首页|返回|打印|关闭|分享|收藏|字号|大|中|小|默认|纠错|"
+    r"[【】\[\]|｜/·:：\s])++$"
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -203,7 +207,7 @@ class Meta:
 
 # `<agency><year>年(度)<tail>` or `<year>年(度)<agency><tail>`, also inside a sentence.
 _TITLE_IN_TEXT = re.compile(
-    rf"(?P<pre>[{_CJK}（）()]{{0,40}})[ \u3000]?(?P<year>{_YEAR})\s*年\s*度?\s*"
+    rf"(?P<pre>[{_CJK}（）()]{{0,40}})[ \u3000]?(?P<year>{_YEAR})\s*年\s*(?:度\s*)?"
     rf"(?P<mid>[{_CJK}（）()]{{0,30}}?)\s*(?P<tail>{_TITLE_TAIL.pattern})"
 )
 # What a sentence or the page puts before the agency's name: 「现公布」「特向社会公布」「现将」
@@ -237,11 +241,15 @@ def _spaced_prefix(text: str, start: int) -> int:
     name; a menu word or a breadcrumb before it is not.
     """
     while start >= 2 and text[start - 1] == " ":
-        piece = re.search(f"[{_CJK}]+$", text[: start - 1])
-        word = _LEAD.sub("", piece.group()) if piece else ""
-        if piece is None or not (len(word) == 1 or _PLACE_END.search(word)):
+        begin = start - 1
+        while begin and _CJK_CHAR.match(text[begin - 1]):
+            begin -= 1  # back over the Chinese word before the space
+        if begin == start - 1:
             break
-        start = piece.start()
+        word = _LEAD.sub("", text[begin : start - 1])
+        if not (len(word) == 1 or _PLACE_END.search(word)):
+            break
+        start = begin
     return start
 
 
@@ -446,12 +454,12 @@ def _signature(lines: list[Line]) -> tuple[str | None, Line | None, str | None, 
 
 _D1 = r"(?:0?1|一)"
 _PERIOD = re.compile(
-    rf"统计\s*(?:数据)?\s*的?\s*(?:期限|时限|区间|时间|时段|期间|周期|口径|范围|期)[^。；\n]{{0,12}}?"
+    rf"统计\s*(?:数据\s*)?(?:的\s*)?(?:期限|时限|区间|时间|时段|期间|周期|口径|范围|期)[^。；\n]{{0,12}}?"
     rf"({_YEAR})\s*年\s*(?:{_D1}\s*月\s*{_D1}\s*日|度)"
 )
 # 「2023年1月1日至2023年12月31日」 without the word 统计: a whole calendar year.
 _SPAN = re.compile(
-    rf"({_YEAR})\s*年\s*{_D1}\s*月\s*{_D1}\s*日\s*起?\s*(?:至|到|—+|–|-|~|～)\s*(?:({_YEAR})\s*年\s*)?"
+    rf"({_YEAR})\s*年\s*{_D1}\s*月\s*{_D1}\s*日\s*(?:起\s*)?(?:至|到|—+|–|-|~|～)\s*(?:({_YEAR})\s*年\s*)?"
     r"(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
 )
 # 「2023年，」「2023年以来」「2023年度我局」 opening a sentence of 总体情况.

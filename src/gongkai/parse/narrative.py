@@ -9,13 +9,17 @@ finding, a missed one only a missed check.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .. import limits
 from ..model import ListedTotal, Statement
 from ..read import Line
 
-_N = r"(?P<n>\d+)\s*(?![\d.万])"
+# A whole number, never part of one (a digit run is taken whole or not at all: starting inside
+# a run, or backtracking through it, would make every pattern quadratic on a long run of digits).
+_N = r"(?<!\d)(?P<n>\d++)\s*(?![\d.万])"
 _GAP = r"[^。；;，,\d]"
 
 # topic → patterns; the group `n` of each is the number, the group `gap` what stands between
@@ -71,7 +75,7 @@ _NONE_RECEIVED = re.compile(
 _APPROXIMATE = re.compile(r"^(?:余|多)|[约近超逾]$")
 
 # 「予以公开、部分公开、不予公开分别为100件、20件、5件」: topics and figures in the same order.
-_RESPECTIVE_VALUES = re.compile(r"(?:为|是|有)?[：:]?\s*(?P<values>\d+\s*件?(?:\s*[、，,和及与]\s*\d+\s*件?)+)")
+_RESPECTIVE_VALUES = re.compile(r"(?:为|是|有)?[：:]?\s*(?P<values>\d++(?:\s*件)?(?:\s*[、，,和及与]\s*\d++(?:\s*件)?)+)")
 # Each name's words → its topic (the names are split at 、和及与, so 予以公开及部分公开 is two).
 _RESPECTIVE_WORDS: tuple[tuple[str, str], ...] = (
     ("不予公开", "withheld"),
@@ -95,14 +99,13 @@ class Prose:
     section: int | None
     text: str
     starts: list[tuple[int, Line]]
+    _offsets: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def line_at(self, offset: int) -> Line | None:
-        found = None
-        for start, line in self.starts:
-            if start > offset:
-                break
-            found = line
-        return found
+        if len(self._offsets) != len(self.starts):
+            self._offsets = [start for start, _line in self.starts]
+        index = bisect.bisect_right(self._offsets, offset)
+        return self.starts[index - 1][1] if index else None
 
 
 def build_prose(blocks: list[tuple[int | None, list[Line]]]) -> list[Prose]:
@@ -121,15 +124,25 @@ def build_prose(blocks: list[tuple[int | None, list[Line]]]) -> list[Prose]:
     return prose
 
 
+_REACH = 500  # characters searched either way for a clause's or sentence's end (a text without them is no sentence)
+
+
 def _window(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in "。；，,;") + 1
-    right_candidates = [i for i in (text.find(c, end) for c in "。；，,;") if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
+    floor = max(0, start - _REACH)
+    left = max(text.rfind(c, floor, start) for c in "。；，,;") + 1 or floor
+    right_candidates = [i for i in (text.find(c, end, end + _REACH) for c in "。；，,;") if i != -1]
+    right = min(right_candidates) if right_candidates else min(len(text), end + _REACH)
     return text[left:right].strip()
 
 
 def _sentence_start(text: str, offset: int) -> int:
-    return max(text.rfind(c, 0, offset) for c in "。；;！？") + 1
+    floor = max(0, offset - 2 * _REACH)
+    return max(text.rfind(c, floor, offset) for c in "。；;！？") + 1 or floor
+
+
+def _figure(digits: str) -> int | None:
+    """A stated figure as a number; None when it has more digits than any count (`number_digits`)."""
+    return int(digits) if len(digits) <= limits.current().number_digits else None
 
 
 def _about_applications(block: Prose, topic: str, start: int, number: int) -> bool:
@@ -182,7 +195,7 @@ def _statement(block: Prose, topic: str, value: int, start: int, end: int, at: i
     )
 
 
-def _respective(block: Prose, taken: list[tuple[int, int]]) -> list[Statement]:
+def _respective(block: Prose, taken: set[int]) -> list[Statement]:
     """「A、B分别为X件、Y件」 read pairwise; the figures are taken either way, so that no single
     pattern reads them as A's alone."""
     found: list[Statement] = []
@@ -193,7 +206,7 @@ def _respective(block: Prose, taken: list[tuple[int, int]]) -> list[Statement]:
             continue
         numbers = list(re.finditer(r"\d+", match.group("values")))
         base = match.start("values")
-        taken.extend((base + n.start(), base + n.end()) for n in numbers)
+        taken.update(base + n.start() for n in numbers)
         start = max(text.rfind(c, max(0, word.start() - 60), word.start()) for c in "。；;，,") + 1
         head = re.sub(r"的?(?:数量|件数)$", "", text[start : word.start()])
         names = [n for n in re.split(r"[、和及与]", head) if n.strip()]
@@ -208,27 +221,30 @@ def _respective(block: Prose, taken: list[tuple[int, int]]) -> list[Statement]:
         if not all(_about_applications(block, t, start, base + n.start()) for t, n in zip(topics, numbers)):
             continue
         for topic, number in zip(topics, numbers):
-            found.append(_statement(block, topic, int(number.group()), start, match.end(), base + number.start()))
+            value = _figure(number.group())
+            if value is not None:
+                found.append(_statement(block, topic, value, start, match.end(), base + number.start()))
     return found
 
 
 def extract_statements(prose: list[Prose]) -> list[Statement]:
     statements: list[Statement] = []
     for block in prose:
-        taken: list[tuple[int, int]] = []
+        taken: set[int] = set()  # where the figures already read start (each a whole digit run)
         statements += _respective(block, taken)
         for topic, patterns in _COMPILED.items():
             for pattern in patterns:
                 for match in pattern.finditer(block.text):
                     span = match.span("n")
-                    if any(a <= span[0] < b for a, b in taken):
+                    if span[0] in taken:
                         continue
                     if topic == "new_received" and _carried_not_received(block, match):
                         continue  # left for carried_over's patterns
-                    taken.append(span)  # taken even when rejected: no other topic reads it
-                    if not _plain_figure(block, topic, match):
+                    taken.add(span[0])  # taken even when rejected: no other topic reads it
+                    value = _figure(match.group("n"))
+                    if value is None or not _plain_figure(block, topic, match):
                         continue
-                    statements.append(_statement(block, topic, int(match.group("n")), match.start(), match.end(), span[0]))
+                    statements.append(_statement(block, topic, value, match.start(), match.end(), span[0]))
         for match in _NONE_RECEIVED.finditer(block.text):
             statements.append(_statement(block, "new_received", 0, match.start(), match.end(), match.start()))
     return statements
@@ -240,10 +256,12 @@ def extract_statements(prose: list[Prose]) -> list[Statement]:
 # item of the total, and the list is then not read at all.
 _ITEM_UNIT = r"(?:条|件|个|篇|项|份|张)"
 _LISTED = re.compile(
-    rf"公开(?P<what>[^。；;，,\d]{{0,16}}?)(?P<total>\d+)\s*(?P<unit>{_ITEM_UNIT})(?:\s*[（(]{_ITEM_UNIT}[）)])?"
-    r"\s*(?P<open>[（(])?\s*[，,、：:]?\s*其中\s*[：:，,]?(?P<clause>[^。；;]*)"
+    rf"公开(?P<what>[^。；;，,\d]{{0,16}}?)(?P<total>\d++)\s*(?P<unit>{_ITEM_UNIT})(?:\s*[（(]{_ITEM_UNIT}[）)])?"
+    # (Each space run between two optional marks belongs to the mark after it: adjacent \s*
+    # would backtrack quadratically through a long run of spaces.)
+    r"\s*(?:(?P<open>[（(])\s*)?(?:[，,、：:]\s*)?其中\s*[：:，,]?(?P<clause>[^。；;]*)"
 )
-_PART = re.compile(rf"(\d+)\s*{_ITEM_UNIT}")
+_PART = re.compile(rf"(?<!\d)(\d++)\s*{_ITEM_UNIT}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 # Words that make a figure something else than an item of the list: a comparison, a share, a
@@ -274,7 +292,10 @@ def _parts(clause: str) -> list[int] | None:
             return None  # approximate, or a list that says it is incomplete
         if rest and not rest.startswith(("（", "(")):
             return None  # something follows the unit: not a plain item
-        parts.append(int(part.group(1)))
+        value = _figure(part.group(1))
+        if value is None:
+            return None
+        parts.append(value)
     return parts if len(parts) >= 2 else None
 
 
@@ -296,12 +317,16 @@ def extract_listed_totals(prose: list[Prose]) -> list[ListedTotal]:
             parts = _parts(clause)
             if parts is None:
                 continue
-            if re.search(r"[约近超逾]\s*$", block.text[: match.start("total")]):
+            before = block.text[max(0, match.start("total") - _REACH) : match.start("total")].rstrip()
+            if before.endswith(("约", "近", "超", "逾")):
+                continue
+            total = _figure(match.group("total"))
+            if total is None:
                 continue
             line = block.line_at(match.start("total"))
             found.append(
                 ListedTotal(
-                    int(match.group("total")),
+                    total,
                     parts,
                     match.group(0)[:120],
                     block.section,

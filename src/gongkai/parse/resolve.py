@@ -11,18 +11,74 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from itertools import chain, combinations, product
+from itertools import chain, combinations
 from typing import Literal
 
+from .. import limits
 from ..arithmetic import CellRef, Equation
 from ..read import Box
 from ..read.ocr import DOUBT_MARK
-from .tokens import Token, parse_number
+from .tokens import Token, digit_count, parse_number, too_long
 
 CellStatus = Literal["printed", "blank", "unreadable", "derived", "split", "invalid"]
 MAX_HYPOTHESES = 20_000
 MAX_HOLES = 3
+# Steps of every search of one document together (each cut tried, each reading weighed): a
+# document whose damaged runs would take longer leaves the rest unreadable, never hangs.
+DOCUMENT_STEPS = 2_000_000
+
+
+class _Budget:
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("gongkai_search_budget", default=None)
+
+
+@contextmanager
+def search_budget(steps: int = DOCUMENT_STEPS) -> Iterator[None]:
+    """Bound every search made inside the block (one document's parse) to `steps` in all."""
+    token = _budget.set(_Budget(steps))
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _spend(steps: int = 1) -> bool:
+    """Take `steps` from the document's search budget; False once it is spent."""
+    budget = _budget.get()
+    if budget is None:
+        return True
+    budget.left -= steps
+    return budget.left >= 0
+
+
+def _exhausted() -> bool:
+    """The document's search budget is spent: a search that ended now may have ended early."""
+    budget = _budget.get()
+    return budget is not None and budget.left < 0
+
+
+def _cell_digits() -> int:
+    """The most digits one cell prints (`number_digits`)."""
+    return limits.current().number_digits
+
+
+def _shown(text: str, most: int = 24) -> str:
+    """A printed token as a message quotes it: a very long one cut short."""
+    return text if len(text) <= most else f"{text[:most]}…"
+
+
+def _too_long_cell(token: Token) -> Cell:
+    return Cell(
+        None, token, "unreadable",
+        f"“{_shown(token.text)}”有{digit_count(token.digits)}位数字，超过{_cell_digits()}位，不是计数或金额（限制 number_digits）",
+    )
 
 
 @dataclass
@@ -50,10 +106,12 @@ def union_box(tokens: list[Token]) -> Box | None:
 def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negative: bool = False) -> Cell:
     """The cell a single printed token fills."""
     number = token.number
-    if token.kind == "num" and number.isdecimal() and (len(number) == 1 or number[0] != "0"):
+    if token.kind == "num" and number.isdecimal() and (len(number) == 1 or number[0] != "0") and len(number) <= _cell_digits():
         return Cell(int(number), token)  # the common case, kept cheap
     if token.kind == "null":
         return Cell(None, token, "blank")
+    if too_long(token.number or token.text):
+        return _too_long_cell(token)
     if token.kind == "doubt":
         if not token.text.startswith(DOUBT_MARK):
             return Cell(None, token, "unreadable", f"“{token.text}”紧跟在前一格后面，负号也可能是表示空格的“－”")
@@ -141,11 +199,14 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
     doubtful: set[CellRef] = set()
     budget = [MAX_HYPOTHESES]
     digits = tokens[0].digits
+    widest = _cell_digits()
+    if len(digits) > len(refs) * widest:
+        return set(refs)
 
     def assign(index: int, at: int, blank_used: bool) -> bool:
         """Extend a reading from cell `index` at digit `at`; False when the budget ran out."""
         budget[0] -= 1
-        if budget[0] < 0:
+        if budget[0] < 0 or not _spend():
             return False
         if index == len(refs):
             if at == len(digits) and blank_used:
@@ -154,12 +215,15 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
         choices: list[tuple[int | None, int]] = []
         if not blank_used and len(digits) - at >= len(refs) - index - 1:
             choices.append((None, at))
-        # Leave at least one digit for each later cell but the one blank.
+        # Leave at least one digit for each later cell but the one blank, and no more digits
+        # than the later cells can hold.
         later = len(refs) - index - 1 - (0 if blank_used else 1)
-        for end in range(at + 1, len(digits) - max(later, 0) + 1):
+        for end in range(at + 1, min(len(digits) - max(later, 0), at + widest) + 1):
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":
                 break
+            if len(digits) - end > (len(refs) - index - 1) * widest:
+                continue
             choices.append((int(piece), end))
         for value, end in choices:
             values[refs[index]] = value
@@ -186,12 +250,18 @@ def _possible(equation: Equation, values: dict[CellRef, int | float | None]) -> 
 
 
 def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
-    """Ways to cut a digit string into `parts` numbers without leading zeros."""
+    """Ways to cut a digit string into `parts` numbers without leading zeros, none longer than
+    `number_digits` (lazily; every cut tried is taken from the document's search budget)."""
+    widest = _cell_digits()
+    if len(digits) > parts * widest:
+        return
     if parts == 1:
         if len(digits) == 1 or not digits.startswith("0"):
             yield [int(digits)]
         return
-    for cut in range(1, len(digits) - parts + 2):
+    for cut in range(1, min(len(digits) - parts + 1, widest) + 1):
+        if not _spend():
+            return
         head = digits[:cut]
         if len(head) > 1 and head.startswith("0"):
             break
@@ -205,12 +275,25 @@ def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     splittable = [i for i, t in enumerate(tokens) if splittable_token(t)]
     if not splittable or extra <= 0:
         return
-    ranges = [range(min(len(_integer_digits(tokens[i])) - 1, extra) + 1) for i in splittable]
-    for counts in product(*ranges):
-        if sum(counts) != extra:
-            continue
+    caps = [min(len(_integer_digits(tokens[i])) - 1, extra) for i in splittable]
+    for counts in _compositions(caps, extra):
         per_token = dict(zip(splittable, counts))
         yield from _readings(tokens, per_token, 0, [])
+
+
+def _compositions(caps: list[int], total: int) -> Iterator[tuple[int, ...]]:
+    """Every way to share `total` among places holding at most `caps[i]` each, in the order
+    `product` over the ranges would give them, without walking the combinations that miss."""
+    if not caps:
+        if total == 0:
+            yield ()
+        return
+    room = sum(caps[1:])
+    for first in range(max(0, total - room), min(caps[0], total) + 1):
+        if not _spend():
+            return
+        for rest in _compositions(caps[1:], total - first):
+            yield (first, *rest)
 
 
 def _readings(tokens: list[Token], parts: dict[int, int], index: int, prefix: list[Slot]) -> Iterator[list[Slot]]:
@@ -312,7 +395,7 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
         # "0002" is several cells, yet the run has no cell to spare: where any of its
         # numbers belongs is unknown.
         for ref in refs:
-            grid[ref] = Cell(None, tokens[0], "unreadable", f"此处“{' '.join(t.text for t in tokens)}”中有连在一起的数字，与应有的{len(refs)}格对不上")
+            grid[ref] = Cell(None, tokens[0], "unreadable", f"此处“{_shown(' '.join(t.text for t in tokens), 60)}”中有连在一起的数字，与应有的{len(refs)}格对不上")
         return
     if len(tokens) == len(refs):
         for ref, token in zip(refs, tokens):
@@ -323,6 +406,16 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
     if len(tokens) > len(refs):
         for ref in refs:
             grid[ref] = Cell(None, tokens[0], "unreadable", f"此处印有{len(tokens)}个数，多于应有的{len(refs)}格，无法对位")
+        return
+    printed = sum(digit_count(t.digits) for t in tokens if t.kind == "num")
+    if printed > len(refs) * _cell_digits():
+        # More digits than the cells can hold: no reading of them is a table's, none is tried.
+        why = (
+            f"此处“{_shown(' '.join(t.text for t in tokens))}”共{printed}位数字，应有的{len(refs)}格每格至多{_cell_digits()}位，"
+            "不可能是这些格的数字（限制 number_digits）"
+        )
+        for ref in refs:
+            grid[ref] = Cell(None, tokens[0], "unreadable", why)
         return
     admissible = admissible_readings(tokens, refs, grid, equations)
     decide_run(tokens, refs, grid, admissible)
@@ -338,11 +431,13 @@ def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, eq
         return _pruned_splits(tokens[0], refs, grid, equations)
     readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)))
     for tried, reading in enumerate(readings, start=1):
-        if tried > MAX_HYPOTHESES:
+        if tried > MAX_HYPOTHESES or not _spend(len(refs)):
             return None  # a choice among the first few would be a guess
         broken, filled = _apply(reading, refs, grid, equations)
         if not broken:
             admissible.append(filled)
+    if _exhausted():
+        return None  # the hypotheses were cut short: the readings found are not all of them
     return admissible
 
 
@@ -364,20 +459,28 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
     found: list[list[Slot]] = []
     steps = [MAX_CUT_STEPS]
     chosen: list[int | float] = []
+    widest = _cell_digits()
+    if len(digits) > len(refs) * widest:
+        return []  # more digits than the cells can hold: no cutting reads them
 
     def cut(index: int, at: int) -> bool:
         steps[0] -= 1
-        if steps[0] < 0:
+        if steps[0] < 0 or len(found) > MAX_HYPOTHESES:
             return False
         if index == len(refs):
             if at == len(digits):
                 found.append([(value, token, "split") for value in chosen])
             return True
-        room = len(digits) - (len(refs) - index - 1)  # leave a digit for each later cell
-        for end in range(at + 1, room + 1):
+        later = len(refs) - index - 1
+        room = len(digits) - later  # leave a digit for each later cell
+        for end in range(at + 1, min(room, at + widest) + 1):
+            if not _spend():
+                return False
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":
                 break
+            if len(digits) - end > later * widest:
+                continue  # the later cells cannot hold what is left
             value: int | float = int(piece)
             if index == 0 and sign == "-":
                 value = -value
@@ -444,7 +547,7 @@ def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, eq
     def assign(depth: int, chosen: dict[int, int]) -> bool:
         """False when the budget ran out: then nothing is settled."""
         steps[0] -= 1
-        if steps[0] < 0:
+        if steps[0] < 0 or not _spend():
             return False
         if depth == len(order):
             for run, pick in chosen.items():

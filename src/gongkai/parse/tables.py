@@ -23,6 +23,9 @@ from .resolve import (
 from .tokens import EDGE_BLANK, Token
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
+# Runs of numbers per row of table 三, at most: past this the region is no table (a page of
+# digits), and aligning its runs to the rows (a DP over runs × rows) is not attempted.
+MAX_RUNS_PER_ROW = 20
 _OTHER_ITEM_MARKERS = ("逾期不补正", "逾期未按收费", "缴纳费用", "不再处理")
 
 
@@ -161,7 +164,13 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
     single = detect_single_other_row(tokens, template)
     rows = formats.request_rows(template, single)
     grid: Grid = {}
-    runs = _blank_rows_under_labels(runs_of(tokens), rows)
+    runs = runs_of(tokens)
+    if len(runs) > MAX_RUNS_PER_ROW * len(rows):
+        why = f"表三区域中有{len(runs)}段数字，远多于表格应有的{len(rows)}行，不像统计表，无法对位"
+        for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
+            grid[ref] = Cell(None, None, "unreadable", why)
+        return RequestsTable(rows, grid, single, found=True)
+    runs = _blank_rows_under_labels(runs, rows)
     if not runs:
         return RequestsTable(rows, grid, single, found=False)
     equations = request_equations(rows)

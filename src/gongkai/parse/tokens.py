@@ -17,7 +17,7 @@ import re
 from itertools import pairwise
 from typing import Literal, NamedTuple
 
-from .. import formats
+from .. import formats, limits
 from ..read import Box, Line
 from ..read.ocr import DOUBT_MARK
 
@@ -27,11 +27,11 @@ _NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Printed in place of a number: blank markers (record.md: "/", "—" …).
 _NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空", "0/"})
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–－―─]+\s*\d{1,3}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
+    r"^\s*(?:[-—–－―─]+\s*\d{1,3}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
 # The same footers printed inside a line (a page flattened to one line, a footer between cells).
 _INLINE_FOOTER = re.compile(
-    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *[,，/]? *共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
@@ -57,11 +57,11 @@ _ATOM = re.compile(
 )
 # After a number: the unit a table cell may print with it (a value), or a word that makes the
 # number part of a label (a year, a date, a page: "2023年", "第4页").
-_CELL_UNIT = re.compile(r"^\s*(?:万元|万|元|件|条|个|项|次|人次|宗|起|家|份|篇)")
+_CELL_UNIT = re.compile(r"\s*(?:万元|万|元|件|条|个|项|次|人次|宗|起|家|份|篇)")  # matched at a position
 # A quantity in a sentence ("共12件"), not a cell.
-_PROSE_QUANTITY = re.compile(r"(?:共|共计|约|近|达|收到|受理|办结)\s*$")
-_LABEL_WORD = re.compile(r"^(?:年|月|日|号|时|周|岁|季|%|％|页|届|类|种|期|批|轮|位|名|级|章|节|款|条第|部分)")
-_LIST_MARK_AFTER = re.compile(r"^[.．、]\s*(?:$|[\u3400-\u9fff“\"（(])")  # "2.其他…", or "5." whose label wrapped
+_PROSE_QUANTITY = ("共", "共计", "约", "近", "达", "收到", "受理", "办结")  # printed just before the number
+_LABEL_WORD = re.compile(r"(?:年|月|日|号|时|周|岁|季|%|％|页|届|类|种|期|批|轮|位|名|级|章|节|款|条第|部分)")
+_LIST_MARK_AFTER = re.compile(r"[.．、]\s*(?:$|[\u3400-\u9fff“\"（(])")  # "2.其他…", or "5." whose label wrapped
 _NUMERAL_PAREN = re.compile(r"^[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]$")
 
 
@@ -85,16 +85,44 @@ class Token(NamedTuple):
         return self.number or self.text.replace(",", "").lstrip(DOUBT_MARK)
 
 
+def digit_count(text: str) -> int:
+    """How many digits a printed number has (signs, separators and the decimal point aside)."""
+    return sum(1 for char in text if char.isdigit())
+
+
+def too_long(text: str) -> bool:
+    """A number with more digits than any count or amount prints (`number_digits`): never
+    converted (int() of thousands of digits raises, and such a number is no cell)."""
+    return digit_count(text) > limits.current().number_digits
+
+
 def parse_number(text: str) -> int | float | None:
-    """The number a value token prints (int when it has no fraction)."""
-    if text.isdecimal() and text.isascii():
-        return int(text)
-    cleaned = text.translate(_WIDTH_FOLD).replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
-    cleaned = re.sub(r"^([+\-])[+\-]+", r"\1", cleaned)  # "--117" is printed for -117
-    if not _NUMBER.match(cleaned):
+    """The number a value token prints (int when it has no fraction); None when it is no number,
+    or longer than `number_digits`."""
+    if len(text) > 24 and too_long(text):
         return None
-    value = float(cleaned)
-    return int(value) if "." not in cleaned else value
+    if text.isdecimal() and text.isascii():
+        return None if too_long(text) else int(text)
+    cleaned = _fold_cell(text).replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
+    cleaned = re.sub(r"^([+\-])[+\-]+", r"\1", cleaned)  # "--117" is printed for -117
+    if not _NUMBER.match(cleaned) or too_long(cleaned):
+        return None
+    return int(cleaned) if "." not in cleaned else float(cleaned)
+
+
+# Inside a cell, a full-width comma between digits groups thousands ("１９５，２７７．０９"), and a
+# 。 between digits is a decimal point typed in a Chinese input mode: one character for one.
+_CELL_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_CELL_DECIMAL = re.compile(r"(?<=\d)。(?=\d)")
+
+
+def _fold_cell(cell: str) -> str:
+    folded = cell.translate(_WIDTH_FOLD)
+    if "，" in folded:
+        folded = _CELL_THOUSANDS.sub(",", folded)
+    if "。" in folded:
+        folded = _CELL_DECIMAL.sub(".", folded)
+    return folded
 
 
 def _number_text(raw: str) -> str:
@@ -113,15 +141,20 @@ def classify(word: str) -> TokenKind:
         return "null"
     if _CJK.search(word):
         return "label"
-    if _NUMBER.match(stripped.translate(_WIDTH_FOLD).replace("－", "-")):
+    if _NUMBER.match(_fold_cell(stripped).replace("－", "-")):
         return "num"
     return "label"
 
 
 _GLUED_ROW = re.compile(r"[\u3400-\u9fff]\d{5,}")
-_NUMBER_ROW = re.compile(r"(?:\d+[ \t]+){3,}\d+")
+_NUMBER_ROW = re.compile(r"(?<!\d)(?:\d++[ \t]++){3,}\d")  # whole runs only: linear on long digit runs
 # Header words of the tables: a long run of them is a table's header, not a sentence.
 _HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议|复议后起诉|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is only a page number or counter ("- 3 -", "第3页", "3/9")."""
+    return _PAGE_NUMBER.match(text.strip()) is not None
 
 
 def is_prose(text: str) -> bool:
@@ -232,11 +265,12 @@ def _marker_rows() -> dict[str, tuple[str, ...]]:
 _MARKER_ROWS = _marker_rows()
 
 
-def _is_list_marker(digit: str, rest: str) -> bool:
-    """A digit that numbers the label after it: "2.其他…", or "2其他…"/"2 其他…" when that row is numbered 2."""
-    if _LIST_MARK_AFTER.match(rest):
+def _is_list_marker(digit: str, text: str, at: int) -> bool:
+    """A digit that numbers the label printed from `at` on: "2.其他…", or "2其他…"/"2 其他…" when
+    that row is numbered 2."""
+    if _LIST_MARK_AFTER.match(text, at):
         return True
-    following = formats.normalize_label(rest[:12])
+    following = formats.normalize_label(text[at : at + 12])
     return bool(following) and following.startswith(_MARKER_ROWS.get(digit, ("\0",)))
 
 
@@ -261,7 +295,7 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
         return [Token("null", stripped, line.number, line.page, column)]
     if stripped.startswith(DOUBT_MARK) and _NUMBER.match(stripped[1:]):
         return [Token("doubt", stripped, line.number, line.page, column, stripped[1:].replace(",", ""))]
-    folded = cell.translate(_WIDTH_FOLD)
+    folded = _fold_cell(cell)
     out = _Cell(line, base)
     atoms = list(_ATOM.finditer(folded))
     last_value = -1  # index of the atom that gave the last value token
@@ -284,10 +318,13 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
             continue
         if kind == "num":
             text_num = atom.group()
-            rest = folded[atom.end() :]
-            before = folded[: atom.start()].rstrip()
+            # What the cell prints before the number, spaces skipped (slicing the cell for each
+            # number would be quadratic in a long cell).
+            before = atom.start()
+            while before and folded[before - 1].isspace():
+                before -= 1
             plain = text_num.isdigit()
-            if plain and len(text_num) <= 9 and _is_list_marker(text_num[-1], rest):
+            if plain and len(text_num) <= 9 and _is_list_marker(text_num[-1], folded, atom.end()):
                 # "…0002.其他法律…": the last digit is the next row's list marker.
                 if len(text_num) > 1:
                     out.add_value("num", raw[:-1], atom.start(), _number_text(text_num[:-1]), glued=True)
@@ -295,20 +332,20 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
                 out.flush()
                 out.add_label(raw[-1], atom.end() - 1)
                 continue
-            word = _LABEL_WORD.match(rest)
+            word = _LABEL_WORD.match(folded, atom.end())
             # "2023年", "12月": a year has four digits, a month or a day two; "301000031年" is cells.
             dated = word is not None and (word.group() not in ("年", "月", "日") or len(text_num) <= 4)
-            if before.endswith(("第", "共", "(", "（")) or dated or (out.label and _PROSE_QUANTITY.search(before)):
+            if folded.endswith(("第", "共", "(", "（"), 0, before) or dated or (out.label and folded.endswith(_PROSE_QUANTITY, 0, before)):
                 out.add_label(raw, atom.start())  # "第4页", "本年(2023)", "2023年", "共12件"
                 continue
             number = _number_text(text_num)
             if not _NUMBER.match(number):
                 out.add_label(raw, atom.start())
                 continue
-            unit = _CELL_UNIT.match(rest)
+            unit = _CELL_UNIT.match(folded, atom.end())
             if unit:
-                raw = cell[atom.start() : atom.end() + unit.end()]
-                skip_to = atom.end() + unit.end()
+                raw = cell[atom.start() : unit.end()]
+                skip_to = unit.end()
             glued = (atom.start() > 0 and _CJK.match(folded[atom.start() - 1]) is not None) or (
                 _CJK.match(folded[atom.end() : atom.end() + 1]) is not None and not unit
             )
@@ -365,7 +402,8 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
                 pages.append(int(end.group(1)))
     patterns: list[str] = []
     if pages:
-        found = sorted(set(pages) | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in pages)})
+        seen = set(pages)  # at most 1000 numbers (three digits), however many pages
+        found = sorted(seen | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in seen)})
         patterns.append(rf"[-—–－―─] *(?:{'|'.join(str(n) for n in found)}) *[-—–－―─](?![\d])")
     # "k/N": the same N after two or more different k is the page count.
     counts: dict[int, set[int]] = {}

@@ -6,7 +6,17 @@ The type is decided by the file's bytes, never by its extension. A reader that f
 
 from __future__ import annotations
 
-from .document import Box, Document, Line, ReadError
-from .sniff import MAX_BYTES, load, sniff
+from typing import Any
 
-__all__ = ["MAX_BYTES", "Box", "Document", "Line", "ReadError", "load", "sniff"]
+from .. import limits
+from .document import Box, Document, Line, ReadError
+from .sniff import load, sniff
+
+__all__ = ["Box", "Document", "Line", "ReadError", "load", "sniff"]
+
+
+def __getattr__(name: str) -> Any:
+    """`MAX_BYTES`, kept for callers that import it: the `file_bytes` limit now in force."""
+    if name == "MAX_BYTES":
+        return limits.current().file_bytes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,9 +6,43 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .. import limits
+
 
 class ReadError(Exception):
     """A file that cannot be read; the message is a Chinese sentence for the user."""
+
+
+def amount(value: float) -> str:
+    """A limit as a Chinese reader says it: 5000000 → "500万", 100000000 → "1亿", 80 → "80"."""
+    number = int(value)
+    if number >= 100_000_000 and number % 100_000_000 == 0:
+        return f"{number // 100_000_000}亿"
+    if number >= 10_000 and number % 10_000 == 0:
+        return f"{number // 10_000}万"
+    return str(number)
+
+
+def line_count(text: str) -> int:
+    """The lines of a text (a final line break ends the last line, it does not start one)."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def size_problem(characters: int, lines: int) -> str | None:
+    """Why a text of this size is not read (the limit named), or None when it is within bounds."""
+    bounds = limits.current()
+    if characters > bounds.text_characters:
+        return f"文字超过{amount(bounds.text_characters)}字，不像一份年度报告，未读取（限制 text_characters）"
+    if lines > bounds.text_lines:
+        return f"文字超过{amount(bounds.text_lines)}行，不像一份年度报告，未读取（限制 text_lines）"
+    return None
+
+
+def check_size(characters: int, lines: int) -> None:
+    """ReadError when a text of this size is beyond `text_characters` or `text_lines`."""
+    problem = size_problem(characters, lines)
+    if problem is not None:
+        raise ReadError(problem)
 
 
 Box = tuple[float, float, float, float]  # (x0, top, x1, bottom) in points from the page's top-left corner
@@ -97,10 +131,20 @@ class Document:
     pages: int | None = None
     # A date the page around the document states (HTML 发布日期), with the text it came from.
     published_hint: tuple[str, str] | None = None
+    # Why the text was not read at all (a limit reached before it was cut into lines); the
+    # parser turns it into an `unreadable` record.
+    fatal: str | None = None
 
     @classmethod
     def from_text(cls, text: str, *, path: str = "<text>", sha256: str = "", media_type: str = "text/plain") -> Document:
-        """Split text into lines; form feeds (pdftotext's page breaks) give page numbers."""
+        """Split text into lines; form feeds (pdftotext's page breaks) give page numbers.
+
+        A text beyond `text_characters` or `text_lines` is not cut into lines (that alone would
+        take gigabytes): the Document is empty and says why in `fatal`.
+        """
+        problem = size_problem(len(text), line_count(text))
+        if problem is not None:
+            return cls(path, sha256, media_type, fatal=problem)
         has_pages = "\f" in text
         lines: list[Line] = []
         page = 1

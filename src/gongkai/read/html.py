@@ -8,13 +8,16 @@ structured rows, a merged (rowspan/colspan) cell kept once at its origin, as in 
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
-from .document import Document, Line, ReadError
+from .document import Document, Line, ReadError, check_size
 from .text import decode_text
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+MARKUP_FACTOR = 4  # a page's source may be this many times longer than its text (`text_characters`)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{1,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr", "table", "center", "blockquote", "pre", "ul", "ol", "dd", "dt"}
@@ -23,8 +26,10 @@ _PUBLISHED = re.compile(r"(?:发布|发文|成文|公开)(?:日期|时间)\s*[:�
 
 
 def decode_html(data: bytes) -> str:
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_text(data)
+    """The page's source text; one far longer than a report's page (`MARKUP_FACTOR` times
+    `text_characters`: markup included) is refused."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return decode_text(data, MARKUP_FACTOR)
     match = _META_CHARSET.search(data[:8192])
     if match:
         name = match.group(1).decode("ascii", "replace").lower()
@@ -32,28 +37,41 @@ def decode_html(data: bytes) -> str:
         try:
             text = data.decode(name)
             if text.count("\ufffd") <= 2:
+                check_size(len(text) // MARKUP_FACTOR, 0)
                 return text
         except (LookupError, UnicodeDecodeError):
             pass  # the meta tag lies: detect from the bytes
-    return decode_text(data)
+    return decode_text(data, MARKUP_FACTOR)
 
 
-def _chinese_weight(element) -> int:  # type: ignore[no-untyped-def]
-    text = element.text_content()
-    links = sum(len(_CJK.findall(a.text_content())) for a in element.iter("a"))
-    return len(_CJK.findall(text)) - 2 * links
+def _weights(root: Any) -> dict[Any, int]:
+    """Each element's Chinese characters outside links (links count twice against it), computed
+    once bottom-up: `text_content()` at every level of a deep page would be quadratic."""
+    cjk: dict[Any, int] = {}
+    links: dict[Any, int] = {}
+    # Reverse document order visits every child before its parent.
+    for element in reversed(list(root.iter())):
+        own = len(_CJK.findall(element.text or "")) if isinstance(element.tag, str) else 0
+        linked = 0
+        for child in element:
+            own += cjk.get(child, 0) + len(_CJK.findall(child.tail or ""))
+            linked += links.get(child, 0)
+        cjk[element] = own
+        links[element] = linked + (own if element.tag == "a" else 0)
+    return {element: cjk[element] - 2 * links[element] for element in cjk}
 
 
 def _article(root: Any) -> Any:
     """Descend from <body> while one child holds nearly all of the non-link Chinese text."""
     node = root.find("body") if root.find("body") is not None else root
+    weight = _weights(node)
     while True:
-        total = _chinese_weight(node)
+        total = weight.get(node, 0)
         children = [c for c in node if isinstance(c.tag, str)]
         if not children or total <= 0:
             return node
-        best = max(children, key=_chinese_weight)
-        if _chinese_weight(best) < 0.8 * total:
+        best = max(children, key=lambda child: weight.get(child, 0))
+        if weight.get(best, 0) < 0.8 * total:
             return node
         node = best
 
@@ -68,8 +86,9 @@ def _table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return rows
 
 
-def _lines(node, lines: list[Line]) -> None:  # type: ignore[no-untyped-def]
-    """Walk the body in order: text of blocks as lines, tables as structured rows."""
+def _lines(node: Any, lines: list[Line]) -> None:
+    """Walk the body in order: text of blocks as lines, tables as structured rows. (Iterative:
+    a page may nest elements thousands deep.)"""
     buffer: list[str] = []
 
     def flush() -> None:
@@ -78,27 +97,30 @@ def _lines(node, lines: list[Line]) -> None:  # type: ignore[no-untyped-def]
             lines.append(Line(len(lines) + 1, text))
         buffer.clear()
 
-    def walk(element) -> None:  # type: ignore[no-untyped-def]
+    # (element, entering): an element is entered, its children walked, then it is left.
+    stack: list[tuple[Any, bool]] = [(node, True)]
+    while stack:
+        element, entering = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
+        if not entering:
+            if tag in _BLOCKS:
+                flush()
+            buffer.append(element.tail or "")
+            continue
         if tag in _CHROME:
             buffer.append(element.tail or "")
-            return
+            continue
         if tag == "table":
             flush()
             for cells in _table_rows(element):
                 lines.append(Line(len(lines) + 1, "\t".join(cells), None, tuple(cells)))
             buffer.append(element.tail or "")
-            return
+            continue
         if tag in _BLOCKS:
             flush()
         buffer.append(element.text or "")
-        for child in element:
-            walk(child)
-        if tag in _BLOCKS:
-            flush()
-        buffer.append(element.tail or "")
-
-    walk(node)
+        stack.append((element, False))
+        stack.extend((child, True) for child in reversed(list(element)))
     flush()
 
 
@@ -110,14 +132,62 @@ def _page_title(root) -> str | None:  # type: ignore[no-untyped-def]
     return None
 
 
-def read_html(data: bytes, path: str, sha256: str) -> Document:
+# Elements a page nests thousands deep (layout wrappers, inline styling): dropped (a block one
+# becomes a line break) when the page is deeper than the parser goes, so no content is lost.
+_WRAPPERS = re.compile(r"<(/?)(div|section|article|center|blockquote|main|aside|span|font|b|i|u|strong|em|small|big)\b[^>]{0,2000}>", re.I)
+_INLINE = frozenset({"span", "font", "b", "i", "u", "strong", "em", "small", "big"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]{0,2000}>")
+
+
+def _parse(text: str) -> Any:
+    """The page's tree. Past the parser's depth (2048 with huge_tree) libxml2 drops everything
+    deeper and after: then the wrappers are flattened, and as a last resort the tags stripped
+    (the page's text is returned as a str, a line per block, cells tab-separated)."""
     import lxml.html
 
+    def parse(source: str) -> tuple[Any, bool]:
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        try:
+            root = lxml.html.document_fromstring(source, parser=parser)
+        except Exception as error:  # lxml raises ParserError/ValueError on pages it cannot parse
+            raise ReadError("HTML网页无法解析") from error
+        return root, any("depth" in entry.message.lower() for entry in parser.error_log)
+
+    root, too_deep = parse(text)
+    if not too_deep:
+        return root
+    flat = _WRAPPERS.sub(lambda m: "" if m.group(2).lower() in _INLINE else "<br>", text)
+    root, too_deep = parse(flat)
+    if not too_deep:
+        return root
+    return html.unescape(_TAG.sub(_Flattener(), flat))
+
+
+class _Flattener:
+    """A tag as plain text: a block ends the line; a cell after the first of its row is a tab."""
+
+    def __init__(self) -> None:
+        self.first_cell = True
+
+    def __call__(self, match: re.Match[str]) -> str:
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag in ("td", "th"):
+            if closing:
+                return ""
+            separator = "" if self.first_cell else "\t"
+            self.first_cell = False
+            return separator
+        if tag in _BLOCKS:
+            self.first_cell = True
+            return "\n"
+        return ""
+
+
+def read_html(data: bytes, path: str, sha256: str) -> Document:
     text = decode_html(data)
-    try:
-        root = lxml.html.document_fromstring(text)
-    except Exception as error:  # lxml raises ParserError/ValueError on pages it cannot parse
-        raise ReadError("HTML网页无法解析") from error
+    root = _parse(text)
+    if isinstance(root, str):
+        return Document.from_text(root, path=path, sha256=sha256, media_type="text/html")
     for chrome in root.xpath("//script|//style|//noscript"):
         chrome.drop_tree()
     lines: list[Line] = []

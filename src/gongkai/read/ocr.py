@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .document import Box, Document, Line, ReadError, pack_positions
+from .. import limits
+from .document import Box, Document, Line, ReadError, amount, pack_positions
 
 DOUBT_MARK = "\u2047"  # ⁇ prefixed to a number OCR is not sure of (see parse.tokens)
 MIN_NUMBER_CONFIDENCE = 0.9
 MAX_SIDE = 3000  # pixels; larger images are scaled down first to bound time and memory
+MIN_SIDE = 8  # pixels; a thinner image holds no line of text
 
 
 @dataclass
@@ -53,10 +55,16 @@ def _boxes(image: Any) -> list[_Box]:
     import numpy as np
 
     width, height = image.size
+    if min(width, height) < MIN_SIDE:
+        return []  # a sliver of an image holds no line of text (and the engine cannot take it)
     scale = min(1.0, MAX_SIDE / max(width, height))
     if scale < 1.0:
-        image = image.resize((int(width * scale), int(height * scale)))
-    result = _engine()(np.asarray(image.convert("RGB")))
+        image = image.resize((max(1, int(width * scale)), max(1, int(height * scale))))
+    engine = _engine()
+    try:
+        result = engine(np.asarray(image.convert("RGB")))
+    except Exception as error:  # the engine on an image it cannot take (onnxruntime, OpenCV errors)
+        raise ReadError(f"文字识别无法处理这幅图像（{type(error).__name__}）") from error
     boxes: list[_Box] = []
     if result is None or getattr(result, "boxes", None) is None:
         return boxes
@@ -126,17 +134,34 @@ def ocr_lines(image: Any, page: int | None, first_line: int, scale: float = 1.0)
     return lines
 
 
-def read_image(data: bytes, path: str, sha256: str, media_type: str) -> Document:
-    """An image file (a photographed or scanned report page)."""
+def _open_image(data: bytes) -> Any:
+    """The image in `data`, decoded only when it has at most `image_pixels` pixels (the size is
+    read from the header first: a decompression bomb is refused before it takes any memory)."""
     import io
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
+    most = limits.current().image_pixels
+    saved = Image.MAX_IMAGE_PIXELS
     try:
+        Image.MAX_IMAGE_PIXELS = None  # opening reads the header only; the size is checked here
         image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > most:
+            raise ReadError(f"图片有{width}×{height}像素，超过{amount(most)}像素（可能是“解压炸弹”），未读取（限制 image_pixels）")
         image.load()
-    except (UnidentifiedImageError, OSError) as error:
+    except ReadError:
+        raise
+    except Exception as error:  # PIL raises many kinds (OSError, SyntaxError, ValueError …) for a damaged image
         raise ReadError("图片文件已损坏，无法打开") from error
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+    return image
+
+
+def read_image(data: bytes, path: str, sha256: str, media_type: str) -> Document:
+    """An image file (a photographed or scanned report page)."""
+    image = _open_image(data)
     lines = ocr_lines(image, 1, 1)
     if not any(line.text.strip() for line in lines):
         raise ReadError("图片中没有识别出文字")

@@ -19,16 +19,20 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import math
 import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
-from .document import Box, Document, Line, ReadError, pack_positions
+from .. import limits
+from .document import Box, Document, Line, ReadError, amount, check_size, pack_positions
 from .ocr import ocr_lines
 
-MAX_PAGES = 80  # a report is a few pages; beyond this the file is something else
-MAX_OCR_PAGES = 30  # OCR takes seconds a page: bound the time a scanned file can take
+# Pages (`pdf_pages`), scanned pages to OCR (`ocr_pages`, counted before any OCR), the pixels of
+# a rendered page (`page_pixels`) and the characters of the text layer (`text_characters`) are
+# bounded by `limits.current()`.
 OCR_DPI = 200
 
 
@@ -526,10 +530,28 @@ def _page_lines(page, chars: list[_Char]) -> list[_Row]:  # type: ignore[no-unty
     return [row for _, row in placed]
 
 
-def read_pdf(data: bytes, path: str, sha256: str) -> Document:
-    """The text lines of a PDF's text layer, with page numbers; ReadError when it has none."""
+def _render(page: Any, number: int, page_pixels: int) -> tuple[Any, float, bool]:
+    """The page as an image for OCR, at OCR_DPI or smaller so that it has at most `page_pixels`
+    pixels: (image, pixels per point, whether it was scaled down)."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_raw
+
+    width, height = page.get_size()
+    if not (width > 0 and height > 0 and math.isfinite(width * height)):
+        raise ReadError(f"PDF第{number}页的页面尺寸无效（{width}×{height}），无法读取")
+    scale = OCR_DPI / 72
+    reduced = width * height * scale * scale > page_pixels
+    if reduced:
+        scale = math.sqrt(page_pixels / (width * height)) * 0.999
+    try:
+        return page.render(scale=scale).to_pil(), scale, reduced
+    except (pdfium.PdfiumError, MemoryError, ValueError, OSError) as error:
+        raise ReadError(f"PDF第{number}页无法渲染为图像（{type(error).__name__}），文件可能已损坏") from error
+
+
+def read_pdf(data: bytes, path: str, sha256: str) -> Document:
+    """The text lines of a PDF's text layer, with page numbers; scanned pages are OCRed (after
+    counting them against `ocr_pages`); ReadError when there is no text."""
+    import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -542,28 +564,69 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Document:
         page_count = len(pdf)
         if page_count == 0:
             raise ReadError("PDF文件没有页面")
-        if page_count > MAX_PAGES:
-            raise ReadError(f"PDF有{page_count}页，超过{MAX_PAGES}页，不像是一份年度报告，未读取")
+        bounds = limits.current()
+        if page_count > bounds.pdf_pages:
+            raise ReadError(f"PDF有{page_count}页，超过{bounds.pdf_pages}页，不像是一份年度报告，未读取（限制 pdf_pages）")
+        pages = _text_pages(pdf, page_count, bounds.text_characters)
+        scanned = [number for number, rows in enumerate(pages) if rows is None]
+        if len(scanned) > bounds.ocr_pages:
+            raise ReadError(
+                f"扫描件有{len(scanned)}页需要文字识别，超过{bounds.ocr_pages}页，为控制时间未做文字识别（限制 ocr_pages）"
+            )
         lines: list[Line] = []
-        scanned = 0
-        for number in range(page_count):
-            page = pdf[number]
-            textpage = page.get_textpage()
-            chars = _page_chars(textpage)
-            textpage.close()
-            if chars:
-                for text, cells, boxes, box, xs in _page_lines(page, chars):
+        reduced: list[int] = []
+        for number, rows in enumerate(pages):
+            if rows is not None:
+                for text, cells, boxes, box, xs in rows:
                     lines.append(Line(len(lines) + 1, text, number + 1, cells=cells, boxes=boxes, box=box, xs=xs))
-            elif any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
-                scanned += 1
-                if scanned > MAX_OCR_PAGES:
-                    raise ReadError(f"扫描件超过{MAX_OCR_PAGES}页，为控制时间未做文字识别")
-                image = page.render(scale=OCR_DPI / 72).to_pil()
-                lines.extend(ocr_lines(image, number + 1, len(lines) + 1, scale=OCR_DPI / 72))
-            page.close()
+                continue
+            page = pdf[number]
+            try:
+                image, scale, smaller = _render(page, number + 1, bounds.page_pixels)
+            finally:
+                page.close()
+            if smaller:
+                reduced.append(number + 1)
+            lines.extend(ocr_lines(image, number + 1, len(lines) + 1, scale=scale))
+    except pdfium.PdfiumError as error:
+        raise ReadError(f"PDF文件已损坏，无法读取（{error}）") from error
     finally:
         pdf.close()
     if not any(line.text.strip() for line in lines):
-        raise ReadError("PDF中没有文字，扫描页中也没有识别出文字")
+        shrunk = f"（第{'、'.join(map(str, reduced))}页过大，已按限制 page_pixels 缩小后识别）" if reduced else ""
+        raise ReadError("PDF中没有文字，扫描页中也没有识别出文字" + shrunk)
     media_type = "application/pdf"
     return Document(path, sha256, media_type, lines, page_count)
+
+
+def _text_pages(pdf: Any, page_count: int, most_characters: int) -> list[list[_Row] | None]:
+    """Each page's lines from its text layer; None for a page to OCR (no text, an image)."""
+    import pypdfium2.raw as pdfium_raw
+
+    pages: list[list[_Row] | None] = []
+    characters = lines = 0
+    for number in range(page_count):
+        page = pdf[number]
+        try:
+            textpage = page.get_textpage()
+            try:
+                if characters + pdfium_raw.FPDFText_CountChars(textpage.raw) > most_characters:
+                    raise ReadError(
+                        f"PDF的文字超过{amount(most_characters)}字，不像一份年度报告，未读取（限制 text_characters）"
+                    )
+                chars = _page_chars(textpage)
+            finally:
+                textpage.close()
+            if chars:
+                rows = _page_lines(page, chars)
+                pages.append(rows)
+                characters += sum(len(row[0]) for row in rows)
+                lines += len(rows)
+                check_size(characters, lines)
+            elif any(True for _ in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2)):
+                pages.append(None)
+            else:
+                pages.append([])
+        finally:
+            page.close()
+    return pages

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .document import Document, ReadError
+from .. import limits
+from .document import Document, ReadError, check_size
 from .text import decode_text
-
-MAX_BYTES = 200 * 1024 * 1024  # larger files are refused before reading, to bound memory
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -21,7 +20,12 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "image/tiff"),
     (b"{\\rtf", "application/rtf"),
 )
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
+
+def _markup(stripped: bytes) -> bool:
+    lowered = stripped[:512].lower()
+    return lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<?xml")) or b"<html" in lowered
 
 
 def sniff(head: bytes) -> str:
@@ -30,10 +34,17 @@ def sniff(head: bytes) -> str:
     for magic, media_type in _MAGIC:
         if stripped.startswith(magic) or head.startswith(magic):
             return media_type
-    lowered = stripped[:512].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<?xml")) or b"<html" in lowered:
+    if _markup(stripped):
         return "text/html"
+    for bom, encoding in _WIDE_BOMS:  # a page saved as UTF-16 or UTF-32
+        if head.startswith(bom):
+            text = head[len(bom) :].decode(encoding, errors="ignore")
+            return "text/html" if _markup(text.lstrip(" \t\r\n").encode("utf-8", "replace")) else "text/plain"
     return "text/plain"
+
+
+def _size(count: float) -> str:
+    return f"{count / 1024 / 1024:.0f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
 
 
 def load(path: str | Path) -> Document:
@@ -47,33 +58,48 @@ def load(path: str | Path) -> Document:
         raise ReadError("不是普通文件，无法读取")
     if size == 0:
         raise ReadError("文件为空（0字节）")
-    if size > MAX_BYTES:
-        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_BYTES // 1024 // 1024} MB），未读取")
+    most = limits.current().file_bytes
+    if size > most:
+        raise ReadError(f"文件过大（{_size(size)}，上限 {_size(most)}），未读取（限制 file_bytes）")
     try:
         data = file.read_bytes()
     except OSError as error:
         raise ReadError(f"无法读取文件：{error.strerror or error}") from error
+    try:
+        document = _read(data, str(path))
+    except MemoryError as error:
+        raise ReadError("读取此文件所需内存超出限制，未读取（文件可能异常庞大或已损坏）") from error
+    except RecursionError as error:
+        raise ReadError("文件结构嵌套过深，无法读取（文件可能已损坏）") from error
+    if document.fatal:
+        raise ReadError(document.fatal)
+    check_size(sum(len(line.text) for line in document.lines), len(document.lines))
+    return document
+
+
+def _read(data: bytes, path: str) -> Document:
+    """The Document of a file's bytes, by the reader for its type."""
     sha256 = hashlib.sha256(data).hexdigest()
     media_type = sniff(data[:2048])
     if media_type in ("application/x-ole-storage", "application/rtf"):
         from .office import read_office
 
-        return read_office(data, str(path), sha256)
+        return read_office(data, path, sha256)
     if media_type.startswith("image/"):
         from .ocr import read_image
 
-        return read_image(data, str(path), sha256, media_type)
+        return read_image(data, path, sha256, media_type)
     if media_type == "application/zip":
         from .docx import read_docx
 
-        return read_docx(data, str(path), sha256)
+        return read_docx(data, path, sha256)
     if media_type == "application/pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data, str(path), sha256)
+        return read_pdf(data, path, sha256)
     if media_type == "text/html":
         from .html import read_html
 
-        return read_html(data, str(path), sha256)
+        return read_html(data, path, sha256)
     text = decode_text(data)
-    return Document.from_text(text, path=str(path), sha256=sha256, media_type=media_type)
+    return Document.from_text(text, path=path, sha256=sha256, media_type=media_type)

@@ -1,18 +1,58 @@
-"""Decode a text file whose encoding is not declared (UTF-8, GB18030/GBK, UTF-16…)."""
+"""Decode a text file whose encoding is not declared (UTF-8, GB18030/GBK, UTF-16, UTF-32…).
+
+A text is measured before it is decoded and again after (`text_characters`, `text_lines`), so a
+file of hundreds of megabytes is refused before it takes that much memory. A few stray NUL or
+control bytes in an otherwise-text file are dropped rather than making the whole file "not text".
+"""
 
 from __future__ import annotations
 
+import re
+
 from charset_normalizer import from_bytes
 
-from .document import ReadError
+from .. import limits
+from .document import ReadError, check_size, line_count
+
+_MAX_BYTES_PER_CHARACTER = 4  # UTF-8, GB18030 and UTF-32 take at most four bytes a character
+# Control characters a text never means (NUL, BEL, ESC …): dropped. Tab, line feed, form feed
+# (pdftotext's page break), carriage return and vertical tab are kept.
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_UTF32_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"))
 
 
 def _looks_binary(data: bytes) -> bool:
+    """Bytes that are not text: many NULs or control bytes (a few stray ones are tolerated)."""
     sample = data[:8192]
-    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    if sample.count(0) > max(8, len(sample) // 100):
         return True
     controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 27))
     return controls > len(sample) * 0.05
+
+
+def _printable(text: str) -> bool:
+    head = text[:2048]
+    return sum(1 for ch in head if ch.isprintable() or ch in "\r\n\t\f") >= 0.97 * len(head)
+
+
+def _utf32_without_bom(data: bytes) -> str | None:
+    """UTF-32 text saved without a byte-order mark: two of every four bytes are NUL (the BMP)."""
+    sample = data[: 4096 - 4096 % 4]
+    if len(sample) < 16 or len(data) % 4:
+        return None
+    quarters = [sample[k::4].count(0) for k in range(4)]
+    groups = len(sample) // 4
+    if quarters[2] == quarters[3] == groups and quarters[0] < groups:
+        encoding = "utf-32-le"
+    elif quarters[0] == quarters[1] == groups and quarters[3] < groups:
+        encoding = "utf-32-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _printable(text) else None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -28,19 +68,20 @@ def _utf16_without_bom(data: bytes) -> str | None:
         text = data.decode("utf-16-be" if even_nuls > odd_nuls else "utf-16-le")
     except UnicodeDecodeError:
         return None
-    printable = sum(1 for ch in text[:2048] if ch.isprintable() or ch in "\r\n\t\f")
-    return text if printable >= 0.97 * min(len(text), 2048) else None
+    return text if _printable(text) else None
 
 
-def decode_text(data: bytes) -> str:
-    """The text of `data`, or ReadError when it is not text in any encoding we know."""
+def _decode(data: bytes) -> str:
+    for bom, encoding in _UTF32_BOMS:  # before UTF-16: FF FE 00 00 also starts like UTF-16 LE
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        return utf16
+    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
+    if wide is not None:
+        return wide
     if _looks_binary(data):
         raise ReadError("文件内容不是文本，也不是可识别的文档格式（可能已损坏）")
     try:
@@ -57,3 +98,14 @@ def decode_text(data: bytes) -> str:
     if best is None:
         raise ReadError("无法识别文件的文字编码")
     return str(best)
+
+
+def decode_text(data: bytes, factor: int = 1) -> str:
+    """The text of `data`, or ReadError when it is not text in any encoding we know, or is far
+    longer than a report (`text_characters`, `text_lines`; markup counts 1/`factor`)."""
+    bounds = limits.current()
+    if len(data) > _MAX_BYTES_PER_CHARACTER * factor * bounds.text_characters:
+        check_size(len(data) // (_MAX_BYTES_PER_CHARACTER * factor) + 1, 0)  # more characters than the limit, whatever the encoding
+    text = _decode(data)
+    check_size(len(text) // factor, line_count(text) // factor)
+    return _STRAY_CONTROLS.sub("", text) if _STRAY_CONTROLS.search(text) else text

@@ -38,7 +38,7 @@ def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progr
     committer = Committer(store, todo, progress)
     committer.notes()
     try:
-        for task, record in run_local(todo.tasks, workers):
+        for task, record in run_local(todo.tasks, workers, committer.flush_if_due):
             committer.add(task, record)
     finally:
         committer.flush()  # what was read before an interruption is kept

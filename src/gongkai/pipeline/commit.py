@@ -67,8 +67,17 @@ class Committer:
             self._tell(note.path)
 
     def add(self, task: Task, record: Record) -> None:
+        if not self._batch:
+            self._since = time.monotonic()
         self._batch.append((task, record))
-        if len(self._batch) >= BATCH or time.monotonic() - self._since >= BATCH_SECONDS:
+        if len(self._batch) >= BATCH:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Store what has waited BATCH_SECONDS (called while the workers are busy)."""
+        if self._batch and time.monotonic() - self._since >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:

@@ -17,7 +17,7 @@ import resource
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
@@ -37,8 +37,9 @@ def too_slow(seconds: float) -> str:
     return f"读取超过{seconds:g}秒仍未完成，已停止（时间限制 seconds_per_file，可用 --limit seconds_per_file=N 放宽）"
 
 
-def run_local(tasks: Sequence[Task], workers: int = 1) -> Iterator[tuple[Task, Record]]:
-    """(task, record) for every task, in the order they finish."""
+def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Record]]:
+    """(task, record) for every task, in the order they finish. `waiting` is called at least
+    once a second while the workers are busy (the committer stores what it holds)."""
     if not tasks:
         return
     bounds = limits.current()
@@ -52,7 +53,9 @@ def run_local(tasks: Sequence[Task], workers: int = 1) -> Iterator[tuple[Task, R
                     worker.give(queue.popleft())
             busy = [w for w in pool if w.task is not None]
             deadline = min(w.started + bounds.seconds_per_file for w in busy)
-            ready = wait([w.connection for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            ready = wait([w.connection for w in busy], timeout=min(1.0, max(0.0, deadline - time.monotonic())))
+            if waiting is not None:
+                waiting()
             for worker in busy:
                 task = worker.task
                 assert task is not None

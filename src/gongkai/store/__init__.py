@@ -134,7 +134,8 @@ class Store:
         with self.engine.connect() as connection:
             for start in range(0, len(wanted), 500):
                 query = select(reports.c.agency_key).where(reports.c.sha256.in_(wanted[start : start + 500]))
-                keys.update(k for k in connection.scalars(query) if k)
+                found: list[str | None] = list(connection.scalars(query))
+                keys.update(key for key in found if key)
         return keys
 
     def sha_of_path(self, path: str) -> str | None:

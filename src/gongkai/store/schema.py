@@ -185,7 +185,7 @@ def migrate(connection: Connection) -> list[int]:
     """Apply the migrations not yet applied, in order; returns the versions applied."""
     lock(connection, "migrate")  # two processes opening a new database at once migrate it once
     schema_migrations.create(connection, checkfirst=True)
-    done = set(connection.scalars(select(schema_migrations.c.version)))
+    done: set[int] = set(connection.scalars(select(schema_migrations.c.version)))
     applied = []
     for migration in MIGRATIONS:
         if migration.version in done:

@@ -115,40 +115,44 @@ def _docx_paragraphs(count: int) -> Callable[[Source], bytes]:
     return content
 
 
-def _png(width: int, height: int, *, truncated: bool = False) -> bytes:
-    """A PNG of one grey colour (its pixels compress to almost nothing: a decompression bomb when large)."""
+def png(width: int, height: int, rows: int | None = None) -> bytes:
+    """A greyscale PNG whose header says width × height, with `rows` rows of data (default: all,
+    at most 20 000). One colour compresses to almost nothing: a decompression bomb when large."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     compressor = zlib.compressobj(9)
     row = b"\x00" + b"\xc8" * width
-    data = b"".join(compressor.compress(row) for _ in range(min(height, 20000)))
-    data += compressor.flush()
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
-    return png[: len(png) // 2] if truncated else png
+    data = b"".join(compressor.compress(row) for _ in range(min(height, 20000) if rows is None else rows)) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
-def _pdf(page_width: float, page_height: float, pages: int = 1, text: str = "") -> bytes:
-    """A minimal PDF: `pages` pages of the given size, the first with a line of ASCII text."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
-    for i in range(pages):
-        stream = f"BT /F1 12 Tf 72 72 Td ({text}) Tj ET".encode() if text and i == 0 else b""
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {page_width} {page_height}] /Contents {4 + 2 * i} 0 R /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>".encode())
-        objects.append(b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream")
+def pdf(pages: list[bytes], width: float, height: float | None = None) -> bytes:
+    """A minimal PDF: one page of width × height points per content stream in `pages` (font F1,
+    Helvetica, available to them)."""
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, content in enumerate(pages):
+        box = f"[0 0 {width} {width if height is None else height}]"
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox {box} /Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
+        objects.append(f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream")
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
     xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def _text_page(text: str) -> bytes:
+    return f"BT /F1 12 Tf 72 72 Td ({text}) Tj ET".encode()
 
 
 def _with_table3_row(s: Source, replace: Callable[[str], str]) -> bytes:
@@ -246,13 +250,13 @@ _bytes_kind("csv-of-numbers.csv", REJECTED, lambda s: b"\n".join(b",".join(str(i
 _bytes_kind("pdf-garbage.pdf", UNREADABLE, lambda s: b"%PDF-1.4\n garbage garbage")
 _bytes_kind("pdf-truncated.pdf", UNREADABLE, lambda s: s.pdf[: len(s.pdf) // 3])
 _bytes_kind("pdf-real.pdf", REPORT, lambda s: s.pdf)
-_bytes_kind("pdf-zero-pages.pdf", UNREADABLE, lambda s: _pdf(595, 842, pages=0))
-_bytes_kind("pdf-blank-page.pdf", UNREADABLE, lambda s: _pdf(595, 842))
-_bytes_kind("pdf-ascii-text.pdf", EITHER, lambda s: _pdf(595, 842, text="Hello, this is not a report"))
-_bytes_kind("pdf-huge-page.pdf", UNREADABLE, lambda s: _pdf(14400, 14400))
-_bytes_kind("pdf-tiny-page.pdf", UNREADABLE, lambda s: _pdf(1, 1))
-_bytes_kind("pdf-200-blank-pages.pdf", UNREADABLE, lambda s: _pdf(595, 842, pages=200))
-_bytes_kind("pdf-31-blank-pages.pdf", UNREADABLE, lambda s: _pdf(595, 842, pages=31))
+_bytes_kind("pdf-zero-pages.pdf", UNREADABLE, lambda s: pdf([], 595, 842))
+_bytes_kind("pdf-blank-page.pdf", UNREADABLE, lambda s: pdf([b""], 595, 842))
+_bytes_kind("pdf-ascii-text.pdf", EITHER, lambda s: pdf([_text_page("Hello, this is not a report")], 595, 842))
+_bytes_kind("pdf-huge-page.pdf", UNREADABLE, lambda s: pdf([b""], 14400))
+_bytes_kind("pdf-tiny-page.pdf", UNREADABLE, lambda s: pdf([b""], 1))
+_bytes_kind("pdf-200-blank-pages.pdf", UNREADABLE, lambda s: pdf([b""] * 200, 595, 842))
+_bytes_kind("pdf-31-blank-pages.pdf", UNREADABLE, lambda s: pdf([b""] * 31, 595, 842))
 _bytes_kind("pdf-twice-concatenated.pdf", EITHER, lambda s: s.pdf + s.pdf)
 _bytes_kind("pdf-as-txt.txt", REPORT, lambda s: s.pdf)
 _bytes_kind("pdf-no-eof.pdf", EITHER, lambda s: s.pdf.rsplit(b"%%EOF", 1)[0])
@@ -288,10 +292,10 @@ _bytes_kind("svg.svg", REJECTED, lambda s: b'<svg xmlns="http://www.w3.org/2000/
 
 # ---------------------------------------------------------------- images
 
-_bytes_kind("png-1x1.png", UNREADABLE, lambda s: _png(1, 1))
-_bytes_kind("png-blank-800.png", UNREADABLE, lambda s: _png(800, 600))
-_bytes_kind("png-bomb-20000.png", UNREADABLE, lambda s: _png(20000, 20000))
-_bytes_kind("png-truncated.png", UNREADABLE, lambda s: _png(400, 400, truncated=True))
+_bytes_kind("png-1x1.png", UNREADABLE, lambda s: png(1, 1))
+_bytes_kind("png-blank-800.png", UNREADABLE, lambda s: png(800, 600))
+_bytes_kind("png-bomb-20000.png", UNREADABLE, lambda s: png(20000, 20000))
+_bytes_kind("png-truncated.png", UNREADABLE, lambda s: png(400, 400)[:300])
 _bytes_kind("png-header-only.png", UNREADABLE, lambda s: b"\x89PNG\r\n\x1a\n")
 _bytes_kind("jpeg-garbage.jpg", UNREADABLE, lambda s: b"\xff\xd8\xff\xe0" + random.Random(4).randbytes(2048))
 _bytes_kind("gif-garbage.gif", UNREADABLE, lambda s: b"GIF89a" + random.Random(5).randbytes(512))

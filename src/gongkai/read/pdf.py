@@ -589,7 +589,7 @@ def read_pdf(data: bytes, path: str, sha256: str) -> Document:
                 reduced.append(number + 1)
             lines.extend(ocr_lines(image, number + 1, len(lines) + 1, scale=scale))
     except pdfium.PdfiumError as error:
-        raise ReadError(f"PDF文件已损坏，无法读取（{error}）") from error
+        raise ReadError("PDF文件已损坏，部分页面无法读取") from error
     finally:
         pdf.close()
     if not any(line.text.strip() for line in lines):

@@ -327,10 +327,11 @@ def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None]
     """Where each table is printed a second time (line range of the copy), after its first copy."""
     heading_lines = sorted(h.line_index for h in headings)
     copies: dict[str, tuple[int, int]] = {}
+    folded: dict[int, str | None] = {}  # line → its folded text, None for prose (shared by the tables)
     for name, region in regions.items():
         if region is None:
             continue
-        start = _copy_start(lines, region[0], _FIRST_ROW[name])
+        start = _copy_start(lines, region[0], _FIRST_ROW[name], folded)
         if start is None:
             continue
         end = len(lines)
@@ -343,15 +344,18 @@ def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None]
     return copies
 
 
-def _copy_start(lines: list[Line], start: int, first_row: str) -> int | None:
+def _copy_start(lines: list[Line], start: int, first_row: str, folded: dict[int, str | None]) -> int | None:
     """The line where a table's first row is printed again after the numbers of its first copy."""
     first: int | None = None
     numbers = False
     for index in range(start, len(lines)):
         text = lines[index].text
-        if is_prose(text):
+        if index not in folded:
+            folded[index] = None if is_prose(text) else formats.normalize_label(text)
+        label = folded[index]
+        if label is None:
             continue
-        if first_row in formats.normalize_label(text):
+        if first_row in label:
             if first is not None and numbers:
                 return index
             first = index if first is None else first

@@ -106,7 +106,7 @@ def union_box(tokens: list[Token]) -> Box | None:
 def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negative: bool = False) -> Cell:
     """The cell a single printed token fills."""
     number = token.number
-    if token.kind == "num" and number.isdecimal() and (len(number) == 1 or number[0] != "0") and len(number) <= _cell_digits():
+    if token.kind == "num" and number.isdecimal() and (len(number) == 1 or number[0] != "0") and len(number) <= limits.current().number_digits:
         return Cell(int(number), token)  # the common case, kept cheap
     if token.kind == "null":
         return Cell(None, token, "blank")
@@ -252,20 +252,26 @@ def _possible(equation: Equation, values: dict[CellRef, int | float | None]) -> 
 def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
     """Ways to cut a digit string into `parts` numbers without leading zeros, none longer than
     `number_digits` (lazily; every cut tried is taken from the document's search budget)."""
-    widest = _cell_digits()
+    return _cuts(digits, parts, _cell_digits(), _budget.get())
+
+
+def _cuts(digits: str, parts: int, widest: int, budget: _Budget | None) -> Iterator[list[int]]:
     if len(digits) > parts * widest:
         return
     if parts == 1:
         if len(digits) == 1 or not digits.startswith("0"):
             yield [int(digits)]
         return
-    for cut in range(1, min(len(digits) - parts + 1, widest) + 1):
-        if not _spend():
+    cuts = min(len(digits) - parts + 1, widest)
+    if budget is not None:
+        budget.left -= cuts
+        if budget.left < 0:
             return
+    for cut in range(1, cuts + 1):
         head = digits[:cut]
         if len(head) > 1 and head.startswith("0"):
             break
-        for rest in _digit_splits(digits[cut:], parts - 1):
+        for rest in _cuts(digits[cut:], parts - 1, widest, budget):
             yield [int(head), *rest]
 
 
@@ -472,10 +478,10 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
                 found.append([(value, token, "split") for value in chosen])
             return True
         later = len(refs) - index - 1
-        room = len(digits) - later  # leave a digit for each later cell
-        for end in range(at + 1, min(room, at + widest) + 1):
-            if not _spend():
-                return False
+        room = min(len(digits) - later, at + widest)  # leave a digit for each later cell
+        if not _spend(max(room - at, 1)):
+            return False
+        for end in range(at + 1, room + 1):
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":
                 break

@@ -876,7 +876,7 @@ def page_footers(w: Wild, rng: random.Random) -> None:
     with the form feed of the page break, as pdftotext and Word-to-text copies print them."""
     style = rng.choice(_FOOTERS)
     page = rng.randint(2, 6)
-    pages = page + rng.randint(2, 6)
+    pages = page + 6 + rng.randint(0, 4)  # room for the six page breaks at most (two per table)
     for table in sorted(_tables(w, rng), key=lambda t: t.number):
         for r in sorted(rng.sample(_break_rows(table), min(len(_break_rows(table)), rng.choice((1, 1, 2))))):
             inserts: list[Insert] = [("footer", style.format(p=page, n=pages))]

@@ -84,6 +84,31 @@ def test_flattened_table_two_unique_and_ambiguous() -> None:
     assert record.active["licensing"]["decisions"] == 12
 
 
+def test_flattened_table_two_whose_blanks_vanished() -> None:
+    """Blank cells printed as nothing, then flattened: "规章0" proves that this document's blanks
+    leave no trace, so "规范性文件213" (truly _ 213 _) is no longer cut into 2 1 3."""
+    text = (
+        f"{HEAD}二、主动公开政府信息情况 第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
+        "规章0规范性文件213第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可0其他对外管理服务事项20"
+        f"{SECTION3}"
+    ).replace("2023年", "2020年")
+    record = read(text)
+    assert record.active["normative_documents"] == {"made": None, "published": None, "total": None}
+
+
+def test_page_counter_glued_to_the_last_cell_of_a_row() -> None:
+    """"4246/8第二十条" is 4 2 4 with the page counter 6/8 glued on, or 4246, a blank "/" and 8:
+    seen once, nothing tells which, so the row stays null rather than read as 4246 / 8."""
+    text = (
+        f"{HEAD}二、主动公开政府信息情况 第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
+        "规章41414规范性文件4246/8第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可15-15917"
+        f"{SECTION3}"
+    ).replace("2023年", "2019年")
+    record = read(text)
+    assert record.active["normative_documents"] == {"made": None, "published": None, "total": None}
+    assert any("页码" in f.message for f in record.findings if f.rule == "cell_unreadable")
+
+
 @pytest.mark.parametrize(
     "sep, lead, tail",
     [(" | ", "", " |"), ("|", "", "|"), ("\t", "", "")],

@@ -24,7 +24,7 @@ from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
 from .resolve import Cell, search_budget
 from .segment import segment
-from .tables import RequestsTable, read_active, read_requests, read_review
+from .tables import RequestsTable, blanks_printed_as_nothing, read_active, read_requests, read_review, rows_short_of_cells
 from .tokens import Token, is_page_number, is_prose, page_footers, tokenize
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
@@ -237,8 +237,13 @@ def _parse(document: Document, text: str) -> Record:
             return _cut_after_last_row(found) if name == "三" else found
 
         tokens = {name: table_tokens(name, region) if region else [] for name, region in regions.items()}
-        # Run-together digits may hide a blank cell only where the document prints blanks.
-        blanks_seen = any(t.kind == "null" for table in tokens.values() for t in table)
+        # Run-together digits may hide a blank cell only where the document prints blanks
+        # (as a mark, or as nothing: table 二 shows which).
+        blanks_seen = (
+            any(t.kind == "null" for table in tokens.values() for t in table)
+            or blanks_printed_as_nothing(tokens["二"], table_template)
+            or rows_short_of_cells(tokens["三"], len(formats.REQUEST_COLUMN_KEYS))
+        )
         stated = _stated(notes.statements)
 
         def read(name: str, region: tuple[int, int], given: list[Token] | None = None) -> _Table:

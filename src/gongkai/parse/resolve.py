@@ -113,6 +113,8 @@ def cell_from_token(token: Token, *, allow_fraction: bool = False, allow_negativ
     if too_long(token.number or token.text):
         return _too_long_cell(token)
     if token.kind == "doubt":
+        if "/" in token.text:
+            return Cell(None, token, "unreadable", f"“{token.text}”可能是两个数之间一格空白，也可能是页码连在数字后面，无法确定")
         if not token.text.startswith(DOUBT_MARK):
             return Cell(None, token, "unreadable", f"“{token.text}”紧跟在前一格后面，负号也可能是表示空格的“－”")
         return Cell(None, token, "unreadable", f"识别不确定（读作“{token.digits}”）")
@@ -397,6 +399,12 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
 
 def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
     """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic."""
+    counter = next((t for t in tokens if t.kind == "doubt" and "/" in t.text), None)
+    if counter is not None and len(tokens) != len(refs):
+        # "4246/8": which digits are the row's is unknown, so none of its cells is placed.
+        for ref in refs:
+            grid[ref] = cell_from_token(counter)
+        return
     if len(tokens) >= len(refs) and any(run_together(t) for t in tokens):
         # "0002" is several cells, yet the run has no cell to spare: where any of its
         # numbers belongs is unknown.

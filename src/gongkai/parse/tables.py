@@ -20,7 +20,7 @@ from .resolve import (
     fill_run,
     run_together,
 )
-from .tokens import EDGE_BLANK, Token
+from .tokens import EDGE_BLANK, Token, digit_count
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
 # Runs of numbers per row of table 三, at most: past this the region is no table (a page of
@@ -495,19 +495,15 @@ def _with_edges(values: list[Token], fields: int) -> list[Token]:
     return printed
 
 
-def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) -> tuple[dict[CellRef, Cell], bool]:
-    """Table 二: each row found by its label, its values being the numbers that follow it."""
-    rows = formats.active_rows(template)
-    cells: dict[CellRef, Cell] = {}
-    found_any = False
+def _active_row_values(tokens: list[Token], template: str) -> list[tuple[formats.ActiveRow, list[Token] | None]]:
+    """Table 二's rows, each with the values printed after its label (None: label not found)."""
     position = 0
     pending: list[tuple[formats.ActiveRow, list[Token] | None]] = []
-    for row in rows:
+    for row in formats.active_rows(template):
         at = _find_label(tokens, position, (row.label,) + tuple(a for a in row.aliases))
         if at is None:
             pending.append((row, None))
             continue
-        found_any = True
         values: list[Token] = []
         for token in tokens[at + 1 :]:
             if not token.is_value:
@@ -515,14 +511,49 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
             values.append(token)
         pending.append((row, _with_edges(values, len(row.fields))))
         position = at + 1
+    return pending
+
+
+def blanks_printed_as_nothing(tokens: list[Token], template: str) -> bool:
+    """Table 二 shows that this document prints blank cells as nothing at all: a row found by its
+    label holds fewer digits than it has cells ("行政许可0", "行政处罚行政强制"). Digits run
+    together elsewhere may then hide a blank cell too ("规范性文件213" may be _ 213 _)."""
+    for row, values in _active_row_values(tokens, template):
+        if values is None or len(row.fields) < 2:
+            continue
+        if sum(digit_count(t.digits) for t in values if t.digits) < len(row.fields):
+            return True
+    return False
+
+
+def rows_short_of_cells(tokens: list[Token], width: int) -> bool:
+    """Table 三 shows blank cells printed as nothing: a run of numbers between two labels holds
+    fewer digits than a row has cells (the table's last run may be cut short)."""
+    runs = runs_of(tokens)
+    for run in runs[:-1]:
+        if any(t.kind == "null" for t in run.values):
+            continue
+        if 0 < sum(digit_count(t.digits) for t in run.values) < width:
+            return True
+    return False
+
+
+def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) -> tuple[dict[CellRef, Cell], bool]:
+    """Table 二: each row found by its label, its values being the numbers that follow it."""
+    rows = formats.active_rows(template)
+    cells: dict[CellRef, Cell] = {}
+    pending = _active_row_values(tokens, template)
+    found_any = any(values is not None for _row, values in pending)
     all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]
     expected = sum(len(r.fields) for r in rows)
     fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
     overflow = any(values is not None and len(values) > len(row.fields) for row, values in pending)
-    if not fits and len(all_values) == expected and not overflow:
-        # Labels were lost or shifted but the count is exact: the fixed order decides. (A row
-        # with more numbers than cells means numbers ran together or a note's figure crept in,
-        # not a shifted label: then no row is read by position.)
+    lost = any(values is None for _row, values in pending)
+    if not fits and lost and len(all_values) == expected and not overflow:
+        # Labels were lost but the count is exact: the fixed order decides. (A row with more
+        # numbers than cells means numbers ran together or a note's figure crept in, not a lost
+        # label; with every label found, a number between rows is a stray, not a shifted cell:
+        # then no row is read by position.)
         stream = iter(all_values)
         pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
         found_any = True

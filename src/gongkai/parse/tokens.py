@@ -52,7 +52,7 @@ _WIDTH_FOLD = str.maketrans(
 )
 # Atoms of a cell: a parenthesised group, a number (signs, thousands, decimals), spaces, other text.
 _ATOM = re.compile(
-    r"(?P<paren>[（(][^（()）\d]{0,40}(?:\d{1,4}[^（()）\d]{0,20})?[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
+    r"(?P<paren>[（(][^（()）\d]{0,40}(?:\d[\d,.]{0,14}[^（()）\d]{0,20}){0,3}[）)])|(?P<num>[+\-－]{0,2}\d[\d,]*(?:\.\d+)?)|(?P<space>\s+)"
     r"|(?P<mark>——|--|[/／\\—–―─×]|[-－](?!\d))|(?P<text>[^\s\d（()）+\-－/／\\—–―─×]+|.)"
 )
 # After a number: the unit a table cell may print with it (a value), or a word that makes the
@@ -478,7 +478,52 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         ]
         produced = _with_blank_cells(cells, line, width, "|" in text)
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
+    tokens = _glued_page_counters(tokens)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
+
+
+def _glued_page_counters(tokens: list[Token]) -> list[Token]:
+    """"4246/8第二十条": a blank "/" between 4246 and 8, or 424 with the page counter "6/8" glued
+    to it (flattened text, a page whose numbering is seen only once). Nothing tells which: the
+    three become one number of unknown reading (unreadable cells, never a wrong one), even where
+    the table prints other blanks as "/" too: one page counter glued there reads as a blank."""
+    found = {
+        index
+        for index in range(len(tokens) - 2)
+        if _page_counter_glued(tokens[index], tokens[index + 1], tokens[index + 2], tokens[index + 3] if index + 3 < len(tokens) else None)
+    }
+    if not found:
+        return tokens
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        if index in found:
+            first, _slash, last = tokens[index : index + 3]
+            text = f"{first.text}/{last.text}"
+            out.append(first._replace(kind="doubt", text=text, number="", glued=True))
+            index += 3
+            continue
+        out.append(tokens[index])
+        index += 1
+    return out
+
+
+def _page_counter_glued(before: Token, slash: Token, after: Token, following: Token | None) -> bool:
+    def touching(left: Token, right: Token) -> bool:
+        return left.line == right.line and left.column is not None and right.column == left.column + len(left.text)
+
+    signed = before.kind == "doubt" and not before.text.startswith(DOUBT_MARK)  # "15-157/8": "-157"
+    if (before.kind != "num" and not signed) or slash.kind != "null" or slash.text not in ("/", "／") or after.kind != "num":
+        return False
+    if not (touching(before, slash) and touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
+        return False
+    pages = int(after.text)
+    digits = before.text.lstrip("+-－")
+    if pages > 99 or not digits.isdecimal() or len(digits) < 2:
+        return False
+    if following is not None and following.line == after.line and following.kind != "label":
+        return False  # a counter ends its page's line or runs into the next label, never into a value
+    return any(1 <= int(digits[-width:]) <= pages for width in (1, 2) if len(digits) > width)
 
 
 def _continued(lines: list[Line], index: int) -> bool:

@@ -38,7 +38,7 @@ from gongkai import formats
 from gongkai.model import Record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
-from synth.wild import DAMAGE_KINDS, WildDoc, compatible, wild_report
+from synth.wild import DAMAGE_KINDS, WildDoc, compatible, last_year_record, wild_report
 
 # Rules that must not fire on a consistent, on-time, right-format report, whatever its layout.
 MUST_NOT_FIRE = frozenset(
@@ -109,11 +109,12 @@ def meta_score(doc: WildDoc, record: Record) -> dict[str, str]:
     return {k: "right" if read[k] == doc.meta[k] else "null" if read[k] is None else "wrong" for k in META}
 
 
-def measure(job: tuple[int, tuple[str, ...] | None]) -> Result:
-    seed, kinds = job
+def measure(job: tuple[int, tuple[str, ...] | None, bool]) -> Result:
+    seed, kinds, with_last_year = job
     doc = wild_report(seed, kinds)
+    previous = last_year_record(doc.spec, seed) if with_last_year else None
     t0 = time.perf_counter()
-    record = gongkai.check_text(doc.text, path=f"wild-{seed}.txt")
+    record = gongkai.check_text(doc.text, path=f"wild-{seed}.txt", previous=previous)
     seconds = time.perf_counter() - t0
     cells, wrong = score(doc, record)
     cut = "cut_short" in doc.kinds
@@ -215,9 +216,10 @@ def print_examples(results: list[Result], count: int) -> None:
                 print(f"  {kind:<26} {path:<52} {','.join(result.kinds)}: {truth} → {got}  (seed {result.seed})")
 
 
-def explain(seed: int, kinds: tuple[str, ...] | None) -> None:
+def explain(seed: int, kinds: tuple[str, ...] | None, with_last_year: bool) -> None:
     doc = wild_report(seed, kinds)
-    record = gongkai.check_text(doc.text, path=f"wild-{seed}.txt")
+    previous = last_year_record(doc.spec, seed) if with_last_year else None
+    record = gongkai.check_text(doc.text, path=f"wild-{seed}.txt", previous=previous)
     counts, wrong = score(doc, record)
     print(f"seed {seed}: kinds {'+'.join(doc.kinds)}, template {doc.spec.template}, year {doc.spec.year}, base layout {doc.base}")
     print(f"cells: {dict(counts)}; metadata: {meta_score(doc, record)} (read {record.agency!r}, {record.year}, {record.template})")
@@ -246,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=12, help="wrong cells to show (default 12)")
     parser.add_argument("--dump", type=int, metavar="SEED", help="print the text of document SEED and stop")
     parser.add_argument("--explain", type=int, metavar="SEED", help="print what the reader got wrong in document SEED and stop")
+    parser.add_argument(
+        "--with-last-year", action="store_true",
+        help="read each document with the agency's report of the year before, as ingest does when the store holds it",
+    )
     args = parser.parse_args(argv)
     kinds: tuple[str, ...] | None = tuple(args.kind.split(",")) if args.kind else None
     unknown = [k for k in kinds or () if k not in DAMAGE_KINDS]
@@ -258,10 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(doc.text)
         return 0
     if args.explain is not None:
-        explain(args.explain, kinds)
+        explain(args.explain, kinds, args.with_last_year)
         return 0
 
-    jobs = [(args.seed + i, kinds) for i in range(args.docs)]
+    jobs = [(args.seed + i, kinds, args.with_last_year) for i in range(args.docs)]
     start = time.perf_counter()
     if args.jobs > 1:
         with multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(args.jobs) as pool:
@@ -272,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     reading = sum(r.seconds for r in results)
     print(
         f"wild layouts: {len(results)} documents from seed {args.seed}"
-        f"{f', kind {args.kind} alone' if args.kind else ', 1–4 kinds each'}, {args.jobs} process(es): "
+        f"{f', kind {args.kind} alone' if args.kind else ', 1–4 kinds each'}"
+        f"{', each read with its agency’s report of the year before' if args.with_last_year else ''}, {args.jobs} process(es): "
         f"{elapsed:.1f} s, {len(results) / elapsed:.1f} docs/s overall (generation included); "
         f"reading + checking alone {len(results) / reading:.1f} docs/s per process"
     )

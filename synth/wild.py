@@ -38,6 +38,7 @@ from datetime import timedelta
 from typing import Any
 
 from gongkai import formats
+from gongkai.model import Record, Source
 from gongkai.layout import Cell, Grid, format_number
 
 from . import expected_cells
@@ -1041,3 +1042,23 @@ def wild_report(seed: int, kinds: tuple[str, ...] | None = None) -> WildDoc:
         if kinds is None or all(applicable(k, spec) for k in kinds):
             return wild(spec, seed, kinds)
     raise ValueError(f"no spec found to which all of {kinds} apply")
+
+
+def last_year_record(spec: ReportSpec, seed: int) -> Record:
+    """The agency's report of the year before, as the store would hold it: same template, and a
+    table 二 whose stock runs on into `spec`'s (2021: 现行有效 = last year's + 制发 − 废止; 2019:
+    上一年项目数量 = last year's + its 本年增/减). Only what continuity involves is filled."""
+    rng = random.Random(seed * 7919 + 17)
+    record = Record(Source(f"wild-{seed}-last-year.txt"))
+    record.year, record.template, record.agency = spec.year - 1, spec.template, spec.agency
+    for row in formats.active_rows(spec.template):
+        now = spec.active.get(row.key) or {}
+        before: dict[str, int | float | None] = {column.key: None for column in row.fields}
+        if spec.template == formats.TEMPLATE_2021 and "in_force" in now:
+            stock = now["in_force"] - now["issued"] + now["repealed"]
+            before["in_force"] = stock if stock >= 0 else None
+        elif "change" in now and isinstance(now["previous"], int):
+            change = rng.randint(-now["previous"], 5) if now["previous"] else rng.randint(0, 5)
+            before["previous"], before["change"] = now["previous"] - change, change
+        record.active[row.key] = before
+    return record

@@ -686,3 +686,57 @@ def test_a_nul_in_printed_text_is_stored_on_every_backend(db: str, tmp_path: Pat
         assert store.save(record, str(tmp_path / "nul.txt"), 1, "0" * 64) in ("read", "findings")
         [stored] = list(store.reports())
     assert stored.record.agency == record.agency  # the record JSON keeps it exactly
+
+
+def _table_two_report(year: int, normative: str) -> str:
+    """A short report of 某县林业局 whose table 二 prints the 行政规范性文件 row as given."""
+    return (
+        f"某县林业局{year}年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+        f"规章 0 0 0\n行政规范性文件{normative}\n第二十条第（五）项 信息内容 本年处理决定数量\n行政许可 12\n"
+    )
+
+
+@pytest.mark.parametrize("order", ["earlier-year-first", "later-year-first"])
+def test_last_years_stock_settles_digits_run_together(db: str, tmp_path: Path, order: str) -> None:
+    """"5183207" alone has many readings; with 2022's 现行有效 3220 stored, only 5 18 3207 keeps the
+    stock continuous (3220 + 5 − 18 = 3207), whichever year is ingested first."""
+    earlier, later = tmp_path / "2022.txt", tmp_path / "2023.txt"
+    earlier.write_text(_table_two_report(2022, " 2 9 3220"), encoding="utf-8")
+    later.write_text(_table_two_report(2023, "5183207"), encoding="utf-8")
+    first, second = (earlier, later) if order == "earlier-year-first" else (later, earlier)
+    assert ingest(db, first)["settled_by_last_year"] == 0
+    assert ingest(db, second)["settled_by_last_year"] == 1
+    stored = {item.record.year: item.record for item in Store(db).reports()}
+    assert stored[2023].active["normative_documents"] == {"issued": 5, "repealed": 18, "in_force": 3207}
+    provenance = stored[2023].provenance["active.normative_documents.in_force"]
+    assert provenance.text == "5183207"
+    split = [f for f in stored[2023].findings if f.rule == "digits_split"]
+    assert split and all("2022年" in f.message for f in split)
+    assert not [f for f in stored[2023].findings if f.rule == "stock_continuity"]
+    assert ingest(db, tmp_path)["settled_by_last_year"] == 0  # nothing left to settle
+
+
+def test_last_years_stock_never_forces_a_reading(db: str, tmp_path: Path) -> None:
+    """When no reading keeps the stock continuous (the agency broke it), the cells stay null."""
+    (tmp_path / "2022.txt").write_text(_table_two_report(2022, " 2 9 9999"), encoding="utf-8")
+    (tmp_path / "2023.txt").write_text(_table_two_report(2023, "5183207"), encoding="utf-8")
+    assert ingest(db, tmp_path)["settled_by_last_year"] == 0
+    stored = {item.record.year: item.record for item in Store(db).reports()}
+    assert stored[2023].active["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
+
+
+def test_check_db_reads_with_the_stored_previous_year(db: str, tmp_path: Path) -> None:
+    (tmp_path / "stored").mkdir()
+    (tmp_path / "stored" / "2022.txt").write_text(_table_two_report(2022, " 2 9 3220"), encoding="utf-8")
+    later = tmp_path / "2023.txt"
+    later.write_text(_table_two_report(2023, "5183207"), encoding="utf-8")
+    ingest(db, tmp_path / "stored")
+    _code, out = gongkai("check", "--db", db, "--format", "json", later)
+    record = json.loads(out)
+    record = record[0] if isinstance(record, list) else record
+    assert record["active"]["normative_documents"] == {"issued": 5, "repealed": 18, "in_force": 3207}
+    _code, out = gongkai("check", "--format", "json", later)  # without the store: not settled
+    record = json.loads(out)
+    record = record[0] if isinstance(record, list) else record
+    assert record["active"]["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}

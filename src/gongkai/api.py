@@ -11,9 +11,10 @@ from .parse import parse
 from .read import Document, ReadError, load
 
 
-def read(path: str | Path) -> Record:
+def read(path: str | Path, previous: Record | None = None) -> Record:
     """Read one file into a record (no rules run). Never raises for a bad file, and never blocks
-    on one that is not a regular file (a named pipe, a device)."""
+    on one that is not a regular file (a named pipe, a device). `previous`: the agency's report
+    of the year before, when known (see `parse.parse`)."""
     name = path_text(path)
     reason = unreadable_reason(Path(path))
     if reason is not None:
@@ -22,20 +23,20 @@ def read(path: str | Path) -> Record:
         document = load(path)
     except ReadError as error:
         return Record.unreadable(name, str(error))
-    record = parse(document)
+    record = parse(document, previous)
     record.source.path = name
     return record
 
 
-def read_text(text: str, path: str = "<text>") -> Record:
+def read_text(text: str, path: str = "<text>", previous: Record | None = None) -> Record:
     """Read report text that is already in memory."""
-    return parse(Document.from_text(text, path=path))
+    return parse(Document.from_text(text, path=path), previous)
 
 
-def check(path: str | Path) -> Record:
-    """Read one file and run every single-report rule on it."""
-    return run_rules(read(path))
+def check(path: str | Path, previous: Record | None = None) -> Record:
+    """Read one file and run every single-report rule on it (`previous` helps the reading only)."""
+    return run_rules(read(path, previous))
 
 
-def check_text(text: str, path: str = "<text>") -> Record:
-    return run_rules(read_text(text, path))
+def check_text(text: str, path: str = "<text>", previous: Record | None = None) -> Record:
+    return run_rules(read_text(text, path, previous))

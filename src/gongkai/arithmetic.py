@@ -14,7 +14,7 @@ from typing import Literal
 from . import formats
 
 CellRef = tuple[str, str]  # (row key, column key) in table 三; (block, field) in table 四
-EquationKind = Literal["row_total", "results_total", "balance", "review_total"]
+EquationKind = Literal["row_total", "results_total", "balance", "review_total", "continuity"]
 Lookup = Callable[[CellRef], "int | float | None"]
 
 
@@ -100,3 +100,43 @@ def review_equations() -> list[Equation]:
         Equation("review_total", block.key, tuple((block.key, m) for m in members), ((block.key, "total"),))
         for block in formats.REVIEW_BLOCKS
     ]
+
+
+LAST_YEAR = "last_year"  # the column of a continuity equation that holds the figure of the year before
+
+
+def continuity_equations(template: str) -> list[Equation]:
+    """Table 二 against the agency's report of the year before, in one template (GK502 and the
+    2019 project counts): each equation has one cell (row, LAST_YEAR) that the previous report fills.
+
+    2021: 现行有效 + 本年废止 = last year's 现行有效 + 本年制发 (规章, 行政规范性文件).
+    2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 (许可, 其他服务, 处罚, 强制, 收费).
+    """
+    if template == formats.TEMPLATE_2021:
+        return [
+            Equation("continuity", row.key, ((row.key, "in_force"), (row.key, "repealed")), ((row.key, LAST_YEAR), (row.key, "issued")))
+            for row in formats.ACTIVE_ROWS_2021[:2]
+        ]
+    if template == formats.TEMPLATE_2019:
+        return [
+            Equation("continuity", row.key, ((row.key, "previous"),), ((row.key, LAST_YEAR),))
+            for row in formats.ACTIVE_ROWS_2019
+            if any(c.key == "change" for c in row.fields)
+        ]
+    return []
+
+
+def last_year_figures(template: str, active: dict[str, dict[str, int | float | None]]) -> dict[CellRef, int | float]:
+    """The LAST_YEAR cells of `continuity_equations(template)` from the previous report's table 二
+    (same template), where it printed what they need."""
+    figures: dict[CellRef, int | float] = {}
+    for equation in continuity_equations(template):
+        row = active.get(equation.key) or {}
+        if template == formats.TEMPLATE_2021:
+            value = row.get("in_force")
+        else:
+            previous, change = row.get("previous"), row.get("change")
+            value = None if previous is None or change is None else previous + change
+        if value is not None:
+            figures[(equation.key, LAST_YEAR)] = value
+    return figures

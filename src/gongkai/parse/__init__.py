@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import formats
+from ..arithmetic import last_year_figures
 from ..model import (
     CellNote,
     Provenance,
@@ -24,7 +25,7 @@ from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
 from .resolve import Cell, search_budget
 from .segment import segment
-from .tables import RequestsTable, blanks_printed_as_nothing, read_active, read_requests, read_review, rows_short_of_cells
+from .tables import LastYear, RequestsTable, blanks_printed_as_nothing, read_active, read_requests, read_review, rows_short_of_cells
 from .tokens import Token, is_page_number, is_prose, page_footers, tokenize
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
@@ -159,8 +160,11 @@ def _is_report(text: str, tables_found: int, headings: list[Heading]) -> str | N
     return None
 
 
-def parse(document: Document) -> Record:
+def parse(document: Document, previous: Record | None = None) -> Record:
     """Read a Document into a Record. Never raises on content: problems become notes for the rules.
+
+    `previous`: the same agency's report of the year before, when known (the store has it):
+    its table 二 settles digits run together that this report's arithmetic alone cannot.
 
     A document beyond the text limits (`text_characters`, `text_lines`) is not parsed: its
     record is `unreadable`, with the limit named. Every search for the reading of damaged runs
@@ -171,10 +175,10 @@ def parse(document: Document) -> Record:
     if problem is not None:
         return Record.unreadable(document.path, problem, sha256=document.sha256 or None)
     with search_budget():
-        return _parse(document, text)
+        return _parse(document, text, previous)
 
 
-def _parse(document: Document, text: str) -> Record:
+def _parse(document: Document, text: str, previous: Record | None) -> Record:
     record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
     lines = segment(document.lines)
     headings = find_sections(lines)
@@ -245,9 +249,10 @@ def _parse(document: Document, text: str) -> Record:
             or rows_short_of_cells(tokens["三"], len(formats.REQUEST_COLUMN_KEYS))
         )
         stated = _stated(notes.statements)
+        last_year = _last_year(previous, record.year, table_template)
 
         def read(name: str, region: tuple[int, int], given: list[Token] | None = None) -> _Table:
-            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks_seen, stated)
+            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks_seen, stated, last_year)
 
         for name, region in regions.items():
             if region is None:
@@ -270,6 +275,14 @@ def _parse(document: Document, text: str) -> Record:
     return record
 
 
+def _last_year(previous: Record | None, year: int | None, template: str) -> LastYear | None:
+    """What the report of the year before (same template) tells this one's table 二, if anything."""
+    if previous is None or year is None or previous.year != year - 1 or previous.template != template:
+        return None
+    figures = last_year_figures(template, previous.active)
+    return LastYear(previous.year, figures) if figures else None
+
+
 _WIDTHS = {"二": None, "三": len(formats.REQUEST_COLUMN_KEYS), "四": len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)}
 _PATH_GROUP = {"二": "active", "三": "requests", "四": "review_litigation"}
 
@@ -289,9 +302,11 @@ class _Table:
         return self.found and printed * 2 >= len(self.grid) > 0
 
 
-def _read_table(name: str, tokens: list[Token], template: str, blanks_seen: bool, stated: dict[str, int]) -> _Table:
+def _read_table(
+    name: str, tokens: list[Token], template: str, blanks_seen: bool, stated: dict[str, int], last_year: LastYear | None
+) -> _Table:
     if name == "二":
-        cells, found = read_active(tokens, template, blanks_seen)
+        cells, found = read_active(tokens, template, blanks_seen, last_year)
         return _Table(cells, found)
     if name == "三":
         table = read_requests(tokens, template, blanks_seen, stated)

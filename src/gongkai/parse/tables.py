@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import formats
-from ..arithmetic import CellRef, Equation, request_equations, review_equations
+from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
 from .resolve import (
     Cell,
     Grid,
@@ -495,6 +495,46 @@ def _with_edges(values: list[Token], fields: int) -> list[Token]:
     return printed
 
 
+@dataclass(frozen=True)
+class LastYear:
+    """What the agency's report of the year before tells table 二 (see `arithmetic.continuity_equations`)."""
+
+    year: int
+    figures: dict[CellRef, int | float]
+
+
+def _last_year_grid(
+    last_year: LastYear | None, template: str, refs: list[CellRef], cells: dict[CellRef, Cell]
+) -> tuple[list[Equation], dict[CellRef, Cell]]:
+    """The continuity equations touching `refs`, and the grid with last year's cells added."""
+    if last_year is None:
+        return [], cells
+    equations = [
+        e for e in continuity_equations(template) if set(refs) & set(e.cells) and (e.key, LAST_YEAR) in last_year.figures
+    ]
+    if not equations:
+        return [], cells
+    grid = dict(cells)
+    for equation in equations:
+        grid[(equation.key, LAST_YEAR)] = Cell(last_year.figures[(equation.key, LAST_YEAR)], None)
+    return equations, grid
+
+
+def _settle_by_last_year(
+    values: list[Token], refs: list[CellRef], cells: dict[CellRef, Cell], equations: list[Equation], grid: dict[CellRef, Cell], last_year: LastYear
+) -> None:
+    """Digits run together that the row alone cannot cut ("5183207"), cut the one way that keeps
+    the stock continuous with the year before; still null when that is not unique."""
+    trial = dict(grid)
+    fill_run(values, refs, trial, equations)
+    if any(trial[ref].value is None for ref in refs):
+        return
+    for ref in refs:
+        cell = trial[ref]
+        token = cell.token or values[0]
+        cells[ref] = Cell(cell.value, token, "split", f"“{token.text}”按{last_year.year}年报告的数字（上年现行有效件数或项目数量）唯一拆分")
+
+
 def _active_row_values(tokens: list[Token], template: str) -> list[tuple[formats.ActiveRow, list[Token] | None]]:
     """Table 二's rows, each with the values printed after its label (None: label not found)."""
     position = 0
@@ -538,8 +578,14 @@ def rows_short_of_cells(tokens: list[Token], width: int) -> bool:
     return False
 
 
-def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) -> tuple[dict[CellRef, Cell], bool]:
-    """Table 二: each row found by its label, its values being the numbers that follow it."""
+def read_active(
+    tokens: list[Token], template: str, blanks_seen: bool = True, last_year: LastYear | None = None
+) -> tuple[dict[CellRef, Cell], bool]:
+    """Table 二: each row found by its label, its values being the numbers that follow it.
+
+    `last_year`: the agency's report of the year before (its year and `last_year_figures`),
+    whose stock settles digits run together that the row alone cannot (see `_settle_by_last_year`).
+    """
     rows = formats.active_rows(template)
     cells: dict[CellRef, Cell] = {}
     pending = _active_row_values(tokens, template)
@@ -569,8 +615,12 @@ def read_active(tokens: list[Token], template: str, blanks_seen: bool = True) ->
                 refs = [(row.key, c.key) for c in row.fields]
                 if ref == refs[0]:
                     fill_run(row_values, refs, cells, [])
+                    equations, grid = _last_year_grid(last_year, template, refs, cells)
+                    if last_year is not None and equations and any(cells[r].value is None for r in refs):
+                        _settle_by_last_year(row_values, refs, cells, equations, grid, last_year)
+                        grid.update(cells)
                     if blanks_seen and any(cells[r].status == "split" for r in refs):
-                        for r in cells_a_blank_may_hide(row_values, refs, cells, []):
+                        for r in cells_a_blank_may_hide(row_values, refs, grid, equations):
                             cells[r] = Cell(None, row_values[0], "unreadable", f"“{row_values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
             elif len(row_values) != len(row.fields):
                 cells[ref] = Cell(None, row_values[0], "unreadable", f"“{row.label}”行应有{len(row.fields)}个数，读到{len(row_values)}个")

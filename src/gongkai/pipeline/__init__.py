@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from ..store import Store
 from .commit import BATCH, Committer, IngestSummary, Progress
-from .crossyear import CROSS_YEAR_RULES, check_with_store, previous_of, refresh_cross_year
+from .crossyear import CROSS_YEAR_RULES, check_with_store, placed_in_table_two, previous_of, refresh_cross_year, rereadings
 from .local import default_workers, run_local
 from .plan import FileNote, Plan, file_hash, plan
 from .work import Task
@@ -43,5 +43,20 @@ def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progr
     finally:
         committer.flush()  # what was read before an interruption is kept
     stale = committer.stale | store.agency_keys_of(committer.stored)
+    committer.summary.settled_by_last_year = _reread_with_last_year(store, stale, workers)
     committer.summary.cross_year = refresh_cross_year(store, stale)
     return committer.summary
+
+
+def _reread_with_last_year(store: Store, keys: set[str], workers: int) -> int:
+    """Read again, with the year before, the reports whose table 二 it may settle; store those it
+    did settle (a content changed on disk meanwhile is left as stored). How many were stored."""
+    settled = 0
+    todo = rereadings(store, keys)
+    placed = {task.sha256: count for task, count in todo}
+    for task, record in run_local([task for task, _ in todo], workers):
+        if record.source.sha256 != task.sha256 or placed_in_table_two(record) <= placed[task.sha256]:
+            continue
+        store.save(record, task.path, sha256=task.sha256)
+        settled += 1
+    return settled

@@ -25,6 +25,7 @@ class IngestSummary:
     findings: int = 0  # error and warning findings in the documents read in this run
     errors: int = 0  # … of which errors
     cross_year: int = 0  # cross-year findings after the run, for the agencies it touched
+    settled_by_last_year: int = 0  # reports read again with the year before, whose table 二 it settled
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -32,7 +33,9 @@ class IngestSummary:
     def line(self) -> str:
         return (
             f"共 {self.files} 个文件：新入库 {self.new}，未变 {self.unchanged}，重新读取替换 {self.replaced}，"
-            f"无法读取 {self.unreadable}；本次读出问题 {self.findings} 条，跨年度问题 {self.cross_year} 条。"
+            f"无法读取 {self.unreadable}；本次读出问题 {self.findings} 条，跨年度问题 {self.cross_year} 条"
+            + (f"；按上一年报告补读表二 {self.settled_by_last_year} 份" if self.settled_by_last_year else "")
+            + "。"
         )
 
 

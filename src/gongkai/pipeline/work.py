@@ -13,17 +13,19 @@ from ..model import Record
 
 @dataclass(frozen=True)
 class Task:
-    """One content to read: its hash and the path it is read from (picklable)."""
+    """One content to read: its hash and the path it is read from (picklable), and the agency's
+    report of the year before when a second reading asks for it (see `parse.parse`)."""
 
     sha256: str
     path: str
+    previous: Record | None = None
 
 
 def work(task: Task) -> Record:
     """The checked record of one file (single-report rules). Never raises: a reader bug costs
     this file only, as an unreadable record that says so."""
     try:
-        return check(task.path)
+        return check(task.path, task.previous)
     except Exception as error:  # noqa: BLE001 — a reader bug must cost one file, not the batch
         return crashed(task, f"读取时发生内部错误（{type(error).__name__}），请把此文件报告给 gongkai 开发者")
 

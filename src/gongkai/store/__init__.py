@@ -233,6 +233,11 @@ class Store:
         with self.engine.connect() as connection:
             return _reports_of(connection, agency_match.lookup(connection, name).key)
 
+    def reports_of_agency_key(self, key: str) -> list[StoredReport]:
+        """The stored reports of one agency (its key, see `link_agency`), by year."""
+        with self.engine.connect() as connection:
+            return _reports_of(connection, key)
+
     def reports(self, page: int = PAGE) -> Iterator[StoredReport]:
         """Every stored report with its findings (cross-year ones included), in id order, loaded
         `page` reports at a time."""

@@ -38,8 +38,8 @@ from datetime import timedelta
 from typing import Any
 
 from gongkai import formats
-from gongkai.model import Record, Source
 from gongkai.layout import Cell, Grid, format_number
+from gongkai.model import Record, Source
 
 from . import expected_cells
 from .generate import ReportSpec, outline, random_report

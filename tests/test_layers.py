@@ -21,7 +21,7 @@ LAYERS = {
     "store": 4,
     "pipeline": 5,
     "analyse": 6,
-    "render": 7, "export": 7.1, "draw": 7.2,
+    "render": 7, "export": 7.1, "draw": 7.2, "web": 7.5,
     "cli": 8,
 }  # fmt: skip
 EXEMPT = {"__init__", "__main__"}  # the package's façade re-exports the API

@@ -61,7 +61,10 @@ PG_DEFAULT = "postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test"
 FULL = os.environ.get("GONGKAI_STORE_FULL") == "1"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CROSS = {r.name for r in CROSS_YEAR_RULES}
-TABLES = {"schema_migrations", "files", "documents", "reports", "cells", "findings", "agencies", "agency_names"}
+TABLES = {
+    "schema_migrations", "files", "documents", "reports", "cells", "findings", "agencies", "agency_names",
+    "users", "report_reviews", "finding_reviews", "audit_log",
+}  # fmt: skip
 SUMMARY_KEYS = {"files", "new", "unchanged", "replaced", "unreadable"}
 TEXTS = ("text-tabs", "text-markdown", "text-cells", "text-layout")
 MIXED = (*TEXTS, "docx", "html-utf8", "docx-break-split", "html-gbk")
@@ -215,21 +218,41 @@ def planted_found(plants: list[SeriesPlant], paths: dict[Path, ReportSpec]) -> s
 
 def test_fresh_database_is_migrated_and_reopening_applies_nothing(db: str) -> None:
     with Store(db) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 1
+        assert store.schema_version() == MIGRATIONS[-1].version == 2
     engine = engine_of(db)
     try:
         with engine.begin() as connection:
             first = connection.execute(select(schema_migrations)).all()
-            assert [row.version for row in first] == [1]
+            assert [row.version for row in first] == [1, 2]
             assert migrate(connection) == []  # nothing left to apply
-        with Store(db) as store:  # reopening: same single row, same timestamp
-            assert store.schema_version() == 1
+        with Store(db) as store:  # reopening: same rows, same timestamps
+            assert store.schema_version() == 2
         with engine.connect() as connection:
             assert connection.execute(select(schema_migrations)).all() == first
             tables = set(connection.dialect.get_table_names(connection))
         assert tables == TABLES == {t.name for t in metadata.sorted_tables}
     finally:
         engine.dispose()
+
+
+def test_a_version_one_database_gains_the_web_tables_and_keeps_its_reports(db: str, tmp_path: Path) -> None:
+    written = write_reports(series(21, 1, years=(2023,)), tmp_path / "in", ("text-tabs",))
+    ingest(db, tmp_path / "in")
+    engine = engine_of(db)
+    try:
+        with engine.begin() as connection:  # back to what gongkai with schema 1 left
+            for table in ("audit_log", "finding_reviews", "report_reviews", "users"):
+                connection.execute(text(f"DROP TABLE {table}"))
+            connection.execute(text("DROP INDEX reports_year"))
+            connection.execute(text("DROP INDEX reports_region_year"))
+            connection.execute(text("DELETE FROM schema_migrations WHERE version = 2"))
+    finally:
+        engine.dispose()
+    with Store(db) as store:
+        assert store.schema_version() == 2
+        assert len(list(store.reports())) == len(written)
+        store.add_user("新用户", "viewer", "hash")
+        assert store.user("新用户") is not None
 
 
 # ------------------------------------------------------------------ ingest: statuses, duplicates, summary

@@ -367,3 +367,63 @@ def export(db: str | None, output: str, out: Path) -> None:
     if output != "csv":
         out.parent.mkdir(parents=True, exist_ok=True)
     click.echo(run_export(reports, output, out))
+
+
+@cli.command()
+@db_option()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（只对本机：127.0.0.1）")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口")
+def serve(db: str | None, host: str, port: int) -> None:
+    """启动网页（概览、报告列表、报告详情、上传、机关、对比、规则、审核）。首次启动且没有用户时，建立管理员 admin 并显示其一次性密码。"""
+    import uvicorn
+
+    from .web import Settings, create_app
+    from .web.security import hash_password, new_password
+
+    store = _open_store(db)
+    if store.user_count() == 0:
+        password = new_password()
+        store.add_user("admin", "admin", hash_password(password))
+        store.audit(None, "user_add", "admin", "首次启动自动建立")
+        click.echo(f"已建立管理员 admin，一次性密码：{password}（请登录后在“用户”页建立其他用户）")
+    click.echo(f"gongkai 网页：http://{host}:{port}/  （Ctrl-C 停止）")
+    uvicorn.run(create_app(Settings(url=db), store), host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def user() -> None:
+    """网页用户：建立、重设密码、列出。"""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "reviewer", "clerk", "viewer"]), required=True, help="角色：管理员、审核人员、填报人员、查阅人员")
+@click.option("--agency", default=None, help="填报人员所属机关（机关键，见 gongkai agencies）")
+@click.option("--scope", default=None, help="审核人员的审核范围（地区，空为全部）")
+@click.option("--password", default=None, help="密码（默认：随机生成并显示一次）")
+@db_option()
+def user_add(name: str, role: str, agency: str | None, scope: str | None, password: str | None, db: str | None) -> None:
+    """建立一个网页用户（密码以 argon2 散列保存）。"""
+    from .store import StoreError
+    from .store.review import ROLES
+    from .web.security import hash_password, new_password
+
+    if role == "clerk" and not agency:
+        raise click.UsageError("填报人员（clerk）必须用 --agency 指定所属机关")
+    store = _open_store(db)
+    shown_password = password or new_password()
+    try:
+        store.add_user(name, next(r for r in ROLES if r == role), hash_password(shown_password), agency, scope)
+    except StoreError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    store.audit(None, "user_add", name, f"命令行建立，角色 {role}")
+    click.echo(f"已建立用户 {shown(name)}（{role}）" + ("" if password else f"，一次性密码：{shown_password}"))
+
+
+@user.command("list")
+@db_option()
+def user_list(db: str | None) -> None:
+    """列出网页用户。"""
+    for entry in _open_existing_store(db).users():
+        click.echo(f"{shown(entry.name)}\t{entry.role}\t{shown(entry.agency_key or '')}\t{shown(entry.scope or '')}\t{'启用' if entry.active else '停用'}")

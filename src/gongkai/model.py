@@ -8,6 +8,8 @@ rules can turn it into findings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict, cast
@@ -124,6 +126,13 @@ class Finding:
         if "columns" in where:
             return cell.column in where["columns"]
         return True
+
+    @property
+    def fingerprint(self) -> str:
+        """What identifies this finding across readings of the same content (its rule, location
+        and figures, not its wording): a reviewer's decision on it is kept by this."""
+        key = json.dumps([self.rule, self.location, self.expected, self.actual], ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

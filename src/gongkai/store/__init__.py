@@ -20,6 +20,7 @@ from .. import __version__, formats
 from ..model import Finding, Record
 from . import agencies as agency_match
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
+from .review import ReviewStore
 from .schema import agencies, agency_names, cells, current_version, documents, files, findings, lock, migrate, now, reports
 
 DEFAULT_DB = "gongkai.db"
@@ -60,7 +61,7 @@ class StoredReport:
 Comparison = Callable[[list[StoredReport]], Iterable[tuple[int, Finding, int]]]
 
 
-class Store:
+class Store(ReviewStore):
     """One database. Opening it checks that it is gongkai's and not newer than this version, and
     brings its schema up to date; every database failure leaves as a `StoreError`."""
 

@@ -12,6 +12,15 @@ Tables:
 - `findings`: every finding; cross-year ones also name the other report.
 - `agencies`, `agency_names`: the same agency across years under one key, each printed name
   mapped to a key by exact match, fuzzy match or a person's decision (method = manual).
+- `users`: people of the web app (`gongkai user add`): role (admin, reviewer, clerk, viewer),
+  the agency a clerk belongs to, the region a reviewer's scope is limited to, argon2 hash.
+- `report_reviews`: per stored content (sha256, so a report read again keeps it): whether it is
+  a clerk's draft (not yet published), who uploaded it, and its review status
+  (待审核 pending / 需整改 needs_fix / 已通过 passed).
+- `finding_reviews`: a reviewer's decision on one finding of a content (confirmed or dismissed,
+  with a comment), keyed by the finding's fingerprint (rule and location) so it survives a
+  re-reading.
+- `audit_log`: every action of the web app: who, when, what, on what.
 - `schema_migrations`: which migrations ran.
 """
 
@@ -156,6 +165,56 @@ agency_names = Table(
 )
 
 
+users = Table(
+    "users",
+    metadata,
+    Column("name", StoredText, primary_key=True),
+    Column("role", String(16), nullable=False),  # admin | reviewer | clerk | viewer
+    Column("agency_key", StoredText),  # a clerk's own agency
+    Column("scope", StoredText),  # a reviewer's region (None: every region)
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+report_reviews = Table(
+    "report_reviews",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),  # pending | needs_fix | passed
+    Column("draft", Boolean, nullable=False, default=False),
+    Column("uploaded_by", StoredText),
+    Column("updated_by", StoredText),
+    Column("updated_at", String(32), nullable=False),
+)
+
+finding_reviews = Table(
+    "finding_reviews",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("fingerprint", String(64), primary_key=True),
+    Column("decision", String(16), nullable=False),  # confirmed | dismissed
+    Column("comment", StoredText),
+    Column("reviewer", StoredText, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False, index=True),
+    Column("user", StoredText),
+    Column("action", String(48), nullable=False),
+    Column("target", StoredText),
+    Column("detail", StoredText),
+)
+
+_REVIEW_TABLES = (users, report_reviews, finding_reviews, audit_log)
+# What the web app's lists and dashboard filter and group by (a new database has them from the start).
+_BROWSE_INDEXES = (Index("reports_year", reports.c.year), Index("reports_region_year", reports.c.region, reports.c.year))
+
+
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -168,10 +227,20 @@ class Migration:
 
 
 def _initial(connection: Connection) -> None:
-    metadata.create_all(connection, tables=[t for t in metadata.sorted_tables if t is not schema_migrations])
+    initial = [t for t in metadata.sorted_tables if t is not schema_migrations and t not in _REVIEW_TABLES]
+    metadata.create_all(connection, tables=initial)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),)
+def _review(connection: Connection) -> None:
+    metadata.create_all(connection, tables=list(_REVIEW_TABLES))
+    for index in _BROWSE_INDEXES:
+        index.create(connection, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),
+    Migration(2, "web app: users, report_reviews, finding_reviews, audit_log; indexes by year and region", _review),
+)
 
 
 def lock(connection: Connection, name: str) -> None:

@@ -234,6 +234,18 @@ class Store(ReviewStore):
         with self.engine.connect() as connection:
             return _reports_of(connection, agency_match.lookup(connection, name).key)
 
+    def report(self, report_id: int) -> StoredReport | None:
+        """One stored report with its findings (cross-year ones included), or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(reports).where(reports.c.id == report_id)).first()
+            if row is None:
+                return None
+            query = select(findings).where(findings.c.report_id == report_id, findings.c.other_report_id.is_not(None))
+            cross = [_finding_dict(f) for f in connection.execute(query.order_by(findings.c.id))]
+        data = json.loads(row.record_json)
+        data["findings"] = data.get("findings", []) + cross
+        return StoredReport(row.id, Record.from_dict(data), row.agency_key, row.region)
+
     def reports_of_agency_key(self, key: str) -> list[StoredReport]:
         """The stored reports of one agency (its key, see `link_agency`), by year."""
         with self.engine.connect() as connection:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth
+from . import auth, dashboard, reports, review, uploads
 
-ROUTERS: list[APIRouter] = [auth.router]
+ROUTERS: list[APIRouter] = [auth.router, dashboard.router, reports.router, uploads.router, review.router]

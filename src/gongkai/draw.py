@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 SCALE = 2.0  # pixels per point of a rendered PDF page (144 dpi)
 RED = (220, 20, 20)
 GREEN = (0, 150, 60)
+BLUE = (20, 90, 220)  # the one cell asked about (`render_page(focus=…)`)
 _TABLE_GROUPS = ("requests.", "review_litigation.", "active.")
 
 
@@ -31,12 +32,14 @@ class DrawError(Exception):
 
 @dataclass(frozen=True)
 class Drawn:
-    """What was drawn: the page (1-based), the cells outlined, those in red, the image's size."""
+    """What was drawn: the page (1-based), the cells outlined, those in red, the image's size,
+    and its pixels per point (a box of the provenance times this is where it is on the image)."""
 
     page: int
     cells: int
     flagged: int
     size: tuple[int, int]
+    pixels: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,9 @@ def default_page(pages: dict[int, list[_Cell]]) -> int | None:
     return max(pages, key=lambda page: (len(pages[page]), -page)) if pages else None
 
 
-def _page_image(record: Record, page: int, scale: float) -> tuple[PILImage.Image, float]:
-    """The page as an RGB image, and its pixels per point."""
+def _page_image(record: Record, page: int, scale: float, max_side: int | None = None) -> tuple[PILImage.Image, float]:
+    """The page as an RGB image, and its pixels per point; with `max_side`, no side of the
+    image is longer than that many pixels (a large page is rendered smaller)."""
     from PIL import Image
 
     media_type = record.source.media_type or ""
@@ -88,6 +92,9 @@ def _page_image(record: Record, page: int, scale: float) -> tuple[PILImage.Image
         try:
             if not 1 <= page <= len(pdf):
                 raise DrawError(f"第{page}页不存在：此PDF共{len(pdf)}页")
+            if max_side is not None:
+                width, height = pdf[page - 1].get_size()
+                scale = min(scale, max_side / max(width, height, 1.0))
             rendered = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
         finally:
             pdf.close()
@@ -96,7 +103,13 @@ def _page_image(record: Record, page: int, scale: float) -> tuple[PILImage.Image
         if page != 1:
             raise DrawError(f"第{page}页不存在：图片文件只有1页")
         with Image.open(io.BytesIO(data)) as image:
-            return image.convert("RGB"), 1.0  # an image's boxes are in its own pixels
+            picture = image.convert("RGB")  # an image's boxes are in its own pixels
+        longest = max(picture.size)
+        if max_side is not None and longest > max_side:
+            ratio = max_side / longest
+            picture = picture.resize((max(1, round(picture.width * ratio)), max(1, round(picture.height * ratio))))
+            return picture, ratio
+        return picture, 1.0
     raise DrawError(_refusal(path.name, media_type) or "无法绘图")
 
 
@@ -105,6 +118,11 @@ def _refusal(name: str, media_type: str) -> str | None:
     if media_type == "application/pdf" or media_type.startswith("image/"):
         return None
     return f"只能为PDF或扫描图片绘制读取位置，{name} 是{_kind(media_type)}，没有版面位置可画"
+
+
+def refusal(name: str, media_type: str) -> str | None:
+    """Why a file of this name and (sniffed) media type cannot be drawn, in Chinese, or None."""
+    return _refusal(name, media_type)
 
 
 def drawable(path: str | Path) -> str | None:
@@ -144,6 +162,30 @@ def _ink(page: PILImage.Image, at: tuple[float, float], width: float, height: fl
 def draw(record: Record, out: str | Path, page: int | None = None, *, scale: float = SCALE) -> Drawn:
     """Render `page` (default: the page of table 三) of the record's source with its read cells
     outlined and labelled, and save it as PNG at `out`. DrawError when it cannot be drawn."""
+    image, drawn = render_page(record, page, scale=scale)
+    target = Path(out)
+    try:
+        image.save(target, format="PNG", optimize=True)
+    except OSError as error:
+        why = "文件夹不存在" if not target.parent.is_dir() else "没有写入权限或磁盘已满"
+        raise DrawError(f"无法写入图片 {target}（{why}）") from error
+    return drawn
+
+
+def page_png(record: Record, page: int | None = None, *, focus: str | None = None, max_side: int | None = 2000, scale: float = SCALE) -> tuple[bytes, Drawn]:
+    """The drawn page (see `render_page`) as PNG bytes, no side longer than `max_side` pixels."""
+    image, drawn = render_page(record, page, scale=scale, focus=focus, max_side=max_side)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue(), drawn
+
+
+def render_page(
+    record: Record, page: int | None = None, *, scale: float = SCALE, focus: str | None = None, max_side: int | None = None
+) -> tuple[PILImage.Image, Drawn]:
+    """The page (default: the page of table 三) of the record's source with its read cells
+    outlined and labelled; the cell `focus` (a dotted path), when on that page, outlined thick in
+    blue on top. DrawError when it cannot be drawn."""
     from PIL import Image, ImageDraw, ImageFont
 
     refusal = _refusal(Path(record.source.path).name, record.source.media_type or "")
@@ -154,7 +196,7 @@ def draw(record: Record, out: str | Path, page: int | None = None, *, scale: flo
         page = default_page(pages)
         if page is None:
             raise DrawError("没有读出带版面位置的表格数字，无法绘图")
-    image, pixels = _page_image(record, page, scale)
+    image, pixels = _page_image(record, page, scale, max_side)
     page_ink = image.convert("L")  # the page as printed, to find blank room for the labels
     cells = pages.get(page, [])
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -187,10 +229,9 @@ def draw(record: Record, out: str | Path, page: int | None = None, *, scale: flo
         at = candidates[ink.index(0.0)] if 0.0 in ink else candidates[ink.index(min(ink))]
         pen.rectangle((at[0] - 1, at[1], at[0] + width + 1, at[1] + height + 2), fill=(255, 255, 255))
         pen.text((at[0], at[1] - upper + 1), label, fill=colour, font=font)
-    target = Path(out)
-    try:
-        image.save(target, format="PNG", optimize=True)
-    except OSError as error:
-        why = "文件夹不存在" if not target.parent.is_dir() else "没有写入权限或磁盘已满"
-        raise DrawError(f"无法写入图片 {target}（{why}）") from error
-    return Drawn(page, len(cells), sum(1 for c in cells if c.flagged), image.size)
+    focused = next((c for c in cells if c.path == focus), None)
+    if focused is not None:
+        x0, top, x1, bottom = (v * pixels for v in focused.box)
+        margin = 3 * pad
+        pen.rectangle((x0 - margin, top - margin, x1 + margin, bottom + margin), outline=BLUE, width=max(2, round(2 * pixels)))
+    return image, Drawn(page, len(cells), sum(1 for c in cells if c.flagged), image.size, pixels)

@@ -24,6 +24,7 @@ MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("/agencies", "机关", ()),
     ("/compare", "对比", ()),
     ("/rules", "规则", ()),
+    ("/notices", "整改通知", ("admin", "reviewer")),
     ("/audit", "审核日志", ("admin", "reviewer")),
     ("/users", "用户", ("admin",)),
 )

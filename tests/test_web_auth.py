@@ -91,3 +91,32 @@ def test_security_headers(site: WebSite) -> None:
     response = site.client().get("/login")
     assert response.headers["x-frame-options"] == "DENY"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_cli_user_add_and_serve_creates_the_first_admin_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from gongkai.cli import cli
+    from gongkai.store import Store
+
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append((app, options)))
+    first = CliRunner().invoke(cli, ["serve", "--db", db, "--port", "8765"])
+    assert first.exit_code == 0, first.output
+    assert "已建立管理员 admin，一次性密码：" in first.output and served
+    password = first.output.split("一次性密码：")[1].split("（")[0]
+    admin = Store(db).user("admin")
+    assert admin is not None and admin.role == "admin" and verify_password(admin.password_hash, password)
+    again = CliRunner().invoke(cli, ["serve", "--db", db])
+    assert "已建立管理员" not in again.output  # only when no user exists
+
+    added = CliRunner().invoke(cli, ["user", "add", "李四", "--role", "clerk", "--agency", "某县林业局", "--db", db])
+    assert added.exit_code == 0 and "一次性密码" in added.output
+    clerk = Store(db).user("李四")
+    assert clerk is not None and clerk.role == "clerk" and clerk.agency_key == "某县林业局"
+    refused = CliRunner().invoke(cli, ["user", "add", "王五", "--role", "clerk", "--db", db])
+    assert refused.exit_code == 2 and "必须" in refused.output
+    duplicate = CliRunner().invoke(cli, ["user", "add", "李四", "--role", "viewer", "--db", db])
+    assert duplicate.exit_code == 2 and "已存在" in duplicate.output

@@ -37,6 +37,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> WebSite:
     record = stored.record
     record.agency = f"{EVIL}局"
     made.store.save(record, "/uploads/evil<b>.txt", sha256="e" * 64)
+    with made.store.engine.begin() as connection:  # and a region name carrying one (shown in the charts' data)
+        connection.execute(text("UPDATE reports SET region = :region WHERE sha256 = :sha"), {"region": f"{EVIL}区", "sha": "e" * 64})
     made.store.add_user("clerk_without_agency", "clerk", hash_password(PASSWORD))
     return made
 
@@ -496,7 +498,9 @@ def test_agency_name_with_script_renders_escaped_everywhere(site: WebSite) -> No
         assert EVIL not in page.text and "<script>alert" not in page.text, path
     dashboard = client.get(f"/?year={year}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;局" in dashboard  # in the rankings
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in dashboard  # in the charts' JSON
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;区" in dashboard  # in the regions' table
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u533a" in dashboard  # in the charts' JSON (区 as \\u533a)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;区" in client.get("/reports").text  # among the regions to filter by
 
 
 # ------------------------------------------------------------------ who sees what

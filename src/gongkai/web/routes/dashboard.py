@@ -2,7 +2,8 @@
 with their JSON twins /api/dashboard, /api/reports and /api/rules.
 
 Every figure comes from `analyse.browse` (SQL aggregates) over the reports the signed-in user may
-see: a clerk their own agency's, a reviewer with a scope that region's, a viewer no drafts.
+see: a clerk their own agency's, a reviewer with a scope that region's, a viewer no drafts. The
+dashboard and the rules' counts are kept per scope in `browse.Remembered` until the data changes.
 """
 
 from __future__ import annotations
@@ -98,6 +99,23 @@ def _year_choice(year: str | None) -> tuple[int | None, bool]:
     return int(year), False
 
 
+REGION_ROWS = 100  # regions in the page's table (all of them in /api/dashboard)
+CHART_REGIONS = 30  # regions in the chart
+
+
+def chart_data(found: Dashboard) -> dict[str, Any]:
+    """What the page's charts draw (dashboard.js), and no more: the page stays small with
+    thousands of regions."""
+    return {
+        "indicators": [asdict(i) for i in found.indicators],
+        "by_year": [asdict(row) for row in found.by_year],
+        "by_region": [asdict(row) for row in found.by_region[:CHART_REGIONS]],
+        "regions_total": len(found.by_region),
+        "findings_by_rule": [asdict(row) for row in found.findings_by_rule],
+        "counts": {"statuses": found.counts.statuses},
+    }
+
+
 YearQuery = Annotated[str | None, Query(description="区域、排名与机关同比所用的年度；空为最近年度，all 为全部年度合计")]
 
 
@@ -106,7 +124,8 @@ def dashboard_page(request: Request, year: YearQuery = None) -> Response:
     found = _dashboard(request, require(request), year)
     context = {
         "d": found,
-        "data": asdict(found),
+        "data": chart_data(found),
+        "region_rows": REGION_ROWS,
         "fmt": FORMAT,
         "severity_names": browse.SEVERITY_NAMES,
         "statuses": REVIEW_STATUSES,

@@ -67,10 +67,10 @@
     series: ratios.map((i) => ({ name: i.name, type: "line", data: years.map((row) => percent(row.values[i.key].value)), connectNulls: false })),
   });
 
-  // 按地区：公开率（柱）与本年新收申请（线），报告数最多的30个地区
-  const regions = data.by_region.slice(0, 30);
+  // 按地区：公开率（柱）与本年新收申请（线），报告数最多的地区（服务器只给出前30个）
+  const regions = data.by_region;
   chart("chart-regions", {
-    title: { text: `各地区${disclosure.name}与${received.name}${regions.length < data.by_region.length ? "（报告数最多的30个地区）" : ""}`, left: "center", textStyle: { fontSize: 14 } },
+    title: { text: `各地区${disclosure.name}与${received.name}${regions.length < data.regions_total ? `（报告数最多的${regions.length}个地区）` : ""}`, left: "center", textStyle: { fontSize: 14 } },
     tooltip: tooltip((name) => (name === disclosure.name ? "%" : " 件")),
     legend: { bottom: 0 },
     grid: { left: 60, right: 60, top: 40, bottom: 90 },

@@ -31,7 +31,6 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Connection,
     Engine,
     Subquery,
@@ -43,13 +42,12 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union,
 )
 
 from .. import formats
 from ..check import RULES
 from ..store.review import REVIEW_STATUSES
-from ..store.schema import agencies, agency_names, cells, documents, files, findings, report_reviews, reports
+from ..store.schema import agencies, agency_names, cells, documents, findings, report_reviews, reports
 from .indicators import INDICATORS_BY_KEY
 
 Severity = Literal["error", "warning", "info"]
@@ -356,35 +354,61 @@ def _with_reviews() -> Any:
     return reports.outerjoin(report_reviews, report_reviews.c.sha256 == reports.c.sha256)
 
 
-def counts(connection: Connection, scope: Scope) -> Counts:
+@dataclass(frozen=True)
+class _DataCounts:
+    """The counts that change only with the stored reports (and which of them are visible)."""
+
+    reports: int
+    agencies: int
+    years: int
+    reports_with_errors: int
+    findings: dict[str, int]
+
+
+def _data_counts(connection: Connection, scope: Scope) -> _DataCounts:
     where = visible(scope)
     totals = connection.execute(
-        select(
-            func.count(reports.c.id),
-            func.count(reports.c.agency_key.distinct()),
-            func.count(reports.c.year.distinct()),
-            func.count(case((_draft() == true(), 1))),
-        )
-        .select_from(_with_reviews())
-        .where(*where)
+        select(func.count(reports.c.id), func.count(reports.c.agency_key.distinct()), func.count(reports.c.year.distinct())).where(*where)
     ).one()
-    by_severity = {row[0]: int(row[1]) for row in connection.execute(
-        select(findings.c.severity, func.count()).select_from(findings.join(reports, findings.c.report_id == reports.c.id)).where(*where).group_by(findings.c.severity)
-    )}  # fmt: skip
-    with_errors = select(func.count(reports.c.id)).where(*where, exists().where(findings.c.report_id == reports.c.id, findings.c.severity == "error"))
-    status = _status()
-    by_status = {
-        row[0]: int(row[1]) for row in connection.execute(select(status, func.count(reports.c.id)).select_from(_with_reviews()).where(*where).group_by(status))
+    of_reports = findings.join(reports, findings.c.report_id == reports.c.id) if where else findings  # every finding has its report
+    by_severity = {
+        row[0]: int(row[1])
+        for row in connection.execute(select(findings.c.severity, func.count()).select_from(of_reports).where(*where).group_by(findings.c.severity))
     }
-    return Counts(
+    erring = select(func.count(findings.c.report_id.distinct())).select_from(of_reports).where(*where, findings.c.severity == "error")
+    return _DataCounts(
         reports=int(totals[0]),
         agencies=int(totals[1]),
         years=int(totals[2]),
-        drafts=int(totals[3]),
-        reports_with_errors=int(connection.scalar(with_errors) or 0),
+        reports_with_errors=int(connection.scalar(erring) or 0),
         findings={s: by_severity.get(s, 0) for s in SEVERITIES} | {s: n for s, n in by_severity.items() if s not in SEVERITIES},
-        statuses={s: by_status.get(s, 0) for s in REVIEW_STATUSES} | {s: n for s, n in by_status.items() if s not in REVIEW_STATUSES},
     )
+
+
+def _review_counts(connection: Connection, scope: Scope, total: int) -> tuple[dict[str, int], int]:
+    """Visible reports by review status (those never reviewed are pending) and the drafts among
+    them, from the reviews alone (a few of the reports), not from every report."""
+    query = (
+        select(report_reviews.c.status, report_reviews.c.draft, func.count(reports.c.id))
+        .select_from(report_reviews.join(reports, reports.c.sha256 == report_reviews.c.sha256))
+        .where(*visible(scope))
+        .group_by(report_reviews.c.status, report_reviews.c.draft)
+    )
+    statuses: dict[str, int] = dict.fromkeys(REVIEW_STATUSES, 0)
+    drafts = 0
+    for row in connection.execute(query):
+        status, count = str(row[0]), int(row[2])
+        statuses[status] = statuses.get(status, 0) + count
+        drafts += count if row[1] else 0
+    statuses["pending"] = total - sum(n for s, n in statuses.items() if s != "pending")
+    return statuses, drafts
+
+
+def counts(connection: Connection, scope: Scope) -> Counts:
+    """How many visible reports, agencies, years, findings by severity, reports by review status."""
+    data = _data_counts(connection, scope)
+    statuses, drafts = _review_counts(connection, scope, data.reports)
+    return Counts(data.reports, data.agencies, data.years, drafts, data.reports_with_errors, data.findings, statuses)
 
 
 @dataclass(frozen=True)
@@ -603,74 +627,128 @@ def years(connection: Connection, scope: Scope) -> list[int]:
     return [int(y) for y in found if y is not None]
 
 
-def dashboard(engine: Engine, scope: Scope, year: int | None = None, all_years: bool = False) -> Dashboard:
-    """The dashboard over the visible reports. The regional view, the rankings and the agencies'
-    changes are of one year: `year`, by default the latest; with `all_years`, of every year
-    together (and no agency changes)."""
+@dataclass(frozen=True)
+class _Figures:
+    """The dashboard but its review counts: what only the stored reports (and which are visible) change."""
+
+    counts: _DataCounts
+    years: list[int]
+    year: int | None
+    by_year: list[GroupRow]
+    by_region: list[GroupRow]
+    most_errors: list[AgencyErrors]
+    best_disclosure: list[AgencyRate]
+    worst_disclosure: list[AgencyRate]
+    agency_changes: list[AgencyChange]
+    findings_by_rule: list[RuleCount]
+
+
+def _figures(engine: Engine, scope: Scope, year: int | None, all_years: bool) -> _Figures:
     with engine.connect() as connection:
         known = years(connection, scope)
         chosen = None if all_years else year if year is not None else (known[-1] if known else None)
         in_year = [] if chosen is None else [reports.c.year == chosen]
-        by_year = grouped(connection, scope, "year")
-        by_region = sorted(grouped(connection, scope, "region", in_year), key=lambda g: (-g.reports, g.key is None, str(g.key)))
-        return Dashboard(
-            counts=counts(connection, scope),
+        return _Figures(
+            counts=_data_counts(connection, scope),
             years=known,
             year=chosen,
-            indicators=[IndicatorInfo(i.key, i.name, i.kind, i.formula, i.note) for i in DASHBOARD_INDICATORS],
-            by_year=by_year,
-            year_changes=year_changes(by_year),
-            by_region=by_region,
+            by_year=grouped(connection, scope, "year"),
+            by_region=sorted(grouped(connection, scope, "region", in_year), key=lambda g: (-g.reports, g.key is None, str(g.key))),
             most_errors=most_errors(connection, scope, chosen),
             best_disclosure=rate_ranking(connection, scope, DISCLOSURE, chosen, highest=True),
             worst_disclosure=rate_ranking(connection, scope, DISCLOSURE, chosen, highest=False),
             agency_changes=[] if chosen is None else agency_changes(connection, scope, chosen),
             findings_by_rule=findings_by_rule(connection, scope),
-            notes=list(NOTES),
         )
+
+
+def dashboard(engine: Engine, scope: Scope, year: int | None = None, all_years: bool = False, memory: Remembered | None = None) -> Dashboard:
+    """The dashboard over the visible reports. The regional view, the rankings and the agencies'
+    changes are of one year: `year`, by default the latest; with `all_years`, of every year
+    together (and no agency changes).
+
+    With `memory`, the figures computed from the reports' cells and findings are kept there until
+    the stored reports (or, for a scope without drafts, the drafts) change; the review counts are
+    read every time (they change with every review, and are cheap)."""
+
+    def compute() -> _Figures:
+        return _figures(engine, scope, year, all_years)
+
+    figures = compute() if memory is None else memory.get(engine, ("dashboard", scope, year, all_years), scope, compute)
+    with engine.connect() as connection:
+        statuses, drafts = _review_counts(connection, scope, figures.counts.reports)
+    data = figures.counts
+    return Dashboard(
+        counts=Counts(data.reports, data.agencies, data.years, drafts, data.reports_with_errors, data.findings, statuses),
+        years=figures.years,
+        year=figures.year,
+        indicators=[IndicatorInfo(i.key, i.name, i.kind, i.formula, i.note) for i in DASHBOARD_INDICATORS],
+        by_year=figures.by_year,
+        year_changes=year_changes(figures.by_year),
+        by_region=figures.by_region,
+        most_errors=figures.most_errors,
+        best_disclosure=figures.best_disclosure,
+        worst_disclosure=figures.worst_disclosure,
+        agency_changes=figures.agency_changes,
+        findings_by_rule=figures.findings_by_rule,
+        notes=list(NOTES),
+    )
+
+
+def rule_counts(engine: Engine, scope: Scope, memory: Remembered | None = None) -> list[RuleCount]:
+    """`findings_by_rule` over every year, kept in `memory` (if given) like the dashboard's figures."""
+
+    def compute() -> list[RuleCount]:
+        with engine.connect() as connection:
+            return findings_by_rule(connection, scope)
+
+    return compute() if memory is None else memory.get(engine, ("rules", scope), scope, compute)
 
 
 # ---------------------------------------------------------------- remembering results
 
 
 def data_version(connection: Connection) -> tuple[Any, ...]:
-    """A fingerprint of what the dashboard's figures depend on, cheap to read: the reports
-    (added, removed, read again), their findings (cross-year ones replaced), their reviews
-    (status, draft) and the agency matches. Any write that changes a figure changes it."""
-    reviewed = select(
-        func.count(report_reviews.c.sha256),
-        func.count(case((report_reviews.c.status == "needs_fix", 1))),
-        func.count(case((report_reviews.c.status == "passed", 1))),
-        func.count(case((report_reviews.c.draft == true(), 1))),
-        func.max(report_reviews.c.updated_at),
-    )
+    """A fingerprint of the stored reports, cheap to read: reports added, removed or read again,
+    findings replaced (cross-year), agency matches changed. Every write of the store that changes
+    a report's figures changes it; reviews do not."""
     parts = (
         select(func.count(reports.c.id), func.max(reports.c.id), func.sum(reports.c.id)),
         select(func.count(documents.c.sha256), func.max(documents.c.ingested_at)),
         select(func.count(findings.c.id), func.max(findings.c.id)),
-        reviewed,
         select(func.count(agency_names.c.name), func.sum(func.length(agency_names.c.agency_key)), func.count(case((agency_names.c.method == "manual", 1)))),
     )
     return tuple(value for part in parts for value in connection.execute(part).one())
+
+
+def drafts_version(connection: Connection) -> tuple[Any, ...]:
+    """A fingerprint of which stored reports are drafts (what a viewer's figures also depend on)."""
+    query = (
+        select(func.count(reports.c.id), func.sum(reports.c.id))
+        .select_from(report_reviews.join(reports, reports.c.sha256 == report_reviews.c.sha256))
+        .where(report_reviews.c.draft == true())
+    )
+    return tuple(connection.execute(query).one())
 
 
 T = TypeVar("T")
 
 
 class Remembered:
-    """Results of slow aggregates kept in memory while the store's `data_version` stays the same
-    (and at most `seconds`), so that a dashboard over 100 000 reports is computed once per change
-    of the data, not once per request. Safe to share between threads."""
+    """Results of slow aggregates kept in memory while what they depend on stays the same (and at
+    most `seconds`): the stored reports (`data_version`) and, for a scope without drafts, the
+    drafts (`drafts_version`). A dashboard over 100 000 reports is then computed once per change
+    of the reports, not once per request nor per review. Safe to share between threads."""
 
     def __init__(self, seconds: float = 300.0, size: int = 256) -> None:
         self.seconds, self.size = seconds, size
         self._kept: OrderedDict[Hashable, tuple[tuple[Any, ...], float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, engine: Engine, key: Hashable, compute: Callable[[], T]) -> T:
-        """The result of `compute()` for `key`, computed again when the data changed."""
+    def get(self, engine: Engine, key: Hashable, scope: Scope, compute: Callable[[], T]) -> T:
+        """The result of `compute()` for `key` (over `scope`), computed again when its data changed."""
         with engine.connect() as connection:
-            version = data_version(connection)
+            version = data_version(connection) + (() if scope.drafts else drafts_version(connection))
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None and kept[0] == version and time.monotonic() - kept[1] < self.seconds:
@@ -707,7 +785,7 @@ SORTS: dict[str, str] = {
 class ReportFilter:
     """What the list of reports is narrowed to; None (or empty) means any."""
 
-    agency: str | None = None  # part of a name the agency was printed under (any of its reports), or of its key
+    agency: str | None = None  # part of the agency name as printed, or of its key
     agency_key: str | None = None  # exactly this agency
     region: str | None = None
     year: int | None = None
@@ -715,7 +793,7 @@ class ReportFilter:
     rule: str | None = None  # reports having a finding of this rule (name or code)
     severity: str | None = None  # reports having a finding of this severity
     status: str | None = None  # review status (no review yet: pending)
-    q: str | None = None  # words, each in a name of the agency or a path of the file
+    q: str | None = None  # words, each in the agency name as printed or the file path
 
 
 def check_filter(chosen: ReportFilter) -> ReportFilter:
@@ -740,18 +818,10 @@ def _contains(column: ColumnElement[Any], text: str, dialect: str) -> ColumnElem
     return column.icontains(text, autoescape=True)
 
 
-def _agencies_named(text: str, dialect: str) -> CompoundSelect[str]:
-    """The keys of the agencies with `text` in a name they were printed under, their name or key
-    (searched in the small agency tables, not in every report)."""
-    printed = select(agency_names.c.agency_key).where(_contains(agency_names.c.name, text, dialect))
-    named = select(agencies.c.key).where(or_(_contains(agencies.c.key, text, dialect), _contains(agencies.c.name, text, dialect)))
-    return union(printed, named)
-
-
 def _filter_conditions(chosen: ReportFilter, dialect: str) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if chosen.agency:
-        where.append(reports.c.agency_key.in_(_agencies_named(chosen.agency, dialect)))
+        where.append(or_(_contains(reports.c.agency, chosen.agency, dialect), _contains(reports.c.agency_key, chosen.agency, dialect)))
     if chosen.agency_key:
         where.append(reports.c.agency_key == chosen.agency_key)
     if chosen.region:
@@ -770,8 +840,7 @@ def _filter_conditions(chosen: ReportFilter, dialect: str) -> list[ColumnElement
     if chosen.status:
         where.append(_status() == chosen.status)
     for word in (chosen.q or "").split():
-        paths = select(files.c.sha256).where(_contains(files.c.path, word, dialect))  # every path the content had
-        where.append(or_(reports.c.agency_key.in_(_agencies_named(word, dialect)), reports.c.sha256.in_(paths)))
+        where.append(or_(_contains(reports.c.agency, word, dialect), _contains(reports.c.path, word, dialect)))
     return where
 
 
@@ -839,10 +908,20 @@ def list_reports(
     nulls = engine.dialect.name != "sqlite"
     order = [(c.desc().nulls_last() if nulls else c.desc()) if descending else (c.asc().nulls_first() if nulls else c.asc()) for c in orders[sort.lstrip("-")]]
     order.append(reports.c.id.desc() if descending else reports.c.id.asc())
-    chosen_ids = select(reports.c.id).select_from(source).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    # A text filter reads every report's name and path: the page and the total then come from one
+    # reading (a window count); the other filters go by indexes, and their page stops early.
+    scan = bool(chosen.agency or chosen.q)
+    columns = (reports.c.id, func.count().over().label("total")) if scan else (reports.c.id,)
+    chosen_ids = select(*columns).select_from(source).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    counting = select(func.count(reports.c.id)).select_from(source).where(*where)
     with engine.connect() as connection:
-        total = int(connection.scalar(select(func.count(reports.c.id)).select_from(source).where(*where)) or 0)
-        page_ids: list[int] = list(connection.scalars(chosen_ids)) if total > (page - 1) * per_page else []
+        if scan:
+            found = connection.execute(chosen_ids).all()
+            page_ids: list[int] = [int(row.id) for row in found]
+            total = int(found[0].total) if found else int(connection.scalar(counting) or 0)
+        else:
+            total = int(connection.scalar(counting) or 0)
+            page_ids = list(connection.scalars(chosen_ids)) if total > (page - 1) * per_page else []
         if not page_ids:
             return ReportPage(total, page, per_page, [])
         details = select(reports.c.id, reports.c.agency, reports.c.agency_key, reports.c.region, reports.c.year, reports.c.template)
@@ -850,8 +929,8 @@ def list_reports(
         rows = {row.id: row for row in connection.execute(details.select_from(_with_reviews()).where(reports.c.id.in_(page_ids)))}
         counted: dict[tuple[int, str], int] = {}
         query = select(findings.c.report_id, findings.c.severity, func.count()).where(findings.c.report_id.in_(page_ids))
-        for found in connection.execute(query.group_by(findings.c.report_id, findings.c.severity)):
-            counted[(int(found[0]), str(found[1]))] = int(found[2])
+        for count in connection.execute(query.group_by(findings.c.report_id, findings.c.severity)):
+            counted[(int(count[0]), str(count[1]))] = int(count[2])
     items = [
         ReportRow(
             id=row.id,

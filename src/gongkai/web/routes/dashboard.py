@@ -51,8 +51,7 @@ def _remembered(request: Request) -> browse.Remembered:
 def _dashboard(request: Request, user: User, year: str | None) -> Dashboard:
     chosen, all_years = _year_choice(year)
     scope = scope_of(user)
-    engine = _store(request).engine
-    return _remembered(request).get(engine, ("dashboard", scope, chosen, all_years), lambda: browse.dashboard(engine, scope, chosen, all_years))
+    return browse.dashboard(_store(request).engine, scope, chosen, all_years, _remembered(request))
 
 
 # ------------------------------------------------------------------ formatting for the pages
@@ -264,13 +263,7 @@ def reports_api(request: Request, query: Annotated[ListQuery, Depends(list_query
 @router.get("/rules", include_in_schema=False)
 def rules_page(request: Request) -> Response:
     scope = scope_of(require(request))
-    engine = _store(request).engine
-
-    def count() -> list[browse.RuleCount]:
-        with engine.connect() as connection:
-            return browse.findings_by_rule(connection, scope)
-
-    counted = {c.rule: c for c in _remembered(request).get(engine, ("rules", scope), count)}
+    counted = {c.rule: c for c in browse.rule_counts(_store(request).engine, scope, _remembered(request))}
     context = {"rules": browse.rule_catalog(), "counted": counted, "fmt": FORMAT}
     return render(request, "rules.html", context)
 

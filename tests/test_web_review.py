@@ -18,7 +18,8 @@ import gongkai
 from gongkai.model import Finding, Record, Source
 from gongkai.store import StoredReport
 from gongkai.web.access import Visible
-from gongkai.web.notice import content_disposition, finding_where, notice_value
+from gongkai.web.detail import content_disposition
+from gongkai.web.notice import finding_where, notice_value
 from gongkai.web.security import hash_password
 from gongkai.web.templating import templates
 

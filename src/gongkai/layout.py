@@ -130,14 +130,15 @@ class Grid:
         """Rows before the first value row."""
         return min((c.row for c in self.cells if c.is_value), default=self.rows)
 
-    def labels(self, cell: Cell) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def labels(self, cell: Cell, cover: Mapping[tuple[int, int], Cell] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(row labels, column labels) a value cell sits under, outermost first.
 
         Row labels are the label and group cells to its left in its row (「三、本年度办理结果」,
         「（三）不予公开」, 「1.属于国家秘密」); column labels the header cells above it, up to
         the first value or label row above them (in table 二: its block's field header and the
-        block's 第二十条 row, not the block above)."""
-        cover = self.cover_map()
+        block's 第二十条 row, not the block above). `cover`: the grid's `cover_map()`, when the
+        caller labels many cells."""
+        cover = cover if cover is not None else self.cover_map()
         row_labels: list[Cell] = []
         for c in range(cell.col):
             left = cover[(cell.row, c)]

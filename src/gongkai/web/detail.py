@@ -361,21 +361,9 @@ def _grid_rows(grid: layout.Grid, make: Callable[[layout.Cell], CellView]) -> tu
 
 
 def _value_label(grid: layout.Grid, cover: Mapping[tuple[int, int], layout.Cell], cell: layout.Cell) -> str:
-    """A value cell's row labels and column labels (as `layout.Grid.labels`, one cover map for the whole grid)."""
-    row_labels: list[layout.Cell] = []
-    for c in range(cell.col):
-        left = cover[(cell.row, c)]
-        if left.kind in ("group", "label") and left not in row_labels:
-            row_labels.append(left)
-    column_labels: list[layout.Cell] = []
-    for r in range(cell.row - 1, -1, -1):
-        above = cover[(r, cell.col)]
-        if above.kind == "header":
-            if above not in column_labels:
-                column_labels.append(above)
-        elif column_labels:
-            break
-    return " · ".join([c.text for c in row_labels] + [c.text for c in reversed(column_labels)])
+    """A value cell's row labels and column labels, joined (one cover map for the whole grid)."""
+    rows, columns = grid.labels(cell, cover)
+    return " · ".join(rows + columns)
 
 
 def _cell_view(
@@ -782,7 +770,9 @@ def safe_filename(name: str, fallback: str) -> str:
 
 def ascii_filename(name: str, fallback: str) -> str:
     """The ASCII form of a file name for old clients (`filename=`): letters, digits, . _ - only;
-    `fallback` for a name that is not ASCII (dropping its Chinese would leave nothing telling)."""
+    `fallback` (cleaned the same way) for a name that is not ASCII (dropping its Chinese would
+    leave nothing telling)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback).strip("_") or "download"
     if not name.isascii():
         return fallback
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")

@@ -455,12 +455,6 @@ def notice_filename(notice: Notice, extension: NoticeFormat) -> str:
     return f"整改通知_{agency[:60]}_{notice.issued:%Y%m%d}.{extension}"
 
 
-def content_disposition(filename: str, fallback: str) -> str:
-    """An attachment header: an ASCII-only `filename` for old clients and the real name as RFC 5987 `filename*`."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback).strip("_") or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 DOCX_COLUMNS = ("序号", "报告", "问题位置", "规则", "问题说明", "应为", "实为", "审核意见")
 DOCX_WIDTHS_CM = (1.0, 3.6, 4.4, 3.0, 7.0, 2.3, 2.0, 3.4)  # 26.7 cm: A4 landscape within 1.5 cm margins
 

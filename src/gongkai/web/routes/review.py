@@ -22,13 +22,13 @@ from ...model import Finding
 from ...store import Store
 from ...store.review import DECISIONS, REVIEW_STATUSES, AuditEntry, Decision, FindingReview, ReportReview, ReviewStatus, Role, User
 from ..access import Visible, visible_report
+from ..detail import content_disposition
 from ..notice import (
     MEDIA_TYPES,
     Notice,
     NoticeFormat,
     beijing_time,
     build_notice,
-    content_disposition,
     finding_where,
     notice_docx,
     notice_filename,

@@ -77,9 +77,10 @@ from gongkai.web import Settings, create_app
 from gongkai.web.security import hash_password
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
+from bench_ingest import pg_server
+
 from synth.generate import LAYOUTS, PLANT_KINDS, agency_series, plant, to_text
 
-PG_DEFAULT = "postgresql://gongkai:gongkai@127.0.0.1:5432/gongkai_test"
 PG_KEPT = "gongkai_bench_web"  # + a hash of the --keep path: two kept benches never share a database
 YEARS = (2021, 2022, 2023, 2024)
 PASSWORD = "bench password 300ms"
@@ -114,18 +115,6 @@ def agency_names_for(count: int, seed: int) -> list[str]:
 
 
 # ---------------------------------------------------------------- the databases
-
-
-def pg_server(explicit: str | None) -> str | None:
-    url = explicit or os.environ.get("GONGKAI_TEST_PG_URL") or PG_DEFAULT
-    try:
-        engine = create_engine(database_url(url), connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-    except Exception:  # noqa: BLE001  (no server: the PostgreSQL rows are left out)
-        return None
-    return url
 
 
 @dataclass

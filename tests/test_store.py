@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,16 +36,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import Engine
 
+from gongkai import formats
 from gongkai.cli import cli
 from gongkai.model import Record
 from gongkai.pipeline import CROSS_YEAR_RULES
 from gongkai.pipeline.work import Task
 from gongkai.pipeline.work import work as _real_work
 from gongkai.store import Store, database_url
-from gongkai.store.schema import MIGRATIONS, metadata, migrate, schema_migrations
+from gongkai.store.schema import MIGRATIONS, SUMMARY_PARTS, metadata, migrate, refresh_summaries, schema_migrations
 from synth.generate import (
     ReportSpec,
     SeriesPlant,
@@ -63,7 +65,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CROSS = {r.name for r in CROSS_YEAR_RULES}
 TABLES = {
     "schema_migrations", "files", "documents", "reports", "cells", "findings", "agencies", "agency_names",
-    "users", "report_reviews", "finding_reviews", "audit_log",
+    "users", "report_reviews", "finding_reviews", "audit_log", "report_summaries", "store_version",
 }  # fmt: skip
 SUMMARY_KEYS = {"files", "new", "unchanged", "replaced", "unreadable"}
 TEXTS = ("text-tabs", "text-markdown", "text-cells", "text-layout")
@@ -218,15 +220,15 @@ def planted_found(plants: list[SeriesPlant], paths: dict[Path, ReportSpec]) -> s
 
 def test_fresh_database_is_migrated_and_reopening_applies_nothing(db: str) -> None:
     with Store(db) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 2
+        assert store.schema_version() == MIGRATIONS[-1].version == 3
     engine = engine_of(db)
     try:
         with engine.begin() as connection:
             first = connection.execute(select(schema_migrations)).all()
-            assert [row.version for row in first] == [1, 2]
+            assert [row.version for row in first] == [1, 2, 3]
             assert migrate(connection) == []  # nothing left to apply
         with Store(db) as store:  # reopening: same rows, same timestamps
-            assert store.schema_version() == 2
+            assert store.schema_version() == 3
         with engine.connect() as connection:
             assert connection.execute(select(schema_migrations)).all() == first
             tables = set(connection.dialect.get_table_names(connection))
@@ -246,13 +248,94 @@ def test_a_version_one_database_gains_the_web_tables_and_keeps_its_reports(db: s
             connection.execute(text("DROP INDEX reports_year"))
             connection.execute(text("DROP INDEX reports_region_year"))
             connection.execute(text("DELETE FROM schema_migrations WHERE version = 2"))
+            _back_to_schema_two(connection)
     finally:
         engine.dispose()
     with Store(db) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == 3
         assert len(list(store.reports())) == len(written)
         store.add_user("新用户", "viewer", "hash")
         assert store.user("新用户") is not None
+
+
+def _back_to_schema_two(connection: Connection) -> None:
+    for table in ("report_summaries", "store_version"):
+        connection.execute(text(f"DROP TABLE {table}"))
+    for index in ("findings_rule_report", "report_reviews_status", *(["reports_year_id"] if connection.dialect.name == "postgresql" else [])):
+        connection.execute(text(f"DROP INDEX IF EXISTS {index}"))
+    connection.execute(text("DELETE FROM schema_migrations WHERE version = 3"))
+
+
+PART_CELLS = {
+    (cell.table.number, cell.row, cell.column): path
+    for path, cell in ((path, formats.CellPath.parse(path)) for paths in SUMMARY_PARTS.values() for path in paths)
+}
+
+
+def summaries_of(db: str) -> dict[str, tuple[Any, ...]]:
+    """Every report's summary row (but its id), by content hash."""
+    rows = query(db, "SELECT r.sha256, s.* FROM report_summaries s JOIN reports r ON r.id = s.report_id")
+    return {row[0]: row[2:] for row in rows}
+
+
+def expected_summary(values: dict[str, float | None], severities: Counter[str], agency: str | None, path: str) -> dict[str, Any]:
+    """A report's summary computed in Python from its cell values and stored findings (the oracle)."""
+    out: dict[str, Any] = {}
+    for name, paths in SUMMARY_PARTS.items():
+        found = [values.get(path) for path in paths]
+        out[name] = None if any(v is None for v in found) else sum(v for v in found if v is not None)
+    out.update(errors=severities["error"], warnings=severities["warning"], infos=severities["info"], search=f"{agency or ''} {path}".lower())
+    return out
+
+
+def test_summaries_hold_each_reports_parts_counts_and_search_text(db: str, tmp_path: Path) -> None:
+    """A summary's part is the sum of its cells, null when one is null or absent (null is not
+    zero); its counts include the cross-year findings."""
+    specs, _ = plant_series(series(23, 1, years=(2023, 2024)), "carry_over_chain", random.Random(5), year=2024)
+    write_reports(specs + series(24, 2, years=(2022, 2023)), tmp_path / "in", MIXED)
+    ingest(db, tmp_path / "in")
+    found = query(db, "SELECT report_id, severity, other_report_id FROM findings")
+    assert any(other is not None for _, _, other in found), "cross-year findings are counted too"
+    stored = query(db, "SELECT id, agency, path FROM reports ORDER BY id")
+    emptied, removed = stored[0][0], stored[1][0]
+    engine = engine_of(db)
+    try:
+        with engine.begin() as connection:  # a null cell in one report, an absent one in another
+            connection.execute(text("UPDATE cells SET value = NULL WHERE report_id = :id AND tbl = '三' AND row = 'granted' AND col = 'total'"), {"id": emptied})
+            connection.execute(text("DELETE FROM cells WHERE report_id = :id AND tbl = '四' AND row = 'review' AND col = 'other'"), {"id": removed})
+            refresh_summaries(connection, [emptied, removed])
+    finally:
+        engine.dispose()
+    names = ["report_id", "errors", "warnings", "infos", "search", *SUMMARY_PARTS]
+    got = {row[0]: dict(zip(names, row)) for row in query(db, "SELECT * FROM report_summaries")}
+    cells: dict[int, dict[str, float | None]] = {}
+    for report_id, table, row, column, value in query(db, "SELECT report_id, tbl, row, col, value FROM cells"):
+        if (table, row, column) in PART_CELLS:
+            cells.setdefault(report_id, {})[PART_CELLS[(table, row, column)]] = value
+    severities: dict[int, Counter[str]] = {}
+    for report_id, severity, _ in found:
+        severities.setdefault(report_id, Counter())[severity] += 1
+    assert set(got) == {row[0] for row in stored}
+    for report_id, agency, path in stored:
+        expected = expected_summary(cells.get(report_id, {}), severities.get(report_id, Counter()), agency, path)
+        assert {k: got[report_id][k] for k in expected} == expected, path
+    assert got[emptied]["disclosed"] is None and got[emptied]["received"] is not None
+    assert got[removed]["review_decided"] is None and got[removed]["review_corrected"] is not None
+
+
+def test_a_version_two_database_gains_the_same_summaries(db: str, tmp_path: Path) -> None:
+    written = write_reports(series(29, 2, years=(2022, 2023)), tmp_path / "in", TEXTS)
+    ingest(db, tmp_path / "in")
+    summaries = summaries_of(db)
+    engine = engine_of(db)
+    try:
+        with engine.begin() as connection:
+            _back_to_schema_two(connection)
+    finally:
+        engine.dispose()
+    with Store(db) as store:
+        assert store.schema_version() == 3
+    assert summaries_of(db) == summaries and len(summaries) == len(written) == 4
 
 
 # ------------------------------------------------------------------ ingest: statuses, duplicates, summary

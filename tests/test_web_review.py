@@ -198,6 +198,26 @@ def test_every_action_is_audited_with_user_and_target(tmp_path: Path) -> None:
         assert site.client(role).get("/api/audit").status_code == 403
 
 
+def test_a_reviewer_of_one_region_reads_the_actions_on_it_and_their_own(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    reports = list(site.store.reports())
+    regions = sorted({r.region for r in reports if r.region})
+    assert len(regions) >= 2, "the samples span several regions"
+    mine, other = regions[0], regions[1]
+    site.store.add_user("本地审核", "reviewer", hash_password(PASSWORD), scope=mine)
+    admin = site.client("admin")
+    for report in reports:
+        admin.post(f"/api/reports/{report.id}/status", json={"status": "needs_fix"})
+    local = site.client("本地审核")  # its login is its own action
+    seen = local.get("/api/audit", params={"page": 1}).json()["entries"]
+    targets = {e["target"] for e in seen if e["action"] == "report_status"}
+    assert targets == {f"report:{r.id}" for r in reports if r.region == mine}
+    assert any(e["action"] == "login" and e["user"] == "本地审核" for e in seen)
+    assert not any(e["target"] == f"report:{r.id}" for e in seen for r in reports if r.region == other)
+    everything = site.client("reviewer").get("/api/audit").json()["entries"]  # a reviewer of every region
+    assert {e["target"] for e in everything if e["action"] == "report_status"} == {f"report:{r.id}" for r in reports}
+
+
 def test_audit_pages_and_user_filter(tmp_path: Path) -> None:
     site = make_site(tmp_path, samples=False)
     for n in range(60):

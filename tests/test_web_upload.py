@@ -429,6 +429,24 @@ def test_split_and_merge_are_audited_and_recompute_cross_year(site: WebSite, ser
     assert reviewer.post("/api/agencies/link", json={"name": series["fuzzy"], "key": new_key}, headers={"X-CSRF-Token": "forged"}).status_code == 403
 
 
+def test_an_agency_key_with_a_slash_has_its_page_and_notice(site: WebSite) -> None:
+    report = next(iter(site.store.reports()))
+    name = report.record.agency or ""
+    key = "机关/含斜杠"
+    site.store.link_agency(name, key)  # a person's decision may give any key
+    try:
+        reviewer = site.client("reviewer")
+        url = "/agencies/" + quote(key, safe="")
+        assert reviewer.get(url).status_code == 200
+        detail = reviewer.get("/api/agencies/" + quote(key, safe="")).json()
+        assert detail["key"] == key and report.id in [r["id"] for r in detail["reports"]]
+        notice = reviewer.get(f"/api/agencies/{quote(key, safe='')}/notice")
+        assert notice.status_code == 200 and notice.json()["agency_key"] == key
+        assert reviewer.get(f"/agencies/{quote(key, safe='')}/notice.docx").headers["content-type"].startswith("application/vnd.openxmlformats")
+    finally:
+        site.store.link_agency(name, report.agency_key or "")
+
+
 def test_a_clerk_sees_only_their_own_agency(site: WebSite, series: dict[str, Any]) -> None:
     clerk = site.client("clerk")
     assert clerk.get(f"/agencies/{series['key']}").status_code == 404

@@ -6,27 +6,24 @@ Every query runs in the database (SQLAlchemy Core, the same on SQLite and Postgr
 aggregates or one page of rows, never every record. Every query takes a `Scope`, the reports the
 asker may see, so that no count, chart or list covers a report outside it.
 
-The indicators are those of `indicators` (same keys, names and formulas), computed here from the
-`cells` table: a cell's value per report is read by its key (null when null or absent); a part
-is the SQL sum of its cells, so one null cell makes it null (null is never zero); an aggregate is
+The indicators are those of `indicators` (same keys, names and formulas), computed here from
+each report's summary (`report_summaries`, written by the store with the report): a part is the
+sum of its cells, null when one of them is null or absent (null is never zero); an aggregate is
 the ratio of the sums over the reports whose two parts are both known, with the number of
 reports used (`n`).
 
 Speed: the list reads one page of ids and then their rows, so a page costs the same at any
-depth. The dashboard reads ~23 cells of every visible report: about 5–10 s over 100 000 reports
-(SQLite or PostgreSQL), so the web app keeps its result in `Remembered` while `data_version`
-(a few cheap aggregates that change with every write of the store) stays the same.
+depth; each filter reads an index or a narrow table. The dashboard aggregates one narrow
+summary row per visible report (about a second over 100 000), and the web app keeps its
+result in `Remembered` while the store's version counter stays the same.
 """
 
 from __future__ import annotations
 
-import operator
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import reduce
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
@@ -39,7 +36,6 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    or_,
     select,
     true,
 )
@@ -47,7 +43,8 @@ from sqlalchemy import (
 from .. import formats
 from ..check import RULES
 from ..store.review import REVIEW_STATUSES
-from ..store.schema import agencies, agency_names, cells, documents, findings, report_reviews, reports
+from ..store.schema import SUMMARY_PARTS, agencies, agency_names, findings, report_reviews, report_summaries, reports
+from ..store.schema import version as store_version
 from .indicators import INDICATORS_BY_KEY
 
 Severity = Literal["error", "warning", "info"]
@@ -102,44 +99,35 @@ def visible(scope: Scope) -> list[ColumnElement[bool]]:
 
 @dataclass(frozen=True)
 class SqlIndicator:
-    """An indicator of `indicators` with its two parts spelled as cell paths, for SQL."""
+    """An indicator of `indicators` with its two parts named as sums that every report's summary
+    keeps (`store.schema.SUMMARY_PARTS`)."""
 
     key: str
     name: str
     kind: Literal["count", "ratio"]
     formula: str
     note: str
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...] = ()
+    numerator: str
+    denominator: str | None = None
 
 
-def _sql_indicator(key: str, numerator: tuple[str, ...], denominator: tuple[str, ...] = ()) -> SqlIndicator:
-    """The indicator `key` of the catalog; its parts must be exactly the cells it reads."""
+def _sql_indicator(key: str, numerator: str, denominator: str | None = None) -> SqlIndicator:
+    """The indicator `key` of the catalog; its parts must sum exactly the cells it reads."""
     indicator = INDICATORS_BY_KEY[key]
     kind: Literal["count", "ratio"] = "count" if indicator.kind == "count" else "ratio"
-    if indicator.kind not in ("count", "ratio") or set(numerator) | set(denominator) != set(indicator.cells) or (kind == "count") != (not denominator):
+    read = set(SUMMARY_PARTS[numerator]) | set(SUMMARY_PARTS[denominator] if denominator else ())
+    if indicator.kind not in ("count", "ratio") or read != set(indicator.cells) or (kind == "count") != (denominator is None):
         raise AssertionError(f"indicator {key}: its SQL parts differ from its definition")
     return SqlIndicator(key, indicator.name, kind, indicator.formula, indicator.note, numerator, denominator)
 
 
-def _totals(*rows: str) -> tuple[str, ...]:
-    return tuple(f"requests.{row}.total" for row in rows)
-
-
-def _table4(blocks: tuple[str, ...], fields: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"review_litigation.{b}.{f}" for b in blocks for f in fields)
-
-
-_DECIDED = ("upheld", "corrected", "other")
-_LITIGATION = ("litigation_direct", "litigation_after_review")
-
 DASHBOARD_INDICATORS: tuple[SqlIndicator, ...] = (
-    _sql_indicator("received", _totals("new_received")),
-    _sql_indicator("disclosure_rate", _totals("granted", "partially_granted"), _totals("total_processed")),
-    _sql_indicator("withheld_rate", _totals(*formats.RESULT_CATEGORIES["withheld"]), _totals("total_processed")),
-    _sql_indicator("carry_forward_rate", _totals("carried_forward"), _totals("new_received", "carried_over")),
-    _sql_indicator("review_correction_rate", _table4(("review",), ("corrected",)), _table4(("review",), _DECIDED)),
-    _sql_indicator("litigation_correction_rate", _table4(_LITIGATION, ("corrected",)), _table4(_LITIGATION, _DECIDED)),
+    _sql_indicator("received", "received"),
+    _sql_indicator("disclosure_rate", "disclosed", "processed"),
+    _sql_indicator("withheld_rate", "withheld", "processed"),
+    _sql_indicator("carry_forward_rate", "carried_forward", "to_handle"),
+    _sql_indicator("review_correction_rate", "review_corrected", "review_decided"),
+    _sql_indicator("litigation_correction_rate", "litigation_corrected", "litigation_decided"),
 )
 DASHBOARD_BY_KEY: dict[str, SqlIndicator] = {i.key: i for i in DASHBOARD_INDICATORS}
 RECEIVED = DASHBOARD_BY_KEY["received"]
@@ -169,54 +157,14 @@ def _value(indicator: SqlIndicator, numerator: Any, denominator: Any, n: Any) ->
     return Value(ratio, top, bottom, used)
 
 
-def _cell_key(path: str) -> tuple[str, str, str]:
-    cell = formats.CellPath.parse(path)
-    return cell.table.number, cell.row, cell.column
-
-
-def _paths(indicators: Iterable[SqlIndicator]) -> list[str]:
-    seen: dict[str, None] = {}
-    for indicator in indicators:
-        seen.update(dict.fromkeys(indicator.numerator + indicator.denominator))
-    return list(seen)
-
-
-def _per_report(dialect: str, scope: Scope, where: Sequence[ColumnElement[bool]], indicators: Sequence[SqlIndicator]) -> tuple[Subquery, dict[str, str]]:
-    """One row per visible report (meeting `where`): its id (`report_id`), `year`, `region` and
-    `agency_key`, the value of each cell the indicators read (null when null or absent), and the
-    column name of each cell path. Callers aggregate over it alone (joining it back to `reports`
-    would make SQLite scan it once per report).
-
-    Each backend reads only the cells needed, in the way it does fastest: SQLite looks each one up
-    by the cells' key (report, table, row, column); PostgreSQL reads the needed rows of the cells
-    table once and pivots them per report."""
-    paths = _paths(indicators)
-    names = {path: f"c{i}" for i, path in enumerate(paths)}
-    conditions = [*visible(scope), *where]
+def _per_report(scope: Scope, where: Sequence[ColumnElement[bool]]) -> Subquery:
+    """One row per visible report (meeting `where`): its id (`report_id`), `year`, `region`,
+    `agency_key`, its findings by severity and every part of its summary. Callers aggregate over
+    it alone: every figure of a report is in its narrow summary row, so no cell is read."""
     keys = (reports.c.id.label("report_id"), reports.c.year, reports.c.region, reports.c.agency_key)
-    if dialect == "sqlite":
-        joined: Any = reports
-        columns = []
-        for path in paths:
-            table, row, column = _cell_key(path)
-            one = cells.alias(f"cell_{names[path]}")
-            joined = joined.outerjoin(one, and_(one.c.report_id == reports.c.id, one.c.tbl == table, one.c.row == row, one.c.col == column))
-            columns.append(one.c.value.label(names[path]))
-        return select(*keys, *columns).select_from(joined).where(*conditions).subquery("per_report"), names
-    tables: dict[str, tuple[set[str], set[str]]] = {}  # table → the rows and columns read in it
-    for path in paths:
-        table, row, column = _cell_key(path)
-        tables.setdefault(table, (set(), set()))[0].add(row)
-        tables[table][1].add(column)
-    wanted = or_(*(and_(cells.c.tbl == t, cells.c.row.in_(sorted(rows)), cells.c.col.in_(sorted(cols))) for t, (rows, cols) in tables.items()))
-    pivot = []
-    for path in paths:
-        table, row, column = _cell_key(path)
-        this = and_(cells.c.tbl == table, cells.c.row == row, cells.c.col == column)
-        pivot.append(func.max(case((this, cells.c.value), else_=None)).label(names[path]))
-    joined = reports.outerjoin(cells, and_(cells.c.report_id == reports.c.id, wanted))
-    query = select(*keys, *pivot).select_from(joined).where(*conditions).group_by(reports.c.id, reports.c.year, reports.c.region, reports.c.agency_key)
-    return query.subquery("per_report"), names
+    kept = [c for c in report_summaries.c if c.name not in ("report_id", "search")]
+    joined = reports.join(report_summaries, report_summaries.c.report_id == reports.c.id)
+    return select(*keys, *kept).select_from(joined).where(*visible(scope), *where).subquery("per_report")
 
 
 @dataclass(frozen=True)
@@ -228,22 +176,19 @@ class _Parts:
     n: ColumnElement[Any]
 
 
-def _parts(indicator: SqlIndicator, per_report: Subquery, names: dict[str, str]) -> _Parts:
-    def part(paths: tuple[str, ...]) -> ColumnElement[Any]:
-        return reduce(operator.add, (per_report.c[names[p]] for p in paths))
-
-    numerator = part(indicator.numerator)
-    if indicator.kind == "count":
+def _parts(indicator: SqlIndicator, per_report: Subquery) -> _Parts:
+    numerator = per_report.c[f"part_{indicator.numerator}"]
+    if indicator.denominator is None:
         return _Parts(func.sum(numerator), None, func.count(numerator))
-    denominator = part(indicator.denominator)
+    denominator = per_report.c[f"part_{indicator.denominator}"]
     both = and_(numerator.is_not(None), denominator.is_not(None))
     return _Parts(func.sum(case((both, numerator))), func.sum(case((both, denominator))), func.count(case((both, 1))))
 
 
-def _parts_columns(indicators: Sequence[SqlIndicator], per_report: Subquery, names: dict[str, str]) -> list[ColumnElement[Any]]:
+def _parts_columns(indicators: Sequence[SqlIndicator], per_report: Subquery) -> list[ColumnElement[Any]]:
     columns: list[ColumnElement[Any]] = []
     for indicator in indicators:
-        parts = _parts(indicator, per_report, names)
+        parts = _parts(indicator, per_report)
         columns.append(parts.numerator.label(f"{indicator.key}__num"))
         if parts.denominator is not None:
             columns.append(parts.denominator.label(f"{indicator.key}__den"))
@@ -254,6 +199,18 @@ def _parts_columns(indicators: Sequence[SqlIndicator], per_report: Subquery, nam
 def _values_of(row: Any, indicators: Sequence[SqlIndicator]) -> dict[str, Value]:
     mapping = row._mapping
     return {i.key: _value(i, mapping[f"{i.key}__num"], mapping.get(f"{i.key}__den"), mapping[f"{i.key}__n"]) for i in indicators}
+
+
+@dataclass(frozen=True)
+class _Prefixed:
+    """The columns of a result row whose names start with `prefix`, under their names without it."""
+
+    row: Any
+    prefix: str
+
+    @property
+    def _mapping(self) -> dict[str, Any]:
+        return {k[len(self.prefix) :]: v for k, v in self.row._mapping.items() if k.startswith(self.prefix)}
 
 
 @dataclass(frozen=True)
@@ -281,40 +238,27 @@ def grouped(
 ) -> list[GroupRow]:
     """The indicators per year, region or agency over the visible reports (also meeting `where`),
     with the number of reports and of findings (errors, warnings) in each group."""
-    per_report, names = _per_report(connection.dialect.name, scope, where, indicators)
+    per_report = _per_report(scope, where)
     key = per_report.c[_group_column(by).name]
-    query = select(key.label("key"), func.count().label("reports"), *_parts_columns(indicators, per_report, names)).group_by(key)
+    counts = (func.sum(per_report.c.errors).label("errors"), func.sum(per_report.c.warnings).label("warnings"))
+    query = select(key.label("key"), func.count().label("reports"), *counts, *_parts_columns(indicators, per_report)).group_by(key)
     rows = connection.execute(query).all()
-    counted = _findings_by(connection, scope, _group_column(by), where)
     labels = _agency_names(connection, [row.key for row in rows]) if by == "agency" else {}
-    out = []
-    for row in rows:
-        errors, warnings = counted.get(row.key, (0, 0))
-        out.append(GroupRow(row.key, _label(by, row.key, labels), int(row.reports), errors, warnings, _values_of(row, indicators)))
+    out = [
+        GroupRow(row.key, _label(by, row.key, labels), int(row.reports), int(row.errors or 0), int(row.warnings or 0), _values_of(row, indicators))
+        for row in rows
+    ]
     return sorted(out, key=lambda g: (g.key is None, g.key if g.key is not None else 0))
 
 
-def _label(by: str, key: Any, agency_names: dict[str, str]) -> str:
+def _label(by: str, key: Any, names: dict[str, str]) -> str:
     if key is None:
         return {"year": UNKNOWN_YEAR, "region": UNKNOWN_REGION}.get(by, "（机关不详）")
     if by == "year":
         return f"{key}年度"
     if by == "agency":
-        return agency_names.get(key, str(key))
+        return names.get(key, str(key))
     return str(key)
-
-
-def _findings_by(connection: Connection, scope: Scope, key: ColumnElement[Any], where: Sequence[ColumnElement[bool]]) -> dict[Any, tuple[int, int]]:
-    """Errors and warnings (cross-year ones included) per value of `key`."""
-    errors = func.count(case((findings.c.severity == "error", 1)))
-    warnings = func.count(case((findings.c.severity == "warning", 1)))
-    query = (
-        select(key.label("key"), errors.label("errors"), warnings.label("warnings"))
-        .select_from(findings.join(reports, findings.c.report_id == reports.c.id))
-        .where(*visible(scope), *where)
-        .group_by(key)
-    )
-    return {row.key: (int(row.errors), int(row.warnings)) for row in connection.execute(query)}
 
 
 def _agency_names(connection: Connection, keys: Iterable[Any]) -> dict[str, str]:
@@ -366,22 +310,25 @@ class _DataCounts:
 
 
 def _data_counts(connection: Connection, scope: Scope) -> _DataCounts:
-    where = visible(scope)
-    totals = connection.execute(
-        select(func.count(reports.c.id), func.count(reports.c.agency_key.distinct()), func.count(reports.c.year.distinct())).where(*where)
+    per_report = _per_report(scope, ())
+    errors, warnings, infos = per_report.c.errors, per_report.c.warnings, per_report.c.infos
+    row = connection.execute(
+        select(
+            func.count(),
+            func.count(per_report.c.agency_key.distinct()),
+            func.count(per_report.c.year.distinct()),
+            func.count(case((errors > 0, 1))),
+            func.sum(errors),
+            func.sum(warnings),
+            func.sum(infos),
+        )
     ).one()
-    of_reports = findings.join(reports, findings.c.report_id == reports.c.id) if where else findings  # every finding has its report
-    by_severity = {
-        row[0]: int(row[1])
-        for row in connection.execute(select(findings.c.severity, func.count()).select_from(of_reports).where(*where).group_by(findings.c.severity))
-    }
-    erring = select(func.count(findings.c.report_id.distinct())).select_from(of_reports).where(*where, findings.c.severity == "error")
     return _DataCounts(
-        reports=int(totals[0]),
-        agencies=int(totals[1]),
-        years=int(totals[2]),
-        reports_with_errors=int(connection.scalar(erring) or 0),
-        findings={s: by_severity.get(s, 0) for s in SEVERITIES} | {s: n for s, n in by_severity.items() if s not in SEVERITIES},
+        reports=int(row[0]),
+        agencies=int(row[1]),
+        years=int(row[2]),
+        reports_with_errors=int(row[3]),
+        findings={"error": int(row[4] or 0), "warning": int(row[5] or 0), "info": int(row[6] or 0)},
     )
 
 
@@ -454,18 +401,18 @@ class AgencyErrors:
 
 def most_errors(connection: Connection, scope: Scope, year: int | None, limit: int = RANK_SIZE) -> list[AgencyErrors]:
     """The agencies with the most errors (cross-year ones included) in `year` (every year if None)."""
-    errors = func.count(case((findings.c.severity == "error", 1)))
-    warnings = func.count(case((findings.c.severity == "warning", 1)))
-    where = [*visible(scope), reports.c.agency_key.is_not(None)]
+    where: list[ColumnElement[bool]] = [reports.c.agency_key.is_not(None)]
     if year is not None:
         where.append(reports.c.year == year)
+    per_report = _per_report(scope, where)
+    errors, warnings = func.sum(per_report.c.errors), func.sum(per_report.c.warnings)
+    having_findings = func.count(case((per_report.c.errors + per_report.c.warnings > 0, 1)))
+    agency = per_report.c.agency_key
     query = (
-        select(reports.c.agency_key, errors.label("errors"), warnings.label("warnings"), func.count(reports.c.id.distinct()).label("reports"))
-        .select_from(findings.join(reports, findings.c.report_id == reports.c.id))
-        .where(*where)
-        .group_by(reports.c.agency_key)
+        select(agency, errors.label("errors"), warnings.label("warnings"), having_findings.label("reports"))
+        .group_by(agency)
         .having(errors > 0)
-        .order_by(errors.desc(), warnings.desc(), reports.c.agency_key)
+        .order_by(errors.desc(), warnings.desc(), agency)
         .limit(limit)
     )
     rows = connection.execute(query).all()
@@ -486,13 +433,13 @@ def rate_ranking(connection: Connection, scope: Scope, indicator: SqlIndicator, 
     where: list[ColumnElement[bool]] = [reports.c.agency_key.is_not(None)]
     if year is not None:
         where.append(reports.c.year == year)
-    per_report, names = _per_report(connection.dialect.name, scope, where, [indicator])
-    parts = _parts(indicator, per_report, names)
+    per_report = _per_report(scope, where)
+    parts = _parts(indicator, per_report)
     assert parts.denominator is not None, "a ratio has a denominator"
     ratio = parts.numerator / parts.denominator
     agency = per_report.c.agency_key
     query = (
-        select(agency, *_parts_columns([indicator], per_report, names))
+        select(agency, *_parts_columns([indicator], per_report))
         .group_by(agency)
         .having(parts.denominator > 0)
         .order_by(ratio.desc() if highest else ratio.asc(), parts.denominator.desc(), agency)
@@ -518,25 +465,38 @@ class AgencyChange:
 
 
 def agency_changes(connection: Connection, scope: Scope, year: int, limit: int = CHANGE_SIZE) -> list[AgencyChange]:
-    """The agencies with a report in `year` and in the year before, largest change in 本年新收 first."""
-    where = [reports.c.agency_key.is_not(None), reports.c.year.in_([year, year - 1])]
+    """The agencies with a report in `year` and in the year before, largest change in 本年新收 first.
+
+    Each agency's two years are aggregated, paired and ranked in SQL; only the `limit` agencies
+    shown come back (tens of thousands of agencies would otherwise cross into Python)."""
     wanted = [RECEIVED, DISCLOSURE]
-    per_report, names = _per_report(connection.dialect.name, scope, where, wanted)
-    query = select(per_report.c.agency_key, per_report.c.year, *_parts_columns(wanted, per_report, names)).group_by(per_report.c.agency_key, per_report.c.year)
-    found: dict[str, dict[int, dict[str, Value]]] = {}
-    for row in connection.execute(query):
-        found.setdefault(row.agency_key, {})[int(row.year)] = _values_of(row, wanted)
-    pairs = {key: years for key, years in found.items() if year in years and year - 1 in years}
-    labels = _agency_names(connection, pairs)
+
+    def of_year(chosen: int, name: str) -> Subquery:
+        per_report = _per_report(scope, [reports.c.agency_key.is_not(None), reports.c.year == chosen])
+        return select(per_report.c.agency_key, *_parts_columns(wanted, per_report)).group_by(per_report.c.agency_key).subquery(name)
+
+    now, then = of_year(year, "this_year"), of_year(year - 1, "year_before")
+    received_now = case((now.c[f"{RECEIVED.key}__n"] > 0, now.c[f"{RECEIVED.key}__num"]))
+    received_then = case((then.c[f"{RECEIVED.key}__n"] > 0, then.c[f"{RECEIVED.key}__num"]))
+    change = received_now - received_then  # null when either year's is unknown
+    query = (
+        select(now, *(then.c[c.name].label(f"before__{c.name}") for c in then.c if c.name != "agency_key"))
+        .select_from(now.join(then, then.c.agency_key == now.c.agency_key))
+        .order_by(change.is_(None), func.abs(change).desc(), now.c.agency_key)
+        .limit(limit)
+    )
+    rows = connection.execute(query).all()
+    labels = _agency_names(connection, [row.agency_key for row in rows])
     out = []
-    for key, years in pairs.items():
-        now, then = years[year], years[year - 1]
-        received, received_before = now[RECEIVED.key].value, then[RECEIVED.key].value
-        rate, rate_before = now[DISCLOSURE.key].value, then[DISCLOSURE.key].value
+    for row in rows:
+        values = _values_of(row, wanted)
+        before = _values_of(_Prefixed(row, "before__"), wanted)
+        received, received_before = values[RECEIVED.key].value, before[RECEIVED.key].value
+        rate, rate_before = values[DISCLOSURE.key].value, before[DISCLOSURE.key].value
         out.append(
             AgencyChange(
-                key,
-                labels.get(key, key),
+                row.agency_key,
+                labels.get(row.agency_key, row.agency_key),
                 received_before,
                 received,
                 None if received is None or received_before is None else received - received_before,
@@ -545,8 +505,7 @@ def agency_changes(connection: Connection, scope: Scope, year: int, limit: int =
                 None if rate is None or rate_before is None else (rate - rate_before) * 100,
             )
         )
-    out.sort(key=lambda c: (c.received_change is None, -abs(c.received_change or 0), c.agency_key))
-    return out[:limit]
+    return out
 
 
 @dataclass(frozen=True)
@@ -571,7 +530,7 @@ def findings_by_rule(connection: Connection, scope: Scope, year: int | None = No
             func.count().label("findings"),
             func.count(findings.c.report_id.distinct()).label("reports"),
         )
-        .select_from(findings.join(reports, findings.c.report_id == reports.c.id))
+        .select_from(findings.join(reports, findings.c.report_id == reports.c.id) if where else findings)  # every finding has its report
         .where(*where)
         .group_by(findings.c.rule)
     )
@@ -708,19 +667,6 @@ def rule_counts(engine: Engine, scope: Scope, memory: Remembered | None = None) 
 # ---------------------------------------------------------------- remembering results
 
 
-def data_version(connection: Connection) -> tuple[Any, ...]:
-    """A fingerprint of the stored reports, cheap to read: reports added, removed or read again,
-    findings replaced (cross-year), agency matches changed. Every write of the store that changes
-    a report's figures changes it; reviews do not."""
-    parts = (
-        select(func.count(reports.c.id), func.max(reports.c.id), func.sum(reports.c.id)),
-        select(func.count(documents.c.sha256), func.max(documents.c.ingested_at)),
-        select(func.count(findings.c.id), func.max(findings.c.id)),
-        select(func.count(agency_names.c.name), func.sum(func.length(agency_names.c.agency_key)), func.count(case((agency_names.c.method == "manual", 1)))),
-    )
-    return tuple(value for part in parts for value in connection.execute(part).one())
-
-
 def drafts_version(connection: Connection) -> tuple[Any, ...]:
     """A fingerprint of which stored reports are drafts (what a viewer's figures also depend on)."""
     query = (
@@ -735,33 +681,52 @@ T = TypeVar("T")
 
 
 class Remembered:
-    """Results of slow aggregates kept in memory while what they depend on stays the same (and at
-    most `seconds`): the stored reports (`data_version`) and, for a scope without drafts, the
-    drafts (`drafts_version`). A dashboard over 100 000 reports is then computed once per change
-    of the reports, not once per request nor per review. Safe to share between threads."""
+    """Results of slow aggregates kept in memory while what they depend on stays the same: the
+    stored reports (the store's version counter, raised by every write that changes them) and,
+    for a scope without drafts, the drafts (`drafts_version`). A dashboard over 100 000 reports
+    is then computed once per change of the reports, not once per request nor per review; two
+    requests for the same missing result compute it once (the second waits). Safe to share
+    between threads; keeps the `size` results used last."""
 
-    def __init__(self, seconds: float = 300.0, size: int = 256) -> None:
-        self.seconds, self.size = seconds, size
-        self._kept: OrderedDict[Hashable, tuple[tuple[Any, ...], float, Any]] = OrderedDict()
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, tuple[tuple[Any, ...], Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def _version(self, engine: Engine, scope: Scope) -> tuple[Any, ...]:
+        with engine.connect() as connection:
+            return (store_version(connection),) + (() if scope.drafts else drafts_version(connection))
+
+    def _kept_result(self, key: Hashable, version: tuple[Any, ...]) -> tuple[bool, Any]:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None or kept[0] != version:
+                return False, None
+            self._kept.move_to_end(key)
+            return True, kept[1]
 
     def get(self, engine: Engine, key: Hashable, scope: Scope, compute: Callable[[], T]) -> T:
         """The result of `compute()` for `key` (over `scope`), computed again when its data changed."""
-        with engine.connect() as connection:
-            version = data_version(connection) + (() if scope.drafts else drafts_version(connection))
+        version = self._version(engine, scope)
+        found, result = self._kept_result(key, version)
+        if found:
+            kept: T = result
+            return kept
         with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None and kept[0] == version and time.monotonic() - kept[1] < self.seconds:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            found, result = self._kept_result(key, version)  # computed meanwhile by another request
+            if found:
+                meanwhile: T = result
+                return meanwhile
+            fresh = compute()
+            with self._lock:
+                self._kept[key] = (version, fresh)
                 self._kept.move_to_end(key)
-                result: T = kept[2]
-                return result
-        result = compute()
-        with self._lock:
-            self._kept[key] = (version, time.monotonic(), result)
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return result
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return fresh
 
     def clear(self) -> None:
         with self._lock:
@@ -818,10 +783,34 @@ def _contains(column: ColumnElement[Any], text: str, dialect: str) -> ColumnElem
     return column.icontains(text, autoescape=True)
 
 
+_FILTERED = report_summaries.alias("filtered_summary")  # apart from a list's own join of report_summaries
+
+
+def _summary_has(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The reports whose summary (`_FILTERED`) meets `condition`: probed by the summary's key from
+    each report the rest of the query reads (in the list's order, so that a page of a common word
+    stops early)."""
+    return exists().where(_FILTERED.c.report_id == reports.c.id, condition)
+
+
+def _searched(word: str, dialect: str) -> ColumnElement[bool]:
+    """The reports whose agency name as printed or path holds `word`, case aside: the summaries'
+    search text is lower-cased already (SQLite's LIKE ignores the case of Latin letters; on
+    PostgreSQL the word is lower-cased as the text was, a plain LIKE being far cheaper than ILIKE)."""
+    wanted = word if dialect == "sqlite" else word.lower()
+    return _summary_has(_FILTERED.c.search.contains(wanted, autoescape=True))
+
+
 def _filter_conditions(chosen: ReportFilter, dialect: str) -> list[ColumnElement[bool]]:
+    """SQL conditions on `reports` for `chosen`. Each filter reads a small table or an index
+    (agency names, a rule's findings, reviews, the summaries) and keeps the reports it names, so
+    that the page, in the list's order by an index, stops early."""
     where: list[ColumnElement[bool]] = []
     if chosen.agency:
-        where.append(or_(_contains(reports.c.agency, chosen.agency, dialect), _contains(reports.c.agency_key, chosen.agency, dialect)))
+        # An agency any of whose printed names, or whose key, holds the text: its reports.
+        named = select(agency_names.c.agency_key).where(_contains(agency_names.c.name, chosen.agency, dialect))
+        keyed = select(agencies.c.key).where(_contains(agencies.c.key, chosen.agency, dialect))
+        where.append(reports.c.agency_key.in_(named.union(keyed)))
     if chosen.agency_key:
         where.append(reports.c.agency_key == chosen.agency_key)
     if chosen.region:
@@ -830,23 +819,19 @@ def _filter_conditions(chosen: ReportFilter, dialect: str) -> list[ColumnElement
         where.append(reports.c.year == chosen.year)
     if chosen.template:
         where.append(reports.c.template == chosen.template)
-    if chosen.rule or chosen.severity:
-        having = [findings.c.report_id == reports.c.id]
-        if chosen.rule:
-            having.append(findings.c.rule == chosen.rule)
-        if chosen.severity:
-            having.append(findings.c.severity == chosen.severity)
-        where.append(exists().where(*having))
-    if chosen.status:
-        where.append(_status() == chosen.status)
+    if chosen.rule:
+        having = [findings.c.rule == chosen.rule] + ([findings.c.severity == chosen.severity] if chosen.severity else [])
+        where.append(reports.c.id.in_(select(findings.c.report_id).where(*having)))
+    elif chosen.severity:
+        counted = {"error": _FILTERED.c.errors, "warning": _FILTERED.c.warnings, "info": _FILTERED.c.infos}[chosen.severity]
+        where.append(_summary_has(counted > 0))
+    if chosen.status == "pending":  # never reviewed, or reviewed back to pending
+        where.append(reports.c.sha256.not_in(select(report_reviews.c.sha256).where(report_reviews.c.status != "pending")))
+    elif chosen.status:
+        where.append(reports.c.sha256.in_(select(report_reviews.c.sha256).where(report_reviews.c.status == chosen.status)))
     for word in (chosen.q or "").split():
-        where.append(or_(_contains(reports.c.agency, word, dialect), _contains(reports.c.path, word, dialect)))
+        where.append(_searched(word, dialect))
     return where
-
-
-def _finding_count(severity: str) -> ColumnElement[Any]:
-    query = select(func.count(findings.c.id)).where(findings.c.report_id == reports.c.id, findings.c.severity == severity)
-    return query.correlate(reports).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -891,46 +876,36 @@ def list_reports(
     """One page of the visible reports meeting `chosen`, sorted by `sort` (a key of SORTS), with the total.
 
     The page's ids are chosen first (keys only, so a far page skips rows cheaply); their
-    details, review and counts of findings are then read for those ids alone."""
+    details, review and counts of findings (from their summaries) are then read for those ids alone."""
     if sort not in SORTS:
         raise BrowseError(f"排序“{sort}”不存在；可用：{'、'.join(SORTS)}")
     chosen = check_filter(chosen)
     page, per_page = page_bounds(page, per_page)
     where = [*visible(scope), *_filter_conditions(chosen, engine.dialect.name)]
-    source = _with_reviews() if chosen.status else reports  # the review is joined only to filter by it
     descending = sort.startswith("-")
+    by_errors = sort.lstrip("-") == "errors"
+    source = reports.join(report_summaries, report_summaries.c.report_id == reports.c.id) if by_errors else reports
     orders: dict[str, list[ColumnElement[Any]]] = {
         "year": [reports.c.year],  # then by id: the index by year gives this order without sorting
         "agency": [reports.c.agency, reports.c.year],
-        "errors": [_finding_count("error"), reports.c.year],
+        "errors": [report_summaries.c.errors, reports.c.year],
     }
     # Nulls count as smallest on both backends (SQLite's own order, so its indexes serve it).
     nulls = engine.dialect.name != "sqlite"
     order = [(c.desc().nulls_last() if nulls else c.desc()) if descending else (c.asc().nulls_first() if nulls else c.asc()) for c in orders[sort.lstrip("-")]]
     order.append(reports.c.id.desc() if descending else reports.c.id.asc())
-    # A text filter reads every report's name and path: the page and the total then come from one
-    # reading (a window count); the other filters go by indexes, and their page stops early.
-    scan = bool(chosen.agency or chosen.q)
-    columns = (reports.c.id, func.count().over().label("total")) if scan else (reports.c.id,)
-    chosen_ids = select(*columns).select_from(source).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    counting = select(func.count(reports.c.id)).select_from(source).where(*where)
+    chosen_ids = select(reports.c.id).select_from(source).where(*where).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    counting = select(func.count(reports.c.id)).where(*where)
     with engine.connect() as connection:
-        if scan:
-            found = connection.execute(chosen_ids).all()
-            page_ids: list[int] = [int(row.id) for row in found]
-            total = int(found[0].total) if found else int(connection.scalar(counting) or 0)
-        else:
-            total = int(connection.scalar(counting) or 0)
-            page_ids = list(connection.scalars(chosen_ids)) if total > (page - 1) * per_page else []
+        total = int(connection.scalar(counting) or 0)
+        page_ids: list[int] = list(connection.scalars(chosen_ids)) if total > (page - 1) * per_page else []
         if not page_ids:
             return ReportPage(total, page, per_page, [])
         details = select(reports.c.id, reports.c.agency, reports.c.agency_key, reports.c.region, reports.c.year, reports.c.template)
         details = details.add_columns(reports.c.published, reports.c.path, _status().label("status"), _draft().label("draft"))
-        rows = {row.id: row for row in connection.execute(details.select_from(_with_reviews()).where(reports.c.id.in_(page_ids)))}
-        counted: dict[tuple[int, str], int] = {}
-        query = select(findings.c.report_id, findings.c.severity, func.count()).where(findings.c.report_id.in_(page_ids))
-        for count in connection.execute(query.group_by(findings.c.report_id, findings.c.severity)):
-            counted[(int(count[0]), str(count[1]))] = int(count[2])
+        details = details.add_columns(report_summaries.c.errors, report_summaries.c.warnings, report_summaries.c.infos)
+        joined = _with_reviews().outerjoin(report_summaries, report_summaries.c.report_id == reports.c.id)
+        rows = {row.id: row for row in connection.execute(details.select_from(joined).where(reports.c.id.in_(page_ids)))}
     items = [
         ReportRow(
             id=row.id,
@@ -941,9 +916,9 @@ def list_reports(
             template=row.template,
             published=row.published,
             path=row.path,
-            errors=counted.get((row.id, "error"), 0),
-            warnings=counted.get((row.id, "warning"), 0),
-            infos=counted.get((row.id, "info"), 0),
+            errors=int(row.errors or 0),
+            warnings=int(row.warnings or 0),
+            infos=int(row.infos or 0),
             status=row.status,
             status_name=REVIEW_STATUSES.get(row.status, row.status),
             draft=bool(row.draft),

@@ -21,7 +21,22 @@ from ..model import Finding, Record
 from . import agencies as agency_match
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .review import ReviewStore
-from .schema import agencies, agency_names, cells, current_version, documents, files, findings, lock, migrate, now, reports
+from .schema import (
+    agencies,
+    agency_names,
+    cells,
+    current_version,
+    documents,
+    files,
+    findings,
+    lock,
+    migrate,
+    now,
+    raise_version,
+    refresh_summaries,
+    report_summaries,
+    reports,
+)
 
 DEFAULT_DB = "gongkai.db"
 PARSER_VERSION = __version__
@@ -223,6 +238,9 @@ class Store(ReviewStore):
                 for report_id, finding, other_id in compare(stored):
                     _insert_finding(connection, report_id, finding, other_id)
                     count += 1
+                if ids:
+                    refresh_summaries(connection, ids)
+            raise_version(connection)
             return count
 
         return self._transaction(write)
@@ -290,6 +308,7 @@ class Store(ReviewStore):
     def link_agency(self, name: str, key: str) -> set[str]:
         """A person's decision that a printed name belongs to agency `key`; the agencies whose
         reports changed (their cross-year findings are to be recomputed)."""
+
         def write(connection: Connection) -> str | None:
             old = connection.scalar(select(agency_names.c.agency_key).where(agency_names.c.name == name))
             agency_match.link(connection, name, key)
@@ -365,9 +384,11 @@ def _forget_if_orphan(connection: Connection, sha256: str) -> None:
 
 
 def _delete_report(connection: Connection, report_id: int) -> None:
+    connection.execute(delete(report_summaries).where(report_summaries.c.report_id == report_id))
     connection.execute(delete(cells).where(cells.c.report_id == report_id))
     connection.execute(delete(findings).where((findings.c.report_id == report_id) | (findings.c.other_report_id == report_id)))
     connection.execute(delete(reports).where(reports.c.id == report_id))
+    raise_version(connection)
 
 
 def _insert_report(connection: Connection, record: Record, path: str) -> int:
@@ -413,6 +434,8 @@ def _insert_report(connection: Connection, record: Record, path: str) -> int:
         _insert_cells(connection, rows)
     for finding in record.findings:
         _insert_finding(connection, report_id, finding, None)
+    refresh_summaries(connection, [report_id])
+    raise_version(connection)
     return report_id
 
 

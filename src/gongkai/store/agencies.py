@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, select, update
 
-from .schema import agencies, agency_names, reports
+from .schema import agencies, agency_names, raise_version, reports
 
 PREFIX_SCORE = 0.95  # the score of a name that adds or drops its place prefix
 MIN_TYPO_ORGAN = 5  # characters an organ's name needs before a one-character slip is recognised
@@ -160,3 +160,4 @@ def link(connection: Connection, name: str, key: str) -> None:
     else:
         connection.execute(update(agency_names).where(agency_names.c.name == name).values(agency_key=key, method="manual", score=1.0))
     connection.execute(update(reports).where(reports.c.agency == name).values(agency_key=key))
+    raise_version(connection)

@@ -104,4 +104,3 @@ def retrying(work: Callable[[], T], url: str) -> T:
         except (DBAPIError, SQLAlchemyError) as error:
             raise explain(error, url) from error
     raise AssertionError("unreachable")
-

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from .guard import StoreError
 from .schema import audit_log, finding_reviews, now, report_reviews, users
@@ -168,13 +168,19 @@ class ReviewStore:
 
     # ---------------------------------------------------------------- audit
 
-    def audit(self, user: str | None, action: str, target: str | None = None, detail: str | None = None) -> None:
-        self._transaction(lambda c: c.execute(audit_log.insert().values(at=now(), user=user, action=action, target=target, detail=detail)))
+    def audit(self, user: str | None, action: str, target: str | None = None, detail: str | None = None, region: str | None = None) -> None:
+        """Log an action; `region` is that of the report or agency acted on, if any."""
+        values = {"at": now(), "user": user, "action": action, "target": target, "detail": detail, "region": region}
+        self._transaction(lambda c: c.execute(audit_log.insert().values(**values)))
 
-    def audit_log(self, limit: int = 100, offset: int = 0, user: str | None = None) -> list[AuditEntry]:
+    def audit_log(self, limit: int = 100, offset: int = 0, user: str | None = None, region: str | None = None, own: str | None = None) -> list[AuditEntry]:
+        """The log, newest first: with `user`, that user's actions; with `region`, only actions on
+        that region's reports and agencies, and those of `own` (the asker's own, such as logins)."""
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
         if user is not None:
             query = query.where(audit_log.c.user == user)
+        if region is not None:
+            query = query.where(or_(audit_log.c.region == region, audit_log.c.user == own))
         with self.engine.connect() as connection:
             return [AuditEntry(r.id, r.at, r.user, r.action, r.target, r.detail) for r in connection.execute(query)]
 

@@ -20,13 +20,23 @@ Tables:
 - `finding_reviews`: a reviewer's decision on one finding of a content (confirmed or dismissed,
   with a comment), keyed by the finding's fingerprint (rule and location) so it survives a
   re-reading.
-- `audit_log`: every action of the web app: who, when, what, on what.
+- `audit_log`: every action of the web app: who, when, what, on what (and that report's or
+  agency's region, so that a reviewer of one region reads the actions on it).
+- `report_summaries`: one narrow row per report, derived from `reports`, `cells` and `findings`
+  and rewritten with them (`refresh_summaries`), so that the web app's dashboard and lists read
+  100 000 reports without reading their cells or records: the number of findings by severity
+  (cross-year ones included), the sums of cells that the dashboard's indicators divide
+  (`SUMMARY_PARTS`: null when any of their cells is null or absent, as null is not zero), and
+  the lower-cased agency name as printed and path that the list's search reads.
+- `store_version`: one counter, raised by every write that changes the stored reports, their
+  findings or the agencies' names (not by reviews): what the web app's remembered aggregates
+  compare to know they are still true.
 - `schema_migrations`: which migrations ran.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -43,11 +53,19 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    case,
+    delete,
+    func,
     inspect,
+    literal,
     select,
     text,
+    tuple_,
+    update,
 )
 from sqlalchemy.engine import Dialect
+
+from .. import formats
 
 
 class StoredText(TypeDecorator[str]):
@@ -208,11 +226,63 @@ audit_log = Table(
     Column("action", String(48), nullable=False),
     Column("target", StoredText),
     Column("detail", StoredText),
+    Column("region", StoredText),  # of the report or agency acted on: what a reviewer of one region sees
+)
+
+
+def _totals(*rows: str) -> tuple[str, ...]:
+    return tuple(f"requests.{row}.total" for row in rows)
+
+
+def _table4(blocks: tuple[str, ...], fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"review_litigation.{b}.{f}" for b in blocks for f in fields)
+
+
+_DECIDED = ("upheld", "corrected", "other")
+_LITIGATION = ("litigation_direct", "litigation_after_review")
+
+# The sums of cells a report's summary keeps (name → cell paths), the parts of the dashboard's
+# indicators (`analyse.browse` checks each indicator's parts against its definition). A new part
+# is a new column: it needs a migration.
+SUMMARY_PARTS: dict[str, tuple[str, ...]] = {
+    "received": _totals("new_received"),
+    "disclosed": _totals("granted", "partially_granted"),
+    "processed": _totals("total_processed"),
+    "withheld": _totals(*formats.RESULT_CATEGORIES["withheld"]),
+    "carried_forward": _totals("carried_forward"),
+    "to_handle": _totals("new_received", "carried_over"),
+    "review_corrected": _table4(("review",), ("corrected",)),
+    "review_decided": _table4(("review",), _DECIDED),
+    "litigation_corrected": _table4(_LITIGATION, ("corrected",)),
+    "litigation_decided": _table4(_LITIGATION, _DECIDED),
+}
+
+report_summaries = Table(
+    "report_summaries",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id"), primary_key=True),
+    Column("errors", Integer, nullable=False),  # findings by severity, cross-year ones included
+    Column("warnings", Integer, nullable=False),
+    Column("infos", Integer, nullable=False),
+    Column("search", StoredText, nullable=False),  # lower(agency as printed + " " + path)
+    *(Column(f"part_{name}", Float(precision=53)) for name in SUMMARY_PARTS),
+)
+
+store_version = Table(
+    "store_version",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row: 1
+    Column("version", Integer, nullable=False),
 )
 
 _REVIEW_TABLES = (users, report_reviews, finding_reviews, audit_log)
 # What the web app's lists and dashboard filter and group by (a new database has them from the start).
 _BROWSE_INDEXES = (Index("reports_year", reports.c.year), Index("reports_region_year", reports.c.region, reports.c.year))
+# The list's filters by rule and by review status: the reports having one, read from an index.
+_SUMMARY_INDEXES = (
+    Index("findings_rule_report", findings.c.rule, findings.c.report_id),
+    Index("report_reviews_status", report_reviews.c.status, report_reviews.c.sha256),
+)
 
 
 def now() -> str:
@@ -227,7 +297,8 @@ class Migration:
 
 
 def _initial(connection: Connection) -> None:
-    initial = [t for t in metadata.sorted_tables if t is not schema_migrations and t not in _REVIEW_TABLES]
+    later = (schema_migrations, *_REVIEW_TABLES, report_summaries, store_version)
+    initial = [t for t in metadata.sorted_tables if t not in later]
     metadata.create_all(connection, tables=initial)
 
 
@@ -237,10 +308,94 @@ def _review(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _scale(connection: Connection) -> None:
+    metadata.create_all(connection, tables=[report_summaries, store_version])
+    if "region" not in {column["name"] for column in inspect(connection).get_columns("audit_log")}:
+        connection.execute(text("ALTER TABLE audit_log ADD COLUMN region TEXT"))
+    connection.execute(store_version.insert().values(id=1, version=0))
+    for index in _SUMMARY_INDEXES:
+        index.create(connection, checkfirst=True)
+    if connection.dialect.name == "postgresql":
+        # The list's default order (year, newest first, nulls last, then id) read from an index in
+        # either direction; SQLite's index by year already holds the rowid in this order.
+        connection.execute(text("CREATE INDEX IF NOT EXISTS reports_year_id ON reports (year NULLS FIRST, id)"))
+    refresh_summaries(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),
     Migration(2, "web app: users, report_reviews, finding_reviews, audit_log; indexes by year and region", _review),
+    Migration(
+        3,
+        "report_summaries (finding counts, indicator parts, search text per report) and store_version, for the web app at scale; "
+        "indexes for its filters; audit_log.region",
+        _scale,
+    ),
 )
+
+
+def refresh_summaries(connection: Connection, report_ids: Sequence[int] | None = None) -> None:
+    """Write the summaries of these reports (every report if None) again from their rows in
+    `reports`, `cells` and `findings`: one set-based statement, the same for one new report and
+    for a whole database being migrated."""
+    chosen = None if report_ids is None else list(report_ids)
+    if chosen is not None:
+        connection.execute(delete(report_summaries).where(report_summaries.c.report_id.in_(chosen)))
+    else:
+        connection.execute(delete(report_summaries))
+    wanted = {formats.CellPath.parse(path) for paths in SUMMARY_PARTS.values() for path in paths}
+    key = tuple_(cells.c.tbl, cells.c.row, cells.c.col)
+    part_columns = []
+    for name, paths in SUMMARY_PARTS.items():
+        keys = [(p.table.number, p.row, p.column) for p in map(formats.CellPath.parse, paths)]
+        value = case((key.in_(keys), cells.c.value))
+        # The sum only when every cell is there and not null: null is not zero.
+        part_columns.append(case((func.count(value) == len(keys), func.sum(value))).label(name))
+    in_cells = [key.in_(sorted((p.table.number, p.row, p.column) for p in wanted))]
+    in_findings = []
+    in_reports = []
+    if chosen is not None:
+        in_cells.append(cells.c.report_id.in_(chosen))
+        in_findings.append(findings.c.report_id.in_(chosen))
+        in_reports.append(reports.c.id.in_(chosen))
+    parts = select(cells.c.report_id, *part_columns).where(*in_cells).group_by(cells.c.report_id).subquery("parts")
+    severity = findings.c.severity
+    counted = (
+        select(
+            findings.c.report_id,
+            func.count(case((severity == "error", 1))).label("errors"),
+            func.count(case((severity == "warning", 1))).label("warnings"),
+            func.count(case((severity == "info", 1))).label("infos"),
+        )
+        .where(*in_findings)
+        .group_by(findings.c.report_id)
+        .subquery("counted")
+    )
+    search = func.lower(func.coalesce(reports.c.agency, "") + literal(" ") + reports.c.path)
+    rows = (
+        select(
+            reports.c.id,
+            func.coalesce(counted.c.errors, 0),
+            func.coalesce(counted.c.warnings, 0),
+            func.coalesce(counted.c.infos, 0),
+            search,
+            *(parts.c[name] for name in SUMMARY_PARTS),
+        )
+        .select_from(reports.outerjoin(parts, parts.c.report_id == reports.c.id).outerjoin(counted, counted.c.report_id == reports.c.id))
+        .where(*in_reports)
+    )
+    columns = ["report_id", "errors", "warnings", "infos", "search", *(f"part_{name}" for name in SUMMARY_PARTS)]
+    connection.execute(report_summaries.insert().from_select(columns, rows))
+
+
+def raise_version(connection: Connection) -> None:
+    """Note in `store_version` that the stored reports changed (in this transaction)."""
+    connection.execute(update(store_version).where(store_version.c.id == 1).values(version=store_version.c.version + 1))
+
+
+def version(connection: Connection) -> int:
+    """The counter `raise_version` raises: equal twice, the stored reports did not change between."""
+    return int(connection.scalar(select(store_version.c.version).where(store_version.c.id == 1)) or 0)
 
 
 def lock(connection: Connection, name: str) -> None:
@@ -260,9 +415,7 @@ def migrate(connection: Connection) -> list[int]:
         if migration.version in done:
             continue
         migration.upgrade(connection)
-        connection.execute(
-            schema_migrations.insert().values(version=migration.version, description=migration.description, applied_at=now())
-        )
+        connection.execute(schema_migrations.insert().values(version=migration.version, description=migration.description, applied_at=now()))
         applied.append(migration.version)
     return applied
 

@@ -6,4 +6,5 @@ from fastapi import APIRouter
 
 from . import auth, dashboard, reports, review, uploads
 
-ROUTERS: list[APIRouter] = [auth.router, dashboard.router, reports.router, uploads.router, review.router]
+# review before uploads: its /agencies/{key:path}/notice… routes must be tried before the agency page /agencies/{key:path}.
+ROUTERS: list[APIRouter] = [auth.router, dashboard.router, reports.router, review.router, uploads.router]

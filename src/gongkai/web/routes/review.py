@@ -121,7 +121,7 @@ def decide_finding(store: Store, visible: Visible, fingerprint: str, decision: D
     if decision is not None:
         detail = f"{DECISIONS[decision]}：{detail}" + (f" · 意见：{text}" if text else "")
     action = f"finding_{decision}" if decision is not None else "finding_withdrawn"
-    store.audit(visible.user.name, action, f"{_report_target(visible)}/finding:{fingerprint}", detail)
+    store.audit(visible.user.name, action, f"{_report_target(visible)}/finding:{fingerprint}", detail, visible.report.region)
     return store.finding_reviews(sha).get(fingerprint)
 
 
@@ -132,7 +132,7 @@ def set_status(store: Store, visible: Visible, status: ReviewStatus) -> ReportRe
     before = visible.review.status if visible.review else "pending"
     review = store.set_report_review(_sha(visible), status=status, by=visible.user.name)
     detail = f"{report_title(visible.report.record)}：{REVIEW_STATUSES[before]} → {REVIEW_STATUSES[status]}"
-    store.audit(visible.user.name, "report_status", _report_target(visible), detail)
+    store.audit(visible.user.name, "report_status", _report_target(visible), detail, visible.report.region)
     return review
 
 
@@ -151,7 +151,7 @@ def publish(store: Store, visible: Visible) -> tuple[ReportReview | None, bool]:
     if visible.review is None or not visible.review.draft:
         return visible.review, False
     review = store.set_report_review(_sha(visible), draft=False, by=visible.user.name)
-    store.audit(visible.user.name, "report_publish", _report_target(visible), report_title(visible.report.record))
+    store.audit(visible.user.name, "report_publish", _report_target(visible), report_title(visible.report.record), visible.report.region)
     return review, True
 
 
@@ -316,11 +316,13 @@ class AuditPage:
         return {"page": self.page, "per_page": self.per_page, "user": self.user, "has_next": self.has_next, "entries": [r.to_dict() for r in self.rows]}
 
 
-def audit_page(store: Store, page: int, user: str | None, per_page: int = AUDIT_PAGE) -> AuditPage:
-    """One page (from 1) of the log, newest first, optionally only one user's actions."""
+def audit_page(store: Store, visibility: Visibility, page: int, user: str | None, per_page: int = AUDIT_PAGE) -> AuditPage:
+    """One page (from 1) of the log, newest first, optionally only one user's actions; a reviewer
+    of one region reads the actions on its reports and agencies, and their own."""
     page = max(1, page)
     who = (user or "").strip() or None
-    entries = store.audit_log(limit=per_page + 1, offset=(page - 1) * per_page, user=who)
+    region = visibility.region
+    entries = store.audit_log(limit=per_page + 1, offset=(page - 1) * per_page, user=who, region=region, own=visibility.user.name)
     return AuditPage([audit_row(e) for e in entries[:per_page]], page, per_page, who, len(entries) > per_page)
 
 
@@ -331,9 +333,9 @@ def _audit_url(page: int, user: str | None) -> str:
 
 @router.get("/audit", include_in_schema=False)
 def audit_html(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, user: str | None = None) -> Response:
-    require(request, *REVIEWERS)
+    asker = require(request, *REVIEWERS)
     store: Store = request.app.state.store
-    result = audit_page(store, page, user)
+    result = audit_page(store, Visibility(asker), page, user)
     links = {
         "previous": _audit_url(result.page - 1, result.user) if result.page > 1 else None,
         "next": _audit_url(result.page + 1, result.user) if result.has_next else None,
@@ -343,8 +345,8 @@ def audit_html(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)]
 
 @router.get("/api/audit", tags=["审核"], summary="审核日志（管理员、审核人员），按时间倒序分页，可按用户筛选")
 def audit_api(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, user: str | None = None) -> dict[str, Any]:
-    require(request, *REVIEWERS)
-    return audit_page(request.app.state.store, page, user).to_dict()
+    asker = require(request, *REVIEWERS)
+    return audit_page(request.app.state.store, Visibility(asker), page, user).to_dict()
 
 
 # ---------------------------------------------------------------- correction notices
@@ -386,7 +388,8 @@ def notice_api(request: Request, key: str) -> dict[str, Any]:
 def _notice_file(request: Request, key: str, kind: NoticeFormat) -> Response:
     user, notice = _notice_for(request, key)
     body = notice_docx(notice) if kind == "docx" else notice_xlsx(notice)
-    request.app.state.store.audit(user.name, "notice_download", f"agency:{key}", f"{kind.upper()} · {notice.agency} · {len(notice.items)}条已确认问题")
+    detail = f"{kind.upper()} · {notice.agency} · {len(notice.items)}条已确认问题"
+    request.app.state.store.audit(user.name, "notice_download", f"agency:{key}", detail, notice.region)
     fallback = f"zhenggai-tongzhi-{notice.issued:%Y%m%d}.{kind}"
     headers = {"Content-Disposition": content_disposition(notice_filename(notice, kind), fallback), "Cache-Control": "no-store"}
     return Response(body, media_type=MEDIA_TYPES[kind], headers=headers)

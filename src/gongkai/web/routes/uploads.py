@@ -501,7 +501,7 @@ def link_name(store: Store, user: User, name: str, key: str, action: str = "agen
     changed = store.link_agency(name, key)
     count = refresh_cross_year(store, changed)
     verb = "拆分为独立机关" if action == "agency_split" else "归入机关"
-    store.audit(user.name, action, f"agency:{key}", f"“{name}”{verb} {key}（原属 {before}）；重算跨年度问题，现有 {count} 条")
+    store.audit(user.name, action, f"agency:{key}", f"“{name}”{verb} {key}（原属 {before}）；重算跨年度问题，现有 {count} 条", region_target or region_before)
     return Linked(name, key, before, sorted(changed), count)
 
 
@@ -581,7 +581,7 @@ def split_api(request: Request, body: SplitRequest) -> dict[str, Any]:
     return split_name(request.app.state.store, user, body.name).as_dict()
 
 
-@router.get("/api/agencies/{key}", tags=["机关"], summary="一个机关：历年报告、跨年度问题、名称匹配")
+@router.get("/api/agencies/{key:path}", tags=["机关"], summary="一个机关：历年报告、跨年度问题、名称匹配")
 def agency_api(request: Request, key: str) -> dict[str, Any]:
     visibility = _visibility(request)
     detail = agency_detail(request.app.state.store, visibility, key)
@@ -590,7 +590,7 @@ def agency_api(request: Request, key: str) -> dict[str, Any]:
     return detail
 
 
-@router.get("/agencies/{key}", include_in_schema=False)
+@router.get("/agencies/{key:path}", include_in_schema=False)
 def agency_page(request: Request, key: str) -> Response:
     visibility = _visibility(request)
     detail = agency_detail(request.app.state.store, visibility, key)

@@ -23,14 +23,18 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
-def test_readme_outputs_are_real() -> None:
+def test_readme_outputs_are_real(tmp_path: Path) -> None:
+    """Each shown command runs, in order, in a fresh folder holding the repository's bundled
+    `samples/` and `examples/` (the files a command writes land there, not in the checkout)."""
     blocks = re.findall(r"<!-- output: (.*?) -->\n```\n(.*?)```", README, re.S)
     assert blocks, "the README shows real command output"
+    for bundled in ("samples", "examples"):
+        (tmp_path / bundled).symlink_to(ROOT / bundled, target_is_directory=True)
     for command, shown in blocks:
         argv = command.split()
         assert argv[0] == "gongkai"
         result = subprocess.run(
-            [sys.executable, "-m", "gongkai", *argv[1:]], cwd=ROOT, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "gongkai", *argv[1:]], cwd=tmp_path, capture_output=True, text=True, check=False
         )
         assert result.stdout == shown, f"README output of `{command}` is stale"
 

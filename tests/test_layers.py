@@ -15,13 +15,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gongkai"
 # only units of a lower rank.
 LAYERS = {
     "formats": 0, "files": 0, "textwidth": 0, "limits": 0, "safe": 0.05, "model": 0.1, "arithmetic": 0.1, "layout": 0.2,
+    "ledger": 0.5,  # the request ledger: formats, model and arithmetic only (cli and writers use it)
     "read": 1,
     "parse": 2,
     "check": 3, "api": 3.1,
     "store": 4,
     "pipeline": 5,
     "analyse": 6,
-    "render": 7, "export": 7.1, "draw": 7.2, "web": 7.5,
+    "render": 7, "export": 7.1, "draw": 7.2, "writer": 7.3, "web": 7.5,
     "cli": 8,
 }  # fmt: skip
 EXEMPT = {"__init__", "__main__"}  # the package's façade re-exports the API

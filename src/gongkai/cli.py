@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -15,7 +16,7 @@ import click
 from . import __version__, limits, render
 from .api import check as check_file
 from .check import RULES
-from .files import iter_files, shown
+from .files import iter_files, path_text, shown
 from .model import Record
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -427,3 +428,177 @@ def user_list(db: str | None) -> None:
     """列出网页用户。"""
     for entry in _open_existing_store(db).users():
         click.echo(f"{shown(entry.name)}\t{entry.role}\t{shown(entry.agency_key or '')}\t{shown(entry.scope or '')}\t{'启用' if entry.active else '停用'}")
+
+
+# ---------------------------------------------------------------- the request ledger
+
+
+@cli.group()
+def ledger() -> None:
+    """政府信息公开申请台账：建立（init），检查法定期限（check）；由台账写出年度报告用 gongkai write。"""
+
+
+def _ledger_date(_context: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，应写为 YYYY-MM-DD，例如 2025-01-15") from None
+
+
+@ledger.command("init")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--agency", required=True, help="机关名称（按年度报告落款填写）")
+@click.option("--year", type=click.IntRange(2019, 2100), required=True, help="台账年度")
+@click.option("--template", type=click.Choice(["2021", "2019"]), default=None, help="年度报告格式（默认按年度：2021年及以后为2021，2019–2020年为2019）")
+@click.option("--carry-from", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="上年台账.xlsx",
+              help="上一年度的台账：其中到12月31日仍未答复的申请填入“上年结转”")  # fmt: skip
+@click.option("--carry-from-db", is_flag=True,
+              help="没有上年台账时：按数据库中本机关上一年度报告表三“结转下年度继续办理”的件数填入“上年结转”（按申请人类型，日期待补全）")  # fmt: skip
+@db_option("与 --carry-from-db 同用。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+def ledger_init(path: Path, agency: str, year: int, template: str | None, carry_from: Path | None, carry_from_db: bool, db: str | None, force: bool) -> None:
+    """建立一个年度的申请台账（Excel/WPS 可填，带下拉选项）。退出码：0 成功，1 上年台账或报告有误，2 用法错误。"""
+    from .ledger import LedgerError, carried_forward_requests, init_ledger, read_ledger
+    from .ledger.entries import Request, template_for_year, template_name
+    from .ledger.tabulate import carried_from_report
+
+    if carry_from is not None and carry_from_db:
+        raise click.UsageError("--carry-from 与 --carry-from-db 只能用一个")
+    if path.exists() and not force:
+        click.echo(f"{shown(path_text(path))} 已存在；要覆盖请加 --force。", err=True)
+        sys.exit(2)
+    carried: list[Request] = []
+    try:
+        if carry_from is not None:
+            last = read_ledger(carry_from)
+            if last.year != year - 1:
+                click.echo(f"{shown(path_text(carry_from))} 是{last.year}年度的台账，应给{year - 1}年度的台账。", err=True)
+                sys.exit(2)
+            carried = carried_forward_requests(last)
+        elif carry_from_db:
+            from .model import Record, Source
+            from .pipeline import previous_of
+
+            previous = previous_of(_open_existing_store(db), Record(Source(path_text(path)), template or template_for_year(year), year, agency.strip()))
+            if previous is None:
+                click.echo(f"数据库中没有{shown(agency.strip())}{year - 1}年度的报告（机关名称须与报告落款一致，见 gongkai agencies）。", err=True)
+                sys.exit(1)
+            carried = carried_from_report(previous, year)
+        init_ledger(path, agency, year, template, carried)
+    except LedgerError as error:
+        click.echo(f"台账有误：\n{error}", err=True)
+        sys.exit(1)
+    chosen = template or template_for_year(year)
+    carried_text = f"；“上年结转”已填入{len(carried)}件" if carry_from is not None or carry_from_db else ""
+    if carry_from_db and carried:
+        carried_text += "（按上年报告的件数，收到日期等待补全）"
+    click.echo(f"已建立 {shown(agency.strip())} {year}年度政府信息公开申请台账：{shown(path_text(path))}（{template_name(chosen)}格式{carried_text}）。")
+    click.echo(f"填好后检查期限：gongkai ledger check {shown(path_text(path))}")
+
+
+@ledger.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@format_option("text", "json", "xlsx", help="text：每件一行；json；xlsx：台账副本加期限列，逾期行标红（需 --out）")
+@click.option("--today", callback=_ledger_date, default=None, metavar="YYYY-MM-DD", help="按哪一天计算剩余或逾期的工作日（默认：今天）")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件（xlsx 必需；text、json 默认输出到屏幕）")
+@click.option("--holidays", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="节假日.json",
+              help="补充的节假日文件（格式同 gongkai/ledger/holidays.json），其中的年份优先于内置日历")  # fmt: skip
+def ledger_check(path: Path, output: str, today: date | None, out: Path | None, holidays: Path | None) -> None:
+    """检查台账中每件申请的法定期限（条例第三十至三十三条，按工作日和调休计算）。
+
+    退出码：0 没有需要处理的申请，1 有逾期、缺少数据或日期矛盾的申请（或台账有误），2 用法错误。"""
+    from .ledger import LedgerError, WorkCalendar, read_ledger, write_checked_copy
+    from .ledger.report import check, check_json, check_text, summary_line
+    from .ledger.workdays import HolidayFileError, default_calendar
+
+    if output == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx 需要用 --out 指定输出的 Excel 文件")
+    if out is not None and out.resolve() == path.resolve():
+        raise click.UsageError("--out 不能是台账文件本身（以免覆盖填好的台账）")
+    try:
+        calendar = WorkCalendar.load(holidays) if holidays is not None else default_calendar()
+    except HolidayFileError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    try:
+        entries = read_ledger(path)
+    except LedgerError as error:
+        click.echo(f"台账有误：\n{error}", err=True)
+        sys.exit(1)
+    result = check(entries, today or date.today(), calendar)
+    try:
+        if output == "xlsx":
+            assert out is not None
+            write_checked_copy(path, result.deadlines, out, result.today)
+            click.echo(f"已写出 {shown(path_text(out))}：{summary_line(result.deadlines)}")
+        else:
+            text = check_json(result) if output == "json" else check_text(result)
+            if out is None:
+                click.echo(text)
+            else:
+                out.write_text(text + "\n", encoding="utf-8")
+                click.echo(f"已写出 {shown(path_text(out))}：{summary_line(result.deadlines)}")
+    except OSError as error:
+        click.echo(f"无法写入 {shown(path_text(out or Path('-')))}：{error.strerror or error}", err=True)
+        sys.exit(2)
+    sys.exit(1 if result.attention else 0)
+
+
+# ---------------------------------------------------------------- the report, written
+
+
+@cli.command()
+@click.argument("ledger_path", metavar="台账.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="年度报告文件：.docx、.html 或 .pdf（PDF 需要 LibreOffice）")
+@click.option("--prose", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="正文文件夹",
+              help="各部分的正文（1.md…6.md，或以部分标题命名的 .md/.txt 文件）：原样保留，其中的数字与表格核对")  # fmt: skip
+@click.option("--published", callback=_ledger_date, default=None, metavar="YYYY-MM-DD", help="落款日期（默认：今天）")
+@click.option("--government/--department", "government_level", default=None,
+              help="县级以上人民政府本级报告（次年3月31日前发布）或部门、乡镇报告（1月31日前）；默认按机关名称判断")  # fmt: skip
+@db_option("与数据库中本机关上一年度的报告比对（跨年度规则，如本年上年结转＝上年结转下年度）。")
+def write(ledger_path: Path, out: Path, prose: Path | None, published: date | None, government_level: bool | None, db: str | None) -> None:
+    """由申请台账写出年度报告（官方格式的标题、六个部分、三张表、落款和日期），并读回核查。
+
+    写出的报告由 gongkai 读回，按 gongkai check 的全部规则核查（给出 --db 时含跨年度规则）；
+    发现的问题照实列出，不改动任何数字。退出码：0 读回无错误，1 台账有误或读回有错误，2 用法错误。"""
+    from .ledger import LedgerError, record_from_ledger
+    from .ledger.entries import template_name
+    from .writer import CompositionError, WriteError, load_prose, write_report
+    from .writer.compose import chinese_date
+
+    try:
+        record = record_from_ledger(ledger_path)
+    except LedgerError as error:
+        click.echo(f"台账有误，无法写出报告：\n{error}", err=True)
+        sys.exit(1)
+    previous = None
+    if db:
+        from .pipeline import previous_of
+
+        previous = previous_of(_open_existing_store(db), record)
+        if previous is None:
+            click.echo(f"提示：数据库中没有{shown(record.agency or '')}{(record.year or 0) - 1}年度的报告，未作跨年度比对。", err=True)
+    try:
+        sections = load_prose(prose) if prose is not None else None
+        result = write_report(record, out, sections, published, government_level, previous)
+    except (CompositionError, WriteError) as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    except OSError as error:
+        click.echo(f"无法写入 {shown(path_text(out))}：{error.strerror or error}", err=True)
+        sys.exit(2)
+    click.echo(
+        f"已写出 {shown(path_text(result.path))}：{shown(record.agency or '')}{record.year}年政府信息公开工作年度报告"
+        f"（{template_name(result.template)}格式，落款日期{chinese_date(result.published)}，法定期限{chinese_date(result.deadline)}）。"
+    )
+    compared = f"，并与{previous.year}年度报告比对" if previous is not None else ""
+    click.echo(f"读回核查{compared}：错误 {result.errors} 条，警告 {result.warnings} 条，提示 {result.count('info')} 条。")
+    for finding in result.findings:
+        click.echo(f"   {render.SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{shown(finding.message)}")
+    for line in result.misread:
+        click.echo(f"   读回不一致：{shown(line)}")
+    for notice in result.notices:
+        click.echo(f"   注意：{shown(notice)}")
+    sys.exit(1 if result.errors or result.misread else 0)

@@ -55,11 +55,12 @@ class Rule:
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else ""
 
+    def finding(self, hit: Hit) -> Finding:
+        """A hit of this rule stamped with its name, code and severity."""
+        return Finding(self.name, self.code, hit.severity or self.severity, hit.message, hit.location, hit.expected, hit.actual)
+
     def run(self, context: Context) -> list[Finding]:
-        return [
-            Finding(self.name, self.code, hit.severity or self.severity, hit.message, hit.location, hit.expected, hit.actual)
-            for hit in self.function(context)
-        ]
+        return [self.finding(hit) for hit in self.function(context)]
 
 
 RULES: list[Rule] = []

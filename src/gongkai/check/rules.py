@@ -533,6 +533,34 @@ def is_government_own_report(agency: str | None) -> bool:
     return not name.endswith(("镇", "乡", "街道", "苏木"))
 
 
+def legal_deadline(year: int, government_own: bool) -> date:
+    """The last day a report on `year` may be dated (条例第四十九条).
+
+    A 县级以上 government's own report (`government_own`): 31 March of the next year; every
+    other organ's: 31 January. Before the 2019 report year (2007 条例第三十一条): 31 March for all.
+    """
+    if government_own or year <= 2018:
+        return date(year + 1, 3, 31)
+    return date(year + 1, 1, 31)
+
+
+def late_publication(year: int, published: date, government_own: bool) -> Hit | None:
+    """The `published_late` hit for a report on `year` dated `published`, or None when in time.
+
+    A date on or before the period's end is `date_before_period_end`'s, not this rule's.
+    """
+    deadline = legal_deadline(year, government_own)
+    if published <= date(year, 12, 31) or published <= deadline:
+        return None
+    whose = "2019年以前的年度报告" if year <= 2018 else "县级以上人民政府本级报告" if government_own else "政府部门（及乡镇、街道）报告"
+    return Hit(
+        f"报告落款日期{_cn_date(published)}晚于法定期限{_cn_date(deadline)}（{whose}，《条例》第四十九条）。",
+        {"section": 6},
+        expected=f"<= {deadline.isoformat()}",
+        actual=published.isoformat(),
+    )
+
+
 @rule("GK402", "published_late", "warning", "晚于法定期限发布", NEEDS_REPORT)
 def published_late(context: Context) -> Iterator[Hit]:
     """The report is dated after its legal deadline.
@@ -543,19 +571,13 @@ def published_late(context: Context) -> Iterator[Hit]:
     """
     record = context.record
     published = _published(record)
-    if published is None or record.year is None or published <= date(record.year, 12, 31):
+    if published is None or record.year is None:
         return
-    own = is_government_own_report(record.agency)
-    before_2019 = record.year <= 2018  # 2007 条例第三十一条: every organ by 31 March
-    deadline = date(record.year + 1, 3, 31) if own or before_2019 else date(record.year + 1, 1, 31)
-    if published > deadline:
-        whose = "2019年以前的年度报告" if before_2019 else "县级以上人民政府本级报告" if own else "政府部门（及乡镇、街道）报告"
-        yield Hit(
-            f"报告落款日期{_cn_date(published)}晚于法定期限{_cn_date(deadline)}（{whose}，《条例》第四十九条）。",
-            {"section": 6, **({"line": record.provenance["published"].line} if "published" in record.provenance else {})},
-            expected=f"<= {deadline.isoformat()}",
-            actual=published.isoformat(),
-        )
+    hit = late_publication(record.year, published, is_government_own_report(record.agency))
+    if hit is not None:
+        if "published" in record.provenance:
+            hit.location["line"] = record.provenance["published"].line
+        yield hit
 
 
 @rule("GK403", "year_mismatch", "warning", "标题年份与统计期限不一致", NEEDS_REPORT)

@@ -1,8 +1,10 @@
-"""DOC and WPS (OLE compound files): converted to DOCX by LibreOffice headless, then read as DOCX.
+"""LibreOffice headless conversions: DOC/WPS to DOCX for reading (and, for the report writer,
+DOCX to PDF).
 
-LibreOffice is optional: where `soffice` is not installed the file gets a clear `unreadable`
-finding saying what to install. A conversion runs in its own profile folder with a time limit,
-so a file that hangs LibreOffice cannot hang a batch.
+DOC and WPS (OLE compound files) are converted to DOCX, then read as DOCX. LibreOffice is
+optional: where `soffice` is not installed the file gets a clear `unreadable` finding saying
+what to install. A conversion runs in its own profile folder with a time limit, so a file that
+hangs LibreOffice cannot hang a batch.
 """
 
 from __future__ import annotations
@@ -17,18 +19,34 @@ from .document import Document, ReadError
 CONVERT_SECONDS = 120
 
 
+class ConversionError(Exception):
+    """A LibreOffice conversion that gave no file (the caller words the message for its user)."""
+
+
+class OfficeMissing(ConversionError):
+    """LibreOffice (`soffice`) is not installed."""
+
+
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish within the time limit."""
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
-    """The DOCX LibreOffice makes of a DOC/WPS file, or ReadError."""
+def convert(data: bytes, suffix: str, target: str, *, seconds: int = CONVERT_SECONDS) -> bytes:
+    """The file LibreOffice makes of `data` (a file ending in `suffix`, e.g. ".doc") for a
+    `--convert-to` target such as "pdf" or "docx:MS Word 2007 XML".
+
+    Raises `OfficeMissing` when LibreOffice is not installed, `ConversionTimeout` after
+    `seconds`, `ConversionError` when it writes no file. Each call has its own profile folder,
+    so conversions neither share state nor wait for a LibreOffice the user has open.
+    """
     program = soffice()
     if program is None:
-        raise ReadError(
-            "这是DOC/WPS等旧版Office文件，读取需要 LibreOffice：请安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
-            "或在Word/WPS中另存为DOCX后再检查"
-        )
+        raise OfficeMissing("soffice")
+    extension = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="gongkai-office-") as folder:
         work = Path(folder)
         source = work / f"input{suffix}"
@@ -39,19 +57,34 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
             "--headless",
             "--norestore",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            target,
             "--outdir",
             str(work / "out"),
             str(source),
         ]
         try:
-            subprocess.run(command, capture_output=True, timeout=CONVERT_SECONDS, check=False)
+            subprocess.run(command, capture_output=True, timeout=seconds, check=False)
         except subprocess.TimeoutExpired as error:
-            raise ReadError(f"LibreOffice转换超过{CONVERT_SECONDS}秒未完成，文件可能已损坏") from error
-        result = work / "out" / "input.docx"
+            raise ConversionTimeout(str(seconds)) from error
+        result = work / "out" / f"input.{extension}"
         if not result.exists():
-            raise ReadError("LibreOffice无法转换此文件（可能已损坏，或不是Word/WPS文档）")
+            raise ConversionError(target)
         return result.read_bytes()
+
+
+def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
+    """The DOCX LibreOffice makes of a DOC/WPS file, or ReadError."""
+    try:
+        return convert(data, suffix, "docx:MS Word 2007 XML")
+    except OfficeMissing as error:
+        raise ReadError(
+            "这是DOC/WPS等旧版Office文件，读取需要 LibreOffice：请安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
+            "或在Word/WPS中另存为DOCX后再检查"
+        ) from error
+    except ConversionTimeout as error:
+        raise ReadError(f"LibreOffice转换超过{CONVERT_SECONDS}秒未完成，文件可能已损坏") from error
+    except ConversionError as error:
+        raise ReadError("LibreOffice无法转换此文件（可能已损坏，或不是Word/WPS文档）") from error
 
 
 def read_office(data: bytes, path: str, sha256: str) -> Document:

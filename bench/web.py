@@ -12,10 +12,8 @@ reports stored; this prints the figures and asserts nothing about time.
    the four text layouts) is read once with gongkai.check_text; then N variants of them are
    stored with Store.save_many in batches — the real store path (documents, files, reports,
    cells and findings rows) — each with its own agency (N/4 agencies × 2021–2024), path and fake
-   sha256. The agencies' names are registered in bulk first (see `register_agencies`: the
-   store's own lookup of a new name scans every known name, which at 25 000 agencies costs more
-   than the whole fill), and about 30 % of the reports get a review status (待审核/需整改/已通过,
-   a few drafts) written straight into report_reviews. Cross-year findings are not computed.
+   sha256. The agencies' names are registered in bulk first (see `register_agencies`), and
+   about 30 % of the reports get a review status (待审核/需整改/已通过, a few drafts) written straight into report_reviews. Cross-year findings are not computed.
    SQLite goes to a temporary file, PostgreSQL to a database created on the server (--pg, else
    GONGKAI_TEST_PG_URL, else the local default) unless --no-pg or no server answers.
    With --keep PATH the SQLite file is PATH and the PostgreSQL database is named after PATH
@@ -71,7 +69,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from gongkai import check_text
 from gongkai.model import Record
 from gongkai.store import Store, database_url
-from gongkai.store.agencies import fold_name, region_of
+from gongkai.store.agencies import add_blocks, fold_name, region_of
 from gongkai.store.schema import agencies, agency_names, report_reviews, reports
 from gongkai.web import Settings, create_app
 from gongkai.web.security import hash_password
@@ -211,16 +209,15 @@ def variants(pool: Pool, names: list[str], seed: int) -> Iterator[tuple[Record, 
 
 
 def register_agencies(store: Store, names: list[str]) -> None:
-    """Each agency name registered with its own key, as the store would register a new name.
-
-    The store's `agencies.lookup` compares a name it has not seen with every known name (one
-    SELECT of the whole agency_names table per new name), which is quadratic in the number of
-    agencies; registering them first makes `save_many` find each name by its primary key."""
+    """Each agency name registered with its own key (and its blocking keys), as the store would
+    register a new name, in bulk: `save_many` then finds each name by its primary key instead of
+    looking up candidates for it one statement at a time."""
     with store.engine.begin() as connection:
         for start in range(0, len(names), 5000):
             chunk = names[start : start + 5000]
             connection.execute(agencies.insert(), [{"key": fold_name(n), "name": n, "region": region_of(n)} for n in chunk])
             connection.execute(agency_names.insert(), [{"name": n, "agency_key": fold_name(n), "method": "exact", "score": 1.0} for n in chunk])
+            add_blocks(connection, chunk)
 
 
 def add_reviews(store: Store, shas: list[str], seed: int) -> Counter[str]:

@@ -65,7 +65,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CROSS = {r.name for r in CROSS_YEAR_RULES}
 TABLES = {
     "schema_migrations", "files", "documents", "reports", "cells", "findings", "agencies", "agency_names",
-    "users", "report_reviews", "finding_reviews", "audit_log", "report_summaries", "store_version",
+    "users", "report_reviews", "finding_reviews", "audit_log", "report_summaries", "store_version", "agency_name_blocks",
 }  # fmt: skip
 SUMMARY_KEYS = {"files", "new", "unchanged", "replaced", "unreadable"}
 TEXTS = ("text-tabs", "text-markdown", "text-cells", "text-layout")
@@ -220,15 +220,15 @@ def planted_found(plants: list[SeriesPlant], paths: dict[Path, ReportSpec]) -> s
 
 def test_fresh_database_is_migrated_and_reopening_applies_nothing(db: str) -> None:
     with Store(db) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 3
+        assert store.schema_version() == MIGRATIONS[-1].version == 4
     engine = engine_of(db)
     try:
         with engine.begin() as connection:
             first = connection.execute(select(schema_migrations)).all()
-            assert [row.version for row in first] == [1, 2, 3]
+            assert [row.version for row in first] == [1, 2, 3, 4]
             assert migrate(connection) == []  # nothing left to apply
         with Store(db) as store:  # reopening: same rows, same timestamps
-            assert store.schema_version() == 3
+            assert store.schema_version() == 4
         with engine.connect() as connection:
             assert connection.execute(select(schema_migrations)).all() == first
             tables = set(connection.dialect.get_table_names(connection))
@@ -252,13 +252,15 @@ def test_a_version_one_database_gains_the_web_tables_and_keeps_its_reports(db: s
     finally:
         engine.dispose()
     with Store(db) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == MIGRATIONS[-1].version
         assert len(list(store.reports())) == len(written)
         store.add_user("新用户", "viewer", "hash")
         assert store.user("新用户") is not None
 
 
 def _back_to_schema_two(connection: Connection) -> None:
+    connection.execute(text("DROP TABLE agency_name_blocks"))
+    connection.execute(text("DELETE FROM schema_migrations WHERE version = 4"))
     for table in ("report_summaries", "store_version"):
         connection.execute(text(f"DROP TABLE {table}"))
     for index in ("findings_rule_report", "report_reviews_status", *(["reports_year_id"] if connection.dialect.name == "postgresql" else [])):
@@ -334,7 +336,7 @@ def test_a_version_two_database_gains_the_same_summaries(db: str, tmp_path: Path
     finally:
         engine.dispose()
     with Store(db) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == MIGRATIONS[-1].version
     assert summaries_of(db) == summaries and len(summaries) == len(written) == 4
 
 

@@ -183,6 +183,8 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
 @paths_argument()
 @db_option()
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行读取的进程数（默认：CPU核数，最多4）")
+@click.option("--cluster", default=None, metavar="tcp://主机:8786|local[:N]",
+              help="在 Dask 集群上读取：dask scheduler 的地址，或 local:N（本机 N 个工作进程）；文件须在各工作机的相同路径下。需要 pip install 'gongkai[cluster]'")  # fmt: skip
 @format_option("text", "json")
 @limit_option()
 @click.option(
@@ -192,9 +194,9 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
     show_default=True,
     help="何时退出码为1：有读不了的文件（unreadable），或本次读入的报告有错误（error，含读不了的文件）/警告（warning）",
 )
-def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: str, fail_on: str) -> None:
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, cluster: str | None, output: str, fail_on: str) -> None:
     """把报告读入数据库（可给文件夹）。同一文件只存一次；解析器升级后重新读取并替换；中断后再运行即可续完。"""
-    from .pipeline import IngestSummary, default_workers
+    from .pipeline import ClusterError, IngestSummary, default_workers
     from .pipeline import ingest as run_ingest
 
     store = _open_store(db)
@@ -214,7 +216,10 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, output: 
             bar.update(1, f"{state['done']}/{total} 问题 {summary.findings} 条")
 
         try:
-            summary = run_ingest(store, paths, workers or default_workers(), progress)
+            summary = run_ingest(store, paths, workers or default_workers(), progress, cluster)
+        except ClusterError as error:
+            click.echo(f"\n{error}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("\n已中断：已读完的文件都已入库；再次运行同一命令即可续完。", err=True)
             sys.exit(130)

@@ -1,7 +1,8 @@
 """Ingest: plan → work → commit, then the cross-year pass.
 
 - `plan` hashes the input files and asks the store what it already holds (nothing is read);
-- `work` reads and checks one file — pure, so it runs in any process or on any machine;
+- `work` reads and checks one file — pure, so it runs in any process or on any machine: in local
+  worker processes (`run_local`) or as Dask tasks on a cluster (`cluster.run_cluster`);
 - `Committer` stores the results in batches, one transaction each;
 - `refresh_cross_year` compares each touched agency's reports with the year before.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..store import Store
+from .cluster import ClusterError, run_cluster
 from .commit import BATCH, Committer, IngestSummary, Progress
 from .crossyear import CROSS_YEAR_RULES, check_with_store, placed_in_table_two, previous_of, refresh_cross_year, rereadings
 from .local import default_workers, run_local
@@ -26,19 +28,22 @@ from .plan import FileNote, Plan, file_hash, plan
 from .work import Task
 
 __all__ = [
-    "BATCH", "CROSS_YEAR_RULES", "Committer", "FileNote", "IngestSummary", "Plan", "Progress", "Task",
+    "BATCH", "CROSS_YEAR_RULES", "ClusterError", "Committer", "FileNote", "IngestSummary", "Plan", "Progress", "Task",
     "check_with_store", "default_workers", "file_hash", "ingest", "plan", "previous_of", "refresh_cross_year",
-    "run_local",
+    "run_cluster", "run_local",
 ]  # fmt: skip
 
 
-def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progress | None = None) -> IngestSummary:
-    """Store every file below `paths` (see the module docstring); paths are stored absolute."""
+def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progress | None = None, cluster: str | None = None) -> IngestSummary:
+    """Store every file below `paths` (see the module docstring); paths are stored absolute.
+    With `cluster` (tcp://scheduler:port or local[:N]) the files are read on that Dask cluster,
+    else in `workers` local processes; ClusterError when the cluster cannot be used."""
     todo = plan(store, paths)
     committer = Committer(store, todo, progress)
     committer.notes()
+    results = run_cluster(todo.tasks, cluster, committer.flush_if_due) if cluster else run_local(todo.tasks, workers, committer.flush_if_due)
     try:
-        for task, record in run_local(todo.tasks, workers, committer.flush_if_due):
+        for task, record in results:
             committer.add(task, record)
     finally:
         committer.flush()  # what was read before an interruption is kept

@@ -198,11 +198,16 @@ class Store(ReviewStore):
         batch = list(items)
 
         def write(connection: Connection) -> list[str]:
-            statuses = []
+            statuses, stored = [], []
             for record, path, size, sha in batch:
                 record.source.sha256 = sha
                 statuses.append(status_of(record))
-                _store(connection, record, path, size, sha, statuses[-1])
+                report_id = _store(connection, record, path, size, sha, statuses[-1])
+                if report_id is not None:
+                    stored.append(report_id)
+            if stored:  # once per transaction: one statement for the whole batch
+                refresh_summaries(connection, stored)
+                raise_version(connection)
             return statuses
 
         for attempt in range(3):
@@ -230,6 +235,7 @@ class Store(ReviewStore):
             lock(connection, "cross-year")
             query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
             wanted = chosen if chosen is not None else set(connection.scalars(query))
+            touched: list[int] = []
             for key in sorted(wanted):
                 stored = _reports_of(connection, key)
                 ids = [item.id for item in stored]
@@ -238,8 +244,9 @@ class Store(ReviewStore):
                 for report_id, finding, other_id in compare(stored):
                     _insert_finding(connection, report_id, finding, other_id)
                     count += 1
-                if ids:
-                    refresh_summaries(connection, ids)
+                touched += ids
+            for start in range(0, len(touched), 5000):  # a bounded number of parameters per statement
+                refresh_summaries(connection, touched[start : start + 5000])
             raise_version(connection)
             return count
 
@@ -318,7 +325,8 @@ class Store(ReviewStore):
         return {key} | ({old} if old else set())
 
 
-def _store(connection: Connection, record: Record, path: str, size: int | None, sha: str, status: str) -> None:
+def _store(connection: Connection, record: Record, path: str, size: int | None, sha: str, status: str) -> int | None:
+    """Store one record's rows (its summary is the caller's to refresh); its report id, if any."""
     old = connection.scalar(select(reports.c.id).where(reports.c.sha256 == sha))
     if old is not None:
         _delete_report(connection, old)
@@ -334,9 +342,9 @@ def _store(connection: Connection, record: Record, path: str, size: int | None, 
             ingested_at=now(),
         )
     )
-    if status != "unreadable":
-        _insert_report(connection, record, path)
+    report_id = _insert_report(connection, record, path) if status != "unreadable" else None
     _note_file(connection, path, sha, status, _unreadable_message(record) if status == "unreadable" else None)
+    return report_id
 
 
 def _open(connection: Connection) -> None:
@@ -434,8 +442,6 @@ def _insert_report(connection: Connection, record: Record, path: str) -> int:
         _insert_cells(connection, rows)
     for finding in record.findings:
         _insert_finding(connection, report_id, finding, None)
-    refresh_summaries(connection, [report_id])
-    raise_version(connection)
     return report_id
 
 

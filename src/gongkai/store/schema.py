@@ -31,6 +31,9 @@ Tables:
 - `store_version`: one counter, raised by every write that changes the stored reports, their
   findings or the agencies' names (not by reviews): what the web app's remembered aggregates
   compare to know they are still true.
+- `agency_name_blocks`: for each printed name, the blocking keys (`agencies.blocks`: its
+  places or their endings, with its organ's name whole or less one character) through which a
+  new name finds, in an index, every name it may match.
 - `schema_migrations`: which migrations ran.
 """
 
@@ -39,8 +42,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
     Column,
     Connection,
@@ -53,6 +58,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    bindparam,
     case,
     delete,
     func,
@@ -64,6 +70,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.dml import Delete, Insert
 
 from .. import formats
 
@@ -182,6 +189,15 @@ agency_names = Table(
     Column("score", Float(precision=53), nullable=False),
 )
 
+# The index through which a new printed name finds the names it may match (`agencies.blocks`):
+# a handful of rows per name, so that a lookup reads its candidates, not every name.
+agency_name_blocks = Table(
+    "agency_name_blocks",
+    metadata,
+    Column("block", StoredText, primary_key=True),
+    Column("name", StoredText, ForeignKey("agency_names.name"), primary_key=True),
+)
+
 
 users = Table(
     "users",
@@ -297,7 +313,7 @@ class Migration:
 
 
 def _initial(connection: Connection) -> None:
-    later = (schema_migrations, *_REVIEW_TABLES, report_summaries, store_version)
+    later = (schema_migrations, *_REVIEW_TABLES, report_summaries, store_version, agency_name_blocks)
     initial = [t for t in metadata.sorted_tables if t not in later]
     metadata.create_all(connection, tables=initial)
 
@@ -322,6 +338,13 @@ def _scale(connection: Connection) -> None:
     refresh_summaries(connection)
 
 
+def _blocks(connection: Connection) -> None:
+    from .agencies import add_blocks  # agencies builds on this module
+
+    metadata.create_all(connection, tables=[agency_name_blocks])
+    add_blocks(connection, list(connection.scalars(select(agency_names.c.name))))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),
     Migration(2, "web app: users, report_reviews, finding_reviews, audit_log; indexes by year and region", _review),
@@ -331,18 +354,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         "indexes for its filters; audit_log.region",
         _scale,
     ),
+    Migration(4, "agency_name_blocks: the index of blocking keys through which a new agency name finds its candidates", _blocks),
 )
 
 
 def refresh_summaries(connection: Connection, report_ids: Sequence[int] | None = None) -> None:
     """Write the summaries of these reports (every report if None) again from their rows in
-    `reports`, `cells` and `findings`: one set-based statement, the same for one new report and
-    for a whole database being migrated."""
-    chosen = None if report_ids is None else list(report_ids)
-    if chosen is not None:
-        connection.execute(delete(report_summaries).where(report_summaries.c.report_id.in_(chosen)))
-    else:
-        connection.execute(delete(report_summaries))
+    `reports`, `cells` and `findings`: one set-based statement, the same for one batch of new
+    reports and for a whole database being migrated."""
+    erase, write = _summary_statements(report_ids is not None)
+    chosen = {} if report_ids is None else {"ids": list(report_ids)}
+    connection.execute(erase, chosen)
+    connection.execute(write, chosen)
+
+
+@lru_cache(maxsize=2)
+def _summary_statements(some: bool) -> tuple[Delete, Insert]:
+    """The DELETE and INSERT … SELECT of `refresh_summaries`, built once (building them cost more
+    than running them for a batch), for the reports in the expanding parameter `ids` or for all."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     wanted = {formats.CellPath.parse(path) for paths in SUMMARY_PARTS.values() for path in paths}
     key = tuple_(cells.c.tbl, cells.c.row, cells.c.col)
     part_columns = []
@@ -354,10 +384,12 @@ def refresh_summaries(connection: Connection, report_ids: Sequence[int] | None =
     in_cells = [key.in_(sorted((p.table.number, p.row, p.column) for p in wanted))]
     in_findings = []
     in_reports = []
-    if chosen is not None:
-        in_cells.append(cells.c.report_id.in_(chosen))
-        in_findings.append(findings.c.report_id.in_(chosen))
-        in_reports.append(reports.c.id.in_(chosen))
+    erase = delete(report_summaries)
+    if some:
+        erase = erase.where(report_summaries.c.report_id.in_(ids))
+        in_cells.append(cells.c.report_id.in_(ids))
+        in_findings.append(findings.c.report_id.in_(ids))
+        in_reports.append(reports.c.id.in_(ids))
     parts = select(cells.c.report_id, *part_columns).where(*in_cells).group_by(cells.c.report_id).subquery("parts")
     severity = findings.c.severity
     counted = (
@@ -385,7 +417,7 @@ def refresh_summaries(connection: Connection, report_ids: Sequence[int] | None =
         .where(*in_reports)
     )
     columns = ["report_id", "errors", "warnings", "infos", "search", *(f"part_{name}" for name in SUMMARY_PARTS)]
-    connection.execute(report_summaries.insert().from_select(columns, rows))
+    return erase, report_summaries.insert().from_select(columns, rows)
 
 
 def raise_version(connection: Connection) -> None:

@@ -3,14 +3,19 @@ layout's merged cells, highlighted findings, and valid sheet names."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import gc
 import json
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_cli
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sample_store import SampleStore, build
@@ -23,6 +28,7 @@ from gongkai.export import (
     SEVERITY_FILLS,
     SUMMARY_SHEET,
     canonical_paths,
+    export,
     export_csv,
     export_jsonl,
     export_xlsx,
@@ -33,6 +39,8 @@ from gongkai.export import (
 )
 from gongkai.layout import Grid
 from gongkai.model import Finding, Record, Source
+from gongkai.render import SEVERITY_NAMES
+from gongkai.safe import xlsx_clean
 from gongkai.store import StoredReport
 from synth.generate import tables
 
@@ -231,6 +239,115 @@ def test_summary_and_findings_sheets(sample: SampleStore, workbook: tuple[Path, 
         assert row[-3].value == item.record.count("error")
     findings = book[FINDINGS_SHEET]
     assert findings.max_row == 1 + sum(len(i.record.findings) for i in sample.reports)
+
+
+def test_every_finding_is_in_the_comment_of_a_filled_cell_its_findings_row_links_to(
+    sample: SampleStore, workbook: tuple[Path, dict[int, str]]
+) -> None:
+    """Report by report: each finding's row of the findings sheet (in the reports' order) links to a
+    cell of the report's sheet that holds the finding in its comment; a comment lists the cell's
+    findings most severe first and the cell is filled in that severity's colour; a report sheet has
+    no severity fill without a comment and no comment without a fill."""
+    path, names = workbook
+    book = load_workbook(path)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    fills = {fill.fgColor.rgb[-6:]: severity for severity, fill in SEVERITY_FILLS.items()}
+    severity_of_name = {name: severity for severity, name in SEVERITY_NAMES.items()}
+    rows = list(book[FINDINGS_SHEET].iter_rows(min_row=2))
+    position = 0
+    for item in sample.reports:
+        ws = book[names[item.id]]
+        for finding in item.record.findings:
+            row = rows[position]
+            position += 1
+            assert (row[0].value, row[1].value, row[5].value, row[6].value) == (item.id, names[item.id], finding.code, finding.rule)
+            assert fills[row[4].fill.fgColor.rgb[-6:]] == finding.severity
+            assert row[1].hyperlink is not None and row[1].hyperlink.location is not None
+            sheet, _, coordinate = row[1].hyperlink.location[1:].rpartition("'!")
+            assert sheet.replace("''", "'") == names[item.id]
+            cell = ws[coordinate]
+            assert cell.comment is not None, (names[item.id], coordinate, finding.rule)
+            line = f"{SEVERITY_NAMES[finding.severity]} {finding.code} {finding.rule}：{xlsx_clean(finding.message)}"
+            assert line in cell.comment.text.splitlines()
+        for sheet_row in ws.iter_rows():
+            for cell in sheet_row:
+                fill = fills.get(cell.fill.fgColor.rgb[-6:]) if cell.fill.fill_type == "solid" else None
+                assert (fill is not None) == (cell.comment is not None), (names[item.id], cell.coordinate)
+                if cell.comment is not None:
+                    found = [severity_of_name[line.split(" ", 1)[0]] for line in cell.comment.text.splitlines()]
+                    assert found == sorted(found, key=rank.__getitem__) and fill == found[0], (names[item.id], cell.coordinate)
+    assert position == len(rows) > 5
+
+
+def test_merged_blocks_of_the_tables_are_bordered_all_round(sample: SampleStore, workbook: tuple[Path, dict[int, str]]) -> None:
+    """The border of a merged header or label is on every edge cell of the block as written (read
+    without openpyxl's own merge handling), so that Excel draws the block's border whole."""
+    path, names = workbook
+    merged = load_workbook(path)
+    book = load_workbook(path, read_only=True)
+    blocks = 0
+    for item in sample.reports[:3]:
+        ranges = [r for r in merged[names[item.id]].merged_cells.ranges if r.size["rows"] > 1 or r.size["columns"] > 1]
+        written = {(c.row, c.column): c for row in book[names[item.id]].iter_rows() for c in row if isinstance(c, ReadOnlyCell)}
+        for block in ranges:
+            top = written[(block.min_row, block.min_col)]
+            if top.border.left is None or top.border.left.style is None:
+                continue  # the title, the line under it, the headings: no border
+            blocks += 1
+            for r in range(block.min_row, block.max_row + 1):
+                assert written[(r, block.min_col)].border.left.style == "thin", (str(block), r)
+                assert written[(r, block.max_col)].border.right.style == "thin", (str(block), r)
+            for c in range(block.min_col, block.max_col + 1):
+                assert written[(block.min_row, c)].border.top.style == "thin", (str(block), c)
+                assert written[(block.max_row, c)].border.bottom.style == "thin", (str(block), c)
+    book.close()
+    assert blocks > 20
+
+
+def test_the_workbook_is_written_from_the_stores_iterator_one_report_at_a_time(sample: SampleStore, tmp_path: Path) -> None:
+    """`export_xlsx` takes the reports one by one (the store's iterator, not a list) and lets each
+    go once its sheet and rows are written: while the next report is made, at most the one before
+    it (the loop's variable) is still alive. The workbook is the same as from the list."""
+    alive: list[weakref.ref[StoredReport]] = []
+    held: list[int] = []
+
+    def reports() -> Iterator[StoredReport]:
+        for item in sample.reports:
+            gc.collect()
+            held.append(sum(1 for ref in alive if ref() is not None))
+            fresh = [StoredReport(item.id, copy.deepcopy(item.record), item.agency_key, item.region)]
+            alive.append(weakref.ref(fresh[0]))
+            yield fresh.pop()
+
+    path = tmp_path / "streamed.xlsx"
+    names = export_xlsx(reports(), path)
+    assert len(held) == len(sample.reports) > 3 and max(held) <= 1, held
+    assert names == sheet_names(sample.reports)
+    back = read_xlsx(path)
+    for item in sample.reports:
+        assert back[names[item.id]] == item.record.cell_values()
+    assert load_workbook(path).sheetnames == [SUMMARY_SHEET, FINDINGS_SHEET, *names.values()]
+    # `export` takes an iterator in every format (the CSV folder lists the reports first).
+    for output, out in (("xlsx", tmp_path / "r.xlsx"), ("jsonl", tmp_path / "r.jsonl"), ("csv", tmp_path / "csv")):
+        assert f"已导出 {len(sample.reports)} 份报告" in export(iter(sample.reports), output, out), output
+
+
+def test_an_export_that_fails_leaves_no_workbook(sample: SampleStore, tmp_path: Path) -> None:
+    """The workbook is written beside its path and put in place when complete: a failure on the
+    way leaves neither a broken file nor the partial one, and an earlier export where it was."""
+
+    def reports() -> Iterator[StoredReport]:
+        yield sample.reports[0]
+        raise RuntimeError("the store went away")
+
+    path = tmp_path / "r.xlsx"
+    with pytest.raises(RuntimeError):
+        export_xlsx(reports(), path)
+    assert list(tmp_path.iterdir()) == []
+    export_xlsx(sample.reports[:1], path)
+    with pytest.raises(RuntimeError):
+        export_xlsx(reports(), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"] and len(read_xlsx(path)) == 1
 
 
 # ---------------------------------------------------------------- sheet names

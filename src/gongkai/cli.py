@@ -369,7 +369,7 @@ def export(db: str | None, output: str, out: Path) -> None:
         click.echo(f"{out} 是文件夹；--format {output} 需要一个文件路径。", err=True)
         sys.exit(2)
     store = _open_existing_store(db)
-    reports = list(store.reports())
+    reports = store.reports()  # streamed: the export holds one page of reports at a time
     if output != "csv":
         out.parent.mkdir(parents=True, exist_ok=True)
     click.echo(run_export(reports, output, out))

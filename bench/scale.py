@@ -93,12 +93,17 @@ def ingest_run(folder: Path, db: Path, *extra: str) -> tuple[float, int, int]:
 @contextmanager
 def dask_cluster(folder: Path) -> Iterator[tuple[str, list[int]]]:
     """A `dask scheduler` and two `dask worker` processes on localhost: its address, their pids."""
+    folder.mkdir(parents=True, exist_ok=True)
     file = folder / "scheduler.json"
     env = {**os.environ, **DEPLOYMENT}
     started = [subprocess.Popen([str(DASK), "scheduler", "--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(file)],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]  # fmt: skip
     try:
-        while not (file.exists() and file.stat().st_size):
+        for _ in range(600):
+            if file.exists() and file.stat().st_size:
+                break
+            if started[0].poll() is not None:
+                raise SystemExit("dask scheduler did not start")
             time.sleep(0.1)
         address = json.loads(file.read_text())["address"]
         for n in range(2):

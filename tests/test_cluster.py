@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from conftest import run_module
 
+from gongkai import limits
 from gongkai.pipeline.cluster import read_on_worker
 from gongkai.pipeline.work import Task
 from synth.generate import agency_series, write_reports
@@ -201,10 +202,17 @@ def test_a_file_that_kills_its_reader_is_recorded_unreadable_and_the_rest_is_rea
 
 
 def test_the_work_step_runs_with_the_callers_limits(tmp_path: Path) -> None:
+    """A Dask task applies the limits the ingest was given (here in this process, whose own
+    limits are restored afterwards) and reads each file in a child process."""
     sample = ROOT / "samples" / "2023_赣州市.txt"
-    record = read_on_worker(Task("", str(sample)), {"seconds_per_file": 60.0, "file_bytes": 100})
-    assert record.notes.fatal and [f.rule for f in record.findings] == ["unreadable"]
-    assert read_on_worker(Task("", str(sample)), {"file_bytes": 10_000_000}).agency == "赣州市"
+    saved = {name: getattr(limits.current(), name) for name in limits.Limits.names()}
+    try:
+        refused, read = read_on_worker([Task("", str(sample)), Task("", str(sample))], {"seconds_per_file": 60.0, "file_bytes": 100})
+        assert refused.notes.fatal and [f.rule for f in refused.findings] == ["unreadable"] and read.notes.fatal
+        (again,) = read_on_worker([Task("", str(sample))], {"file_bytes": 10_000_000})
+        assert again.agency == "赣州市"
+    finally:
+        limits.configure(**saved)
 
 
 @pytest.mark.parametrize(

@@ -156,14 +156,10 @@ def lookup(connection: Connection, name: str) -> Match:
         return Match(known.agency_key, known.method, known.score)
     folded = fold_name(name)
     best: dict[str, float] = {}  # agency key → best score of its names
-    # From the blocks' index to each candidate by its primary key (a semi-join here would let
-    # PostgreSQL read all of agency_names).
-    candidates = (
-        select(agency_names.c.name, agency_names.c.agency_key)
-        .distinct()
-        .select_from(agency_name_blocks.join(agency_names, agency_names.c.name == agency_name_blocks.c.name))
-        .where(agency_name_blocks.c.block.in_(sorted(blocks(name))))
-    )
+    # The candidates' names from the blocks' index, then each by its primary key (measured:
+    # PostgreSQL plans this semi-join well at 100 000 names, and a plain join with DISTINCT not).
+    filed = select(agency_name_blocks.c.name).where(agency_name_blocks.c.block.in_(sorted(blocks(name))))
+    candidates = select(agency_names.c.name, agency_names.c.agency_key).where(agency_names.c.name.in_(filed))
     for other in connection.execute(candidates):
         score = same_agency(name, other.name)
         if score is not None and score > best.get(other.agency_key, 0.0):

@@ -20,8 +20,10 @@ takes the worker).
 
 A worker that dies all the same (its own memory limit, a lost machine) is Dask's to handle: its
 nanny restarts it and the scheduler gives its tasks to others; a task that killed workers more
-than `distributed.scheduler.allowed-failures` times comes back as KilledWorker, and its files are
-tried again one task each, so that only the file that kills workers is recorded unreadable.
+than `distributed.scheduler.allowed-failures` times comes back as KilledWorker: its files are
+tried again one task each, and a file whose own task is killed is tried once more alone on the
+cluster (Dask blames every task a dying worker held), so that only a file that kills workers by
+itself is recorded unreadable.
 """
 
 from __future__ import annotations
@@ -103,9 +105,14 @@ def run_cluster(tasks: Sequence[Task], address: str, waiting: Callable[[], None]
         client = _client(address, stack)
         run, counter = secrets.token_hex(4), itertools.count()
         owner: dict[Any, list[Task]] = {}
-        while chunks or owner:
+        suspects: deque[Task] = deque()  # files whose own task killed workers: each tried again alone
+        alone: Task | None = None
+        while chunks or owner or suspects:
+            if suspects and not owner:  # nothing else runs, so only this file can be blamed
+                alone = suspects.popleft()
+                owner[client.submit(read_on_worker, [alone], bounds, pure=False, key=f"gongkai-read-{run}-{next(counter)}")] = [alone]
             window = max(1, sum(client.nthreads().values())) * CHUNKS_PER_THREAD  # workers may come and go
-            while chunks and len(owner) < window:
+            while chunks and not suspects and alone is None and len(owner) < window:
                 chunk = chunks.popleft()
                 owner[client.submit(read_on_worker, chunk, bounds, pure=False, key=f"gongkai-read-{run}-{next(counter)}")] = chunk
             try:
@@ -116,12 +123,18 @@ def run_cluster(tasks: Sequence[Task], address: str, waiting: Callable[[], None]
                 waiting()
             for future in done:
                 chunk = owner.pop(future)
+                killed = future.status != "finished" and type(future.exception()).__name__ == "KilledWorker"
                 if future.status == "finished":
                     yield from zip(chunk, future.result(), strict=True)
-                elif type(future.exception()).__name__ == "KilledWorker" and len(chunk) > 1:
+                elif killed and len(chunk) > 1:
                     chunks.extendleft([task] for task in reversed(chunk))  # which file was it? one task each
+                elif killed and chunk[0] is not alone:
+                    # Dask blames every task a dying worker held: this one may only have been there.
+                    suspects.append(chunk[0])
                 else:
                     yield from ((task, _failed(task, future.exception())) for task in chunk)
+                if chunk[0] is alone:
+                    alone = None
                 future.release()
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Connection, create_engine, func, select
 
-from gongkai.store.agencies import Match, blocks, fold_name, lookup, resolve, same_agency
+from gongkai.store.agencies import Match, blocks, choose, lookup, resolve, same_agency
 from gongkai.store.schema import agency_name_blocks, agency_names, migrate
 
 PROVINCES = ["", "江西省", "河南省"]
@@ -37,17 +37,7 @@ def _oracle(connection: Connection, name: str) -> Match:
     known = connection.execute(select(agency_names).where(agency_names.c.name == name)).first()
     if known is not None:
         return Match(known.agency_key, known.method, known.score)
-    best: dict[str, float] = {}
-    for other in connection.execute(select(agency_names.c.name, agency_names.c.agency_key)):
-        score = same_agency(name, other.name)
-        if score is not None and score > best.get(other.agency_key, 0.0):
-            best[other.agency_key] = score
-    if best:
-        top = max(best.values())
-        keys = sorted(k for k, s in best.items() if s == top)
-        if len(keys) == 1:
-            return Match(keys[0], "exact" if top == 1.0 else "fuzzy", top)
-    return Match(fold_name(name) or name, "exact", 1.0)
+    return choose(name, ((row.name, row.agency_key) for row in connection.execute(select(agency_names.c.name, agency_names.c.agency_key))))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

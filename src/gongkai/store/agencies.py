@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -154,16 +155,21 @@ def lookup(connection: Connection, name: str) -> Match:
     known = connection.execute(select(agency_names).where(agency_names.c.name == name)).first()
     if known is not None:
         return Match(known.agency_key, known.method, known.score)
-    folded = fold_name(name)
-    best: dict[str, float] = {}  # agency key → best score of its names
     # The candidates' names from the blocks' index, then each by its primary key (measured:
     # PostgreSQL plans this semi-join well at 100 000 names, and a plain join with DISTINCT not).
     filed = select(agency_name_blocks.c.name).where(agency_name_blocks.c.block.in_(sorted(blocks(name))))
     candidates = select(agency_names.c.name, agency_names.c.agency_key).where(agency_names.c.name.in_(filed))
-    for other in connection.execute(candidates):
-        score = same_agency(name, other.name)
-        if score is not None and score > best.get(other.agency_key, 0.0):
-            best[other.agency_key] = score
+    return choose(name, ((other.name, other.agency_key) for other in connection.execute(candidates)))
+
+
+def choose(name: str, candidates: Iterable[tuple[str, str]]) -> Match:
+    """The match of a new printed name among (stored name, agency key) candidates: the agency
+    of the best-scoring name, or a new agency when none matches or two agencies tie."""
+    best: dict[str, float] = {}  # agency key → best score of its names
+    for other, key in candidates:
+        score = same_agency(name, other)
+        if score is not None and score > best.get(key, 0.0):
+            best[key] = score
     if best:
         top = max(best.values())
         keys = sorted(k for k, s in best.items() if s == top)
@@ -171,7 +177,7 @@ def lookup(connection: Connection, name: str) -> Match:
             return Match(keys[0], "exact" if top == 1.0 else "fuzzy", top)
         # The name fits two agencies equally (章贡区交通运输局 under two cities): a new agency,
         # left for a person to link.
-    return Match(folded or name, "exact", 1.0)
+    return Match(fold_name(name) or name, "exact", 1.0)
 
 
 def resolve(connection: Connection, name: str) -> Match:

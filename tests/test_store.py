@@ -220,19 +220,22 @@ def planted_found(plants: list[SeriesPlant], paths: dict[Path, ReportSpec]) -> s
 
 def test_fresh_database_is_migrated_and_reopening_applies_nothing(db: str) -> None:
     with Store(db) as store:
-        assert store.schema_version() == MIGRATIONS[-1].version == 4
+        assert store.schema_version() == MIGRATIONS[-1].version == 6
     engine = engine_of(db)
     try:
         with engine.begin() as connection:
             first = connection.execute(select(schema_migrations)).all()
-            assert [row.version for row in first] == [1, 2, 3, 4]
+            assert [row.version for row in first] == [1, 2, 3, 4, 5, 6]
             assert migrate(connection) == []  # nothing left to apply
         with Store(db) as store:  # reopening: same rows, same timestamps
-            assert store.schema_version() == 4
+            assert store.schema_version() == 6
         with engine.connect() as connection:
             assert connection.execute(select(schema_migrations)).all() == first
             tables = set(connection.dialect.get_table_names(connection))
+            indexed = {tuple(i["column_names"]) for name in ("findings", "files") for i in connection.dialect.get_indexes(connection, name)}
         assert tables == TABLES == {t.name for t in metadata.sorted_tables}
+        # A batch replacing reports finds the findings naming them, and a content's other paths, by index.
+        assert {("other_report_id",), ("sha256",)} <= indexed
     finally:
         engine.dispose()
 
@@ -777,7 +780,6 @@ def test_kill_9_then_the_same_command_again(db: str, tmp_path: Path) -> None:
         assert query(db, "PRAGMA integrity_check") == [("ok",)]
     # The cross-year pass that the kill cut short ran in the second command.
     assert cross_year_findings(db) == planted_found(plants, written)
-
 
 
 def test_a_nul_in_printed_text_is_stored_on_every_backend(db: str, tmp_path: Path) -> None:

@@ -21,8 +21,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from web_support import PASSWORD, SAMPLES, WebSite, make_site
 
-from gongkai.analyse import browse
+from gongkai.analyse import INDICATORS, browse
 from gongkai.analyse.indicators import INDICATORS_BY_KEY, Measure
+from gongkai.analyse.stats import grouped_table, reports_table
 from gongkai.check import RULES
 from gongkai.pipeline import ingest
 from gongkai.store import Store, StoredReport, database_url
@@ -710,6 +711,11 @@ def test_sqlite_and_postgresql_agree(tmp_path: Path, postgresql_url: str) -> Non
                     page = browse.list_reports(store.engine, scope, chosen, sort="-errors")
                     runs[f"filter-{label}-{chosen}"] = (page.total, sorted(_by_path(page, paths)))
                 runs[f"options-{label}"] = asdict(browse.filter_options(store.engine, scope))
+            with store.engine.connect() as connection:  # `gongkai stats` in SQL, every indicator
+                for keys in (("year",), ("agency",), ("region", "year")):
+                    runs[f"stats-{keys}"] = _rounded(grouped_table(connection, keys, INDICATORS).rows)
+                by_path = sorted(reports_table(connection, INDICATORS).rows, key=lambda row: str(row["path"]))  # ids may differ
+                runs["stats-report"] = _rounded([{k: v for k, v in row.items() if k != "id"} for row in by_path])
             results[name] = runs
     finally:
         for store in stores.values():

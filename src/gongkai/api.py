@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .check import run_rules
-from .files import path_text, unreadable_reason
+from .files import is_url, path_text, unreadable_reason
 from .model import Record
 from .parse import parse
 from .read import Document, ReadError, load
@@ -16,7 +16,7 @@ def read(path: str | Path, previous: Record | None = None) -> Record:
     on one that is not a regular file (a named pipe, a device). `previous`: the agency's report
     of the year before, when known (see `parse.parse`)."""
     name = path_text(path)
-    reason = unreadable_reason(Path(path))
+    reason = unreadable_reason(path if isinstance(path, Path) or is_url(path) else Path(path))
     if reason is not None:
         return Record.unreadable(name, reason)
     try:

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,8 +17,7 @@ import click
 from . import __version__, limits, render
 from .api import check as check_file
 from .check import RULES
-from .files import iter_files, path_text, shown
-from .model import Record
+from .files import is_url, iter_files, path_text, shown
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from .store import Store
@@ -154,29 +154,36 @@ def check(paths: tuple[str, ...], output: str, fail_on: str, db: str | None) -> 
     hangs or crashes its reader costs only itself."""
     from .pipeline import Task, run_local
 
-    records: list[Record] = []
     store = _open_existing_store(db) if db else None
     for name in paths:
-        if Path(name).is_dir() and not any(Path(name).rglob("*")):
+        if not is_url(name) and Path(name).is_dir() and not any(Path(name).rglob("*")):
             click.echo(f"提示：文件夹 {name} 中没有文件。", err=True)
-    tasks = [Task("", os.fsdecode(path)) for path in iter_files(paths)]
+    tasks = [Task("", path if isinstance(path, str) else os.fsdecode(path)) for path in iter_files(paths)]
+    failing = ("error",) if fail_on == "error" else ("error", "warning")
+    tally = render.Tally()
+    # Each record is printed as soon as it is checked and then dropped: a folder of any size
+    # is checked in the memory of one report (a JSON array is written element by element).
+    array = output == "json" and len(tasks) != 1
+    if array:
+        click.echo("[")
     for _task, record in run_local(tasks, workers=1):
         if store is not None and not record.notes.fatal:
             from .pipeline import check_with_store
 
             record = check_with_store(store, record)
-        records.append(record)
         if output == "text":
             click.echo(render.findings_text(record))
         elif output == "jsonl":
             click.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-    if output == "json":
-        payload = records[0].to_dict() if len(records) == 1 else [r.to_dict() for r in records]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        elif output == "json":
+            indented = json.dumps(record.to_dict(), ensure_ascii=False, indent=1)
+            click.echo(("," if tally.files else "") + (textwrap.indent(indented, " ") if array else indented))
+        tally.add(record, failing)
+    if array:
+        click.echo("]")
     elif output == "text":
-        click.echo(render.summary_text(records))
-    failing = ("error",) if fail_on == "error" else ("error", "warning")
-    sys.exit(1 if any(f.severity in failing for r in records for f in r.findings) else 0)
+        click.echo(tally.text())
+    sys.exit(1 if tally.failing else 0)
 
 
 @cli.command()
@@ -318,17 +325,32 @@ def _open_existing_store(db: str | None) -> Store:
     return _open_store(db)
 
 
+def _grouping(_context: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    if keys == ("report",) or (keys and len(set(keys)) == len(keys) and set(keys) <= {"year", "agency", "region"}):
+        return keys
+    raise click.BadParameter(f"{value}：可选 year、agency、region（可用逗号组合，不重复），或单独的 report", param_hint="--by")
+
+
 @cli.command()
 @db_option()
-@click.option("--by", type=click.Choice(["year", "agency", "region", "report"]), default="year", show_default=True, help="按年度、机关、地区汇总，或逐份报告列出（含年度内排名、同比）")
+@click.option(
+    "--by",
+    callback=_grouping,
+    default="year",
+    show_default=True,
+    metavar="year|agency|region[,…]|report",
+    help="按年度、机关、地区汇总（可组合，如 region,year），或逐份报告列出（含年度内排名、同比）",
+)
 @format_option("text", "csv", "json", "markdown")
 @click.option("--indicators", "keys", default=None, metavar="键,键…", help="只列这些指标（键见 --list；all 为全部）。默认：text/markdown 列主要指标，csv/json 列全部指标")
 @click.option("--list", "list_only", is_flag=True, help="列出全部指标的定义（--format markdown 即 docs/indicators.md）")
-def stats(db: str | None, by: str, output: str, keys: str | None, list_only: bool) -> None:
+def stats(db: str | None, by: tuple[str, ...], output: str, keys: str | None, list_only: bool) -> None:
     """统计指标：公开率、不予公开率、无法提供率、不予处理率、结转率、复议诉讼纠错率、问题数等。"""
-    from .analyse import INDICATORS, MAIN_INDICATORS, group_table, indicators_markdown, render_table
+    from .analyse import INDICATORS, MAIN_INDICATORS, indicators_markdown
+    from .analyse.browse import GroupKey
     from .analyse.indicators import indicators_text, select
-    from .analyse.stats import By
+    from .analyse.stats import grouped_table, render_lines, reports_table
 
     if list_only:
         if output == "markdown":
@@ -350,8 +372,15 @@ def stats(db: str | None, by: str, output: str, keys: str | None, list_only: boo
             click.echo(f"没有这个指标：{error.args[0]}（用 gongkai stats --list 查看全部指标）", err=True)
             sys.exit(2)
     store = _open_existing_store(db)
-    table = group_table(list(store.reports()), cast(By, by), chosen)
-    click.echo(render_table(table, output), nl=output not in ("csv",))
+    with store.engine.connect() as connection:  # every figure from SQL: no record is loaded
+        if by == ("report",):
+            table = reports_table(connection, chosen)
+        else:
+            table = grouped_table(connection, cast("tuple[GroupKey, ...]", by), chosen)
+        for piece in render_lines(table, output):
+            click.echo(piece, nl=False)
+    if output != "csv":
+        click.echo()
 
 
 @cli.command()

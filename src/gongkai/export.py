@@ -20,7 +20,8 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -189,32 +190,34 @@ def finding_rows(item: StoredReport) -> Iterator[dict[str, Any]]:
         }
 
 
-def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
-    count = 0
-    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([_csv_value(c) for c in columns])
-        for row in rows:
-            writer.writerow([_csv_value(row.get(c)) for c in columns])
-            count += 1
-    return count
-
-
-def export_csv(reports: Sequence[StoredReport], folder: Path) -> dict[str, int]:
-    """cells.csv (long), reports.csv (wide, one column per cell path), findings.csv; rows written per file."""
+def export_csv(reports: Iterable[StoredReport], folder: Path) -> dict[str, int]:
+    """cells.csv (long), reports.csv (wide, one column per cell path of either format), findings.csv,
+    written in one pass over `reports` (one report in memory at a time); rows written per file.
+    Every cell is a row of cells.csv; reports.csv has the columns of both formats' cells, which
+    are all the cells gongkai reads."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = canonical_paths()
-    seen = set(paths)
-    for item in reports:  # a path outside both formats (should not happen) still gets its column
-        for path in item.record.cell_values():
-            if path not in seen:
-                seen.add(path)
-                paths.append(path)
-    return {
-        "cells.csv": _write_csv(folder / "cells.csv", CELL_COLUMNS, (row for item in reports for row in cell_rows(item))),
-        "reports.csv": _write_csv(folder / "reports.csv", (*REPORT_COLUMNS, *paths), (report_row(item) for item in reports)),
-        "findings.csv": _write_csv(folder / "findings.csv", FINDING_COLUMNS, (row for item in reports for row in finding_rows(item))),
+    columns = {
+        "cells.csv": CELL_COLUMNS,
+        "reports.csv": (*REPORT_COLUMNS, *canonical_paths()),
+        "findings.csv": FINDING_COLUMNS,
     }
+    rows_of: dict[str, Callable[[StoredReport], Iterable[dict[str, Any]]]] = {
+        "cells.csv": cell_rows,
+        "reports.csv": lambda item: [report_row(item)],
+        "findings.csv": finding_rows,
+    }
+    counts = dict.fromkeys(columns, 0)
+    with ExitStack() as files:
+        writers = {}
+        for name, names in columns.items():
+            writers[name] = csv.writer(files.enter_context((folder / name).open("w", encoding=CSV_ENCODING, newline="")))
+            writers[name].writerow([_csv_value(c) for c in names])
+        for item in reports:
+            for name, writer in writers.items():
+                for row in rows_of[name](item):
+                    writer.writerow([_csv_value(row.get(c)) for c in columns[name]])
+                    counts[name] += 1
+    return counts
 
 
 # ---------------------------------------------------------------- JSON Lines
@@ -902,7 +905,7 @@ class _Summary:
 
     def add(self, item: StoredReport, name: str) -> None:
         record = item.record
-        row = report_table([item], self.indicators).rows[0]  # a report's indicators are its own: no other report is needed
+        row = next(iter(report_table([item], self.indicators).rows))  # a report's indicators are its own: no other report is needed
         counts = [record.count("error"), record.count("warning"), record.count("info")]
         values: list[Any] = [item.id, name, record.agency, item.region, record.year, record.template, record.published]
         values += [row[i.key] for i in self.indicators] + counts
@@ -1126,14 +1129,12 @@ FORMATS = ("csv", "xlsx", "jsonl")
 def export(reports: Iterable[StoredReport], output: str, out: Path) -> str:
     """Write one export and return a Chinese line saying what was written.
 
-    `reports` may be the store's iterator (`Store.reports()`): the Excel workbook and JSON Lines
-    are written in one pass, holding one page of reports at a time; the CSV folder takes three
-    passes (and the columns of reports.csv must be known first), so its reports are listed."""
+    `reports` may be the store's iterator (`Store.reports()`): every format is written in one
+    pass, holding one page of reports at a time."""
     if output == "csv":
-        listed = reports if isinstance(reports, Sequence) else list(reports)
-        counts = export_csv(listed, out)
+        counts = export_csv(reports, out)
         files = "，".join(f"{name} {count} 行" for name, count in counts.items())
-        return f"已导出 {len(listed)} 份报告到文件夹 {out}：{files}。"
+        return f"已导出 {counts['reports.csv']} 份报告到文件夹 {out}：{files}。"
     if output == "jsonl":
         count = export_jsonl(reports, out)
         return f"已导出 {count} 份报告到 {out}（每行一条记录）。"

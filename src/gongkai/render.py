@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from . import formats
 from .check import RULES
@@ -41,15 +42,27 @@ def findings_text(record: Record) -> str:
     return "\n".join(lines)
 
 
-def summary_text(records: list[Record]) -> str:
-    errors = sum(r.count("error") for r in records)
-    warnings = sum(r.count("warning") for r in records)
-    infos = sum(r.count("info") for r in records)
-    with_errors = sum(1 for r in records if r.count("error"))
-    return (
-        f"汇总：共 {len(records)} 个文件，{with_errors} 个有错误；"
-        f"错误 {errors} 条，警告 {warnings} 条，提示 {infos} 条。"
-    )
+@dataclass
+class Tally:
+    """What `gongkai check` sums up at the end, counted record by record (none is kept)."""
+
+    files: int = 0
+    with_errors: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    failing: int = 0  # records with a finding of a severity that fails the run
+
+    def add(self, record: Record, failing: tuple[str, ...]) -> None:
+        self.files += 1
+        self.errors += record.count("error")
+        self.warnings += record.count("warning")
+        self.infos += record.count("info")
+        self.with_errors += bool(record.count("error"))
+        self.failing += any(f.severity in failing for f in record.findings)
+
+    def text(self) -> str:
+        return f"汇总：共 {self.files} 个文件，{self.with_errors} 个有错误；错误 {self.errors} 条，警告 {self.warnings} 条，提示 {self.infos} 条。"
 
 
 def _value(record: Record, path: str, value: int | float | None) -> str:

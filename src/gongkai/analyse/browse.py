@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
@@ -45,10 +45,11 @@ from ..check import RULES
 from ..store.review import REVIEW_STATUSES
 from ..store.schema import SUMMARY_PARTS, agencies, agency_names, findings, report_reviews, report_summaries, reports
 from ..store.schema import version as store_version
-from .indicators import INDICATORS_BY_KEY
+from .indicators import INDICATORS_BY_KEY, Indicator
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+GroupKey = Literal["year", "region", "agency"]
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -111,23 +112,28 @@ class SqlIndicator:
     denominator: str | None = None
 
 
-def _sql_indicator(key: str, numerator: str, denominator: str | None = None) -> SqlIndicator:
-    """The indicator `key` of the catalog; its parts must sum exactly the cells it reads."""
-    indicator = INDICATORS_BY_KEY[key]
-    kind: Literal["count", "ratio"] = "count" if indicator.kind == "count" else "ratio"
-    read = set(SUMMARY_PARTS[numerator]) | set(SUMMARY_PARTS[denominator] if denominator else ())
-    if indicator.kind not in ("count", "ratio") or read != set(indicator.cells) or (kind == "count") != (denominator is None):
-        raise AssertionError(f"indicator {key}: its SQL parts differ from its definition")
-    return SqlIndicator(key, indicator.name, kind, indicator.formula, indicator.note, numerator, denominator)
+def _part_named(paths: tuple[str, ...]) -> str:
+    """The summary part that sums exactly these cells."""
+    for name, summed in SUMMARY_PARTS.items():
+        if set(summed) == set(paths):
+            return name
+    raise KeyError(f"no summary part sums {paths}")
 
 
-DASHBOARD_INDICATORS: tuple[SqlIndicator, ...] = (
-    _sql_indicator("received", "received"),
-    _sql_indicator("disclosure_rate", "disclosed", "processed"),
-    _sql_indicator("withheld_rate", "withheld", "processed"),
-    _sql_indicator("carry_forward_rate", "carried_forward", "to_handle"),
-    _sql_indicator("review_correction_rate", "review_corrected", "review_decided"),
-    _sql_indicator("litigation_correction_rate", "litigation_corrected", "litigation_decided"),
+def sql_indicator(indicator: Indicator) -> SqlIndicator:
+    """A count or ratio indicator of the catalog as sums that every report's summary keeps
+    (KeyError when a part is missing: a test checks that every indicator has its parts)."""
+    if indicator.kind == "count":
+        return SqlIndicator(indicator.key, indicator.name, "count", indicator.formula, indicator.note, _part_named(indicator.numerator))
+    if indicator.kind != "ratio":
+        raise KeyError(f"indicator {indicator.key} counts findings, not cells")
+    numerator, denominator = _part_named(indicator.numerator), _part_named(indicator.denominator)
+    return SqlIndicator(indicator.key, indicator.name, "ratio", indicator.formula, indicator.note, numerator, denominator)
+
+
+DASHBOARD_INDICATORS: tuple[SqlIndicator, ...] = tuple(
+    sql_indicator(INDICATORS_BY_KEY[key])
+    for key in ("received", "disclosure_rate", "withheld_rate", "carry_forward_rate", "review_correction_rate", "litigation_correction_rate")
 )
 DASHBOARD_BY_KEY: dict[str, SqlIndicator] = {i.key: i for i in DASHBOARD_INDICATORS}
 RECEIVED = DASHBOARD_BY_KEY["received"]
@@ -225,14 +231,14 @@ class GroupRow:
     values: dict[str, Value]
 
 
-def _group_column(by: Literal["year", "region", "agency"]) -> ColumnElement[Any]:
+def _group_column(by: GroupKey) -> ColumnElement[Any]:
     return {"year": reports.c.year, "region": reports.c.region, "agency": reports.c.agency_key}[by]
 
 
 def grouped(
     connection: Connection,
     scope: Scope,
-    by: Literal["year", "region", "agency"],
+    by: GroupKey,
     where: Sequence[ColumnElement[bool]] = (),
     indicators: Sequence[SqlIndicator] = DASHBOARD_INDICATORS,
 ) -> list[GroupRow]:
@@ -249,6 +255,151 @@ def grouped(
         for row in rows
     ]
     return sorted(out, key=lambda g: (g.key is None, g.key if g.key is not None else 0))
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Indicators over the groups of several keys at once (`region, year`, …): per group, the
+    number of reports, the values of the SQL indicators, findings by rule, and the agency as
+    printed in the group's latest report (region and years too), for groups by agency."""
+
+    rows: list[tuple[tuple[Any, ...], int, dict[str, Value]]]  # key, reports, values
+    by_rule: dict[tuple[Any, ...], dict[str, int]]
+    latest: dict[tuple[Any, ...], tuple[str | None, str | None]]  # agency as printed, region
+    years: dict[tuple[Any, ...], set[int]]
+
+
+def groups(connection: Connection, keys: Sequence[GroupKey], indicators: Sequence[SqlIndicator], scope: Scope = EVERYTHING) -> Groups:
+    """Every figure of `gongkai stats --by` a list of keys, in a handful of GROUP BY queries over
+    the reports' summaries and the findings (no record is read): seconds for a million reports."""
+    per_report = _per_report(scope, ())
+    columns = [per_report.c[_group_column(key).name] for key in keys]
+    counts = (func.count().label("reports"), func.sum(per_report.c.errors).label("errors"), func.sum(per_report.c.warnings).label("warnings"))
+    query = select(*columns, *counts, *_parts_columns(indicators, per_report)).group_by(*columns)
+    rows = []
+    for row in connection.execute(query):
+        values = _values_of(row, indicators)
+        reported = int(row.reports)
+        for severity in ("errors", "warnings"):  # findings per report: the count over the reports
+            total = float(row._mapping[severity] or 0)
+            values[severity] = Value(total / reported, total, float(reported), reported)
+        rows.append((tuple(row[: len(keys)]), reported, values))
+    by_rule: dict[tuple[Any, ...], dict[str, int]] = {}
+    group_columns = [_group_column(key) for key in keys]
+    per_rule = (
+        select(*group_columns, findings.c.rule, func.count())
+        .select_from(findings.join(reports, reports.c.id == findings.c.report_id))
+        .where(*visible(scope))
+        .group_by(*group_columns, findings.c.rule)
+    )
+    for row in connection.execute(per_rule):
+        by_rule.setdefault(tuple(row[: len(keys)]), {})[row[len(keys)]] = int(row[-1])
+    latest: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
+    years: dict[tuple[Any, ...], set[int]] = {}
+    if "agency" in keys:
+        # The name and region printed in each group's latest report (by year, then id), and its years.
+        order = (func.coalesce(reports.c.year, 0), reports.c.id)
+        named = select(*group_columns, reports.c.agency, reports.c.region, reports.c.year).where(*visible(scope)).order_by(*order)
+        for row in connection.execution_options(stream_results=True, yield_per=10_000).execute(named):
+            key = tuple(row[: len(keys)])
+            latest[key] = (row.agency, row.region)
+            if row.year is not None:
+                years.setdefault(key, set()).add(row.year)
+    return Groups(rows, by_rule, latest, years)
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """One report's figures for `gongkai stats --by report`: its summary's parts (as summed, null
+    when a cell is), findings by severity and by rule, its rank within its year by 本年新收 and
+    by 公开率 (rank, reports ranked; None when not ranked), and the same two indicators over the
+    agency's reports of the year before (None when it has none or they are null)."""
+
+    id: int
+    agency: str | None
+    agency_key: str | None
+    region: str | None
+    year: int | None
+    path: str
+    parts: dict[str, float | None]
+    errors: int
+    warnings: int
+    by_rule: dict[str, int]
+    ranks: dict[str, tuple[int | None, int | None]]
+    previous: dict[str, float | None]
+
+
+def report_figures(connection: Connection, with_rules: bool, scope: Scope = EVERYTHING) -> Iterator[ReportFigures]:
+    """Every visible report's figures by year (unknown last), then id, streamed: the ranks and
+    the previous year come from window functions and a join in SQL, so memory stays flat."""
+    per_report = _per_report(scope, ())
+    part = {name: per_report.c[f"part_{name}"] for name in SUMMARY_PARTS}
+    year = per_report.c.year
+    received = part[RECEIVED.numerator]
+    assert DISCLOSURE.denominator is not None  # a ratio
+    disclosed, processed = part[DISCLOSURE.numerator], part[DISCLOSURE.denominator]
+    rate = case((and_(disclosed.is_not(None), processed != 0), disclosed / processed))
+    ranked = []
+    for name, value in ((RECEIVED.key, received), (DISCLOSURE.key, rate)):
+        known = and_(value.is_not(None), year.is_not(None))
+        ranked.append(case((known, func.rank().over(partition_by=(year, value.is_(None)), order_by=value.desc()))).label(f"rank_{name}"))
+        ranked.append(case((known, func.count(value).over(partition_by=year))).label(f"ranked_{name}"))
+    before = per_report.alias("before")
+    top, bottom = before.c[f"part_{DISCLOSURE.numerator}"], before.c[f"part_{DISCLOSURE.denominator}"]
+    both = and_(top.is_not(None), bottom.is_not(None))
+    previous = (
+        select(
+            before.c.agency_key,
+            before.c.year,
+            func.sum(before.c[f"part_{RECEIVED.numerator}"]).label("received"),
+            func.sum(case((both, top))).label("disclosed"),
+            func.sum(case((both, bottom))).label("processed"),
+        )
+        .where(before.c.agency_key.is_not(None), before.c.year.is_not(None))
+        .group_by(before.c.agency_key, before.c.year)
+        .subquery("previous")
+    )
+    joined = per_report.join(reports, reports.c.id == per_report.c.report_id).outerjoin(
+        previous, and_(previous.c.agency_key == per_report.c.agency_key, previous.c.year == year - 1)
+    )
+    order = (year.is_(None), year, per_report.c.report_id)
+    query = (
+        select(per_report, reports.c.agency, reports.c.path, *ranked, previous.c.received, previous.c.disclosed, previous.c.processed)
+        .select_from(joined)
+        .order_by(*order)
+    )
+    rules: Iterator[Any] = iter(())
+    if with_rules:
+        counted = (
+            select(findings.c.report_id, findings.c.rule, func.count().label("found"))
+            .select_from(findings.join(reports, reports.c.id == findings.c.report_id))
+            .where(*visible(scope))
+            .group_by(findings.c.report_id, findings.c.rule, reports.c.year)
+            .order_by(reports.c.year.is_(None), reports.c.year, findings.c.report_id)
+        )
+        rules = iter(connection.execution_options(stream_results=True, yield_per=10_000).execute(counted))
+    pending = next(rules, None)
+    streamed = connection.execution_options(stream_results=True, yield_per=10_000)
+    for row in streamed.execute(query):
+        by_rule: dict[str, int] = {}
+        while pending is not None and pending.report_id == row.report_id:
+            by_rule[pending.rule] = int(pending.found)
+            pending = next(rules, None)
+        rate_before = float(row.disclosed) / float(row.processed) if row.disclosed is not None and row.processed else None
+        yield ReportFigures(
+            id=row.report_id,
+            agency=row.agency,
+            agency_key=row.agency_key,
+            region=row.region,
+            year=row.year,
+            path=row.path,
+            parts={name: row._mapping[f"part_{name}"] for name in SUMMARY_PARTS},
+            errors=int(row.errors),
+            warnings=int(row.warnings),
+            by_rule=by_rule,
+            ranks={name: (row._mapping[f"rank_{name}"], row._mapping[f"ranked_{name}"]) for name in (RECEIVED.key, DISCLOSURE.key)},
+            previous={RECEIVED.key: None if row.received is None else float(row.received), DISCLOSURE.key: rate_before},
+        )
 
 
 def _label(by: str, key: Any, names: dict[str, str]) -> str:

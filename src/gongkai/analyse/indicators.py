@@ -51,6 +51,9 @@ class Indicator:
     group: str = ""  # heading in docs/indicators.md
     main: bool = False  # a column of the default text table and of the XLSX summary
     note: str = ""
+    numerator: tuple[str, ...] = ()  # the cells summed above the line (a count's cells)
+    denominator: tuple[str, ...] = ()  # … and below it (none for a count)
+    counted: tuple[Literal["severity", "rule"], str] | None = None  # the findings a per-report count counts
 
     def measure(self, record: Record) -> Measure:
         numerator, denominator = self.parts(record)
@@ -137,7 +140,7 @@ def _review(blocks: tuple[str, ...], fields: tuple[str, ...]) -> tuple[str, ...]
 
 def _count(key: str, name: str, paths: tuple[str, ...], group: str, *, main: bool = False, note: str = "") -> Indicator:
     return Indicator(
-        key, name, "count", _terms(paths, bracket=False), lambda record: (cell_sum(record, paths), None), paths, group, main, note
+        key, name, "count", _terms(paths, bracket=False), lambda record: (cell_sum(record, paths), None), paths, group, main, note, numerator=paths
     )
 
 
@@ -164,29 +167,26 @@ def _ratio(
         group,
         main,
         note,
+        numerator=numerator,
+        denominator=denominator,
     )
 
 
-def _findings(key: str, name: str, formula: str, keep: Callable[[str, str], bool], *, main: bool = False) -> Indicator:
-    """Findings per report: a report's count over 1, so that the aggregate is the mean per report."""
+def _findings(key: str, name: str, formula: str, counted: tuple[Literal["severity", "rule"], str], *, main: bool = False) -> Indicator:
+    """Findings per report (those of one severity or of one rule): a report's count over 1, so
+    that the aggregate is the mean per report."""
+    by, wanted = counted
     return Indicator(
         key,
         name,
         "per_report",
         formula,
-        lambda record: (sum(1 for f in record.findings if keep(f.rule, f.severity)), 1),
+        lambda record: (sum(1 for f in record.findings if (f.severity if by == "severity" else f.rule) == wanted), 1),
         (),
         "问题",
         main,
+        counted=counted,
     )
-
-
-def _of_severity(severity: str) -> Callable[[str, str], bool]:
-    return lambda _rule, found: found == severity
-
-
-def _of_rule(name: str) -> Callable[[str, str], bool]:
-    return lambda rule, _severity: rule == name
 
 
 def _group_sum(key: str) -> str:
@@ -279,9 +279,9 @@ INDICATORS: tuple[Indicator, ...] = (
         main=True,
         note="未经复议直接起诉与复议后起诉合并计算；尚未审结的案件不计入分母。",
     ),
-    _findings("errors", "错误", "“错误”级问题条数", _of_severity("error"), main=True),
-    _findings("warnings", "警告", "“警告”级问题条数", _of_severity("warning"), main=True),
-    *(_findings(f"findings_{r.name}", f"{r.code} {r.title}", f"规则 {r.code} `{r.name}` 的问题条数", _of_rule(r.name)) for r in RULES),
+    _findings("errors", "错误", "“错误”级问题条数", ("severity", "error"), main=True),
+    _findings("warnings", "警告", "“警告”级问题条数", ("severity", "warning"), main=True),
+    *(_findings(f"findings_{r.name}", f"{r.code} {r.title}", f"规则 {r.code} `{r.name}` 的问题条数", ("rule", r.name)) for r in RULES),
 )
 
 INDICATORS_BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}

@@ -10,15 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from sqlalchemy import Connection
 
 from ..files import shown
 from ..safe import csv_value, markdown_cell
 from ..store import StoredReport
 from ..textwidth import display_width, pad
+from .browse import GroupKey, groups, report_figures, sql_indicator
 from .indicators import INDICATORS_BY_KEY, MAIN_INDICATORS, Indicator, Measure, measures
 
 By = Literal["report", "agency", "region", "year"]
@@ -28,6 +32,14 @@ ColumnKind = Literal["id", "text", "count", "ratio", "per_report", "rank", "delt
 RECEIVED = INDICATORS_BY_KEY["received"]
 DISCLOSURE = INDICATORS_BY_KEY["disclosure_rate"]
 NULL_TEXT = "—"
+REPORT_NOTES = (
+    "排名：同一年度内从高到低（并列同名次，空值不排名）；同比：与同一机关上一年度相比。",
+    f"{NULL_TEXT} = 无法计算（所需单元格为空，或分母为0，或没有上一年度报告）。",
+)
+GROUP_NOTES = (
+    "比率 = 各报告分子之和 ÷ 分母之和，只计分子分母均已知的报告；括号内为实际计入的报告数（少于报告数时显示）。",
+    "错误、警告为每份报告平均条数。" + f"{NULL_TEXT} = 无法计算。",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Column:
 @dataclass
 class Table:
     columns: list[Column]
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]  # a list, or a stream read once (`reports_table`)
     notes: list[str] = field(default_factory=list)
 
 
@@ -114,7 +126,17 @@ def report_table(reports: Sequence[StoredReport], indicators: Sequence[Indicator
         ids = agency_year.get((item.agency_key, item.record.year - 1), [])
         return indicator.aggregate(own[i][indicator.key] for i in ids).value if ids else None
 
-    columns = [
+    rows: list[dict[str, Any]] = []
+    for item in sorted(reports, key=lambda r: (r.record.year is None, r.record.year or 0, r.id)):
+        record = item.record
+        head = {"id": item.id, "agency": record.agency, "agency_key": item.agency_key, "region": item.region, "year": record.year, "path": record.source.path}
+        placed = {key: ranked.get(item.id, (None, None)) for key, ranked in ranks.items()}
+        rows.append(_report_row(head, indicators, own[item.id], placed, previous(item, RECEIVED), previous(item, DISCLOSURE)))
+    return Table(_report_columns(indicators), rows, list(REPORT_NOTES))
+
+
+def _report_columns(indicators: Sequence[Indicator]) -> list[Column]:
+    return [
         Column("id", "编号", "id"),
         Column("agency", "机关", "text"),
         Column("agency_key", "机关键", "text", show=False),
@@ -129,31 +151,63 @@ def report_table(reports: Sequence[StoredReport], indicators: Sequence[Indicator
         Column("yoy_received", "新收同比增减", "delta"),
         Column("yoy_disclosure_rate_pp", "公开率同比（百分点）", "pp"),
     ]
-    rows: list[dict[str, Any]] = []
-    for item in sorted(reports, key=lambda r: (r.record.year is None, r.record.year or 0, r.id)):
-        record = item.record
-        row: dict[str, Any] = {
-            "id": item.id,
-            "agency": record.agency,
-            "agency_key": item.agency_key,
-            "region": item.region,
-            "year": record.year,
-            "path": record.source.path,
-        }
-        for indicator in indicators:
-            _put(row, indicator, own[item.id][indicator.key], grouped=False)
-        for key, found in ranks.items():
-            row[f"rank_{key}"], row[f"rank_{key}_of"] = found.get(item.id, (None, None))
-        before_received, before_rate = previous(item, RECEIVED), previous(item, DISCLOSURE)
-        now_received, now_rate = own[item.id][RECEIVED.key].value, own[item.id][DISCLOSURE.key].value
-        row["yoy_received"] = _plain(None if now_received is None or before_received is None else now_received - before_received)
-        row["yoy_disclosure_rate_pp"] = None if now_rate is None or before_rate is None else (now_rate - before_rate) * 100
-        rows.append(row)
-    notes = [
-        "排名：同一年度内从高到低（并列同名次，空值不排名）；同比：与同一机关上一年度相比。",
-        f"{NULL_TEXT} = 无法计算（所需单元格为空，或分母为0，或没有上一年度报告）。",
-    ]
-    return Table(columns, rows, notes)
+
+
+def _report_row(
+    head: dict[str, Any],
+    indicators: Sequence[Indicator],
+    own: dict[str, Measure],
+    ranks: dict[str, tuple[int | None, int | None]],
+    before_received: float | None,
+    before_rate: float | None,
+) -> dict[str, Any]:
+    """One report's row: its indicators (`own` has them, with 本年新收 and 公开率), its ranks in its
+    year, and the changes on the agency's year before."""
+    row = dict(head)
+    for indicator in indicators:
+        _put(row, indicator, own[indicator.key], grouped=False)
+    for key, (rank, of) in ranks.items():
+        row[f"rank_{key}"], row[f"rank_{key}_of"] = rank, of
+    now_received, now_rate = own[RECEIVED.key].value, own[DISCLOSURE.key].value
+    row["yoy_received"] = _plain(None if now_received is None or before_received is None else now_received - before_received)
+    row["yoy_disclosure_rate_pp"] = None if now_rate is None or before_rate is None else (now_rate - before_rate) * 100
+    return row
+
+
+def reports_table(connection: Connection, indicators: Sequence[Indicator] = MAIN_INDICATORS) -> Table:
+    """`report_table`'s table computed by SQL from the stored reports' summaries and findings
+    (`browse.report_figures`), its rows produced one at a time as they are read: CSV and JSON
+    are written while the database streams them, whatever the number of reports."""
+    wanted = {*indicators, RECEIVED, DISCLOSURE}
+    parts = {i.key: sql_indicator(i) for i in wanted if i.kind in ("count", "ratio")}
+    with_rules = any(i.counted is not None and i.counted[0] == "rule" for i in indicators)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for report in report_figures(connection, with_rules):
+            own: dict[str, Measure] = {}
+            for indicator in wanted:
+                if indicator.key in parts:
+                    part = parts[indicator.key]
+                    top = report.parts[part.numerator]
+                    bottom = None if part.denominator is None else report.parts[part.denominator]
+                    own[indicator.key] = Measure(_measured(indicator, top, bottom), top, bottom, 1)
+                else:
+                    assert indicator.counted is not None  # findings per report
+                    by, name = indicator.counted
+                    count = {"error": report.errors, "warning": report.warnings}[name] if by == "severity" else report.by_rule.get(name, 0)
+                    own[indicator.key] = Measure(count / 1, count, 1, 1)
+            head = {"id": report.id, "agency": report.agency, "agency_key": report.agency_key, "region": report.region, "year": report.year, "path": report.path}
+            yield _report_row(head, indicators, own, report.ranks, report.previous[RECEIVED.key], report.previous[DISCLOSURE.key])
+
+    return Table(_report_columns(indicators), rows(), list(REPORT_NOTES))
+
+
+def _measured(indicator: Indicator, numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None:
+        return None
+    if indicator.kind == "count":
+        return numerator
+    return numerator / denominator if denominator else None
 
 
 def group_table(reports: Sequence[StoredReport], by: By, indicators: Sequence[Indicator] = MAIN_INDICATORS) -> Table:
@@ -192,11 +246,48 @@ def group_table(reports: Sequence[StoredReport], by: By, indicators: Sequence[In
         for indicator in indicators:
             _put(row, indicator, indicator.aggregate(own[m.id][indicator.key] for m in members), grouped=True)
         rows.append(row)
-    notes = [
-        "比率 = 各报告分子之和 ÷ 分母之和，只计分子分母均已知的报告；括号内为实际计入的报告数（少于报告数时显示）。",
-        "错误、警告为每份报告平均条数。" + f"{NULL_TEXT} = 无法计算。",
-    ]
-    return Table(columns, rows, notes)
+    return Table(columns, rows, list(GROUP_NOTES))
+
+
+def grouped_table(connection: Connection, by: Sequence[GroupKey], indicators: Sequence[Indicator] = MAIN_INDICATORS) -> Table:
+    """`group_table`'s table for one or several keys (`region`, `year` …), computed by SQL over the
+    stored reports' summaries and findings (`browse.groups`): no record is loaded, so its memory
+    does not grow with the store. Same figures as `group_table` over the same reports."""
+    in_sql = [sql_indicator(i) for i in indicators if i.kind in ("count", "ratio")]
+    found = groups(connection, by, in_sql)
+    head: list[Column] = []
+    for name in by:
+        if name == "agency":
+            head += [Column("agency_key", "机关键", "text", show=False), Column("agency", "机关", "text")]
+            head += [Column("region", "地区", "text", show=False)] if "region" not in by else []
+            head += [Column("years", "年度", "text")] if "year" not in by else []
+        elif name == "region":
+            head.append(Column("region", "地区", "text"))
+        else:
+            head.append(Column("year", "年度", "id"))
+    columns = head + [Column("reports", "报告数", "n"), *_indicator_columns(indicators, grouped=True)]
+    rows: list[dict[str, Any]] = []
+    for key, reported, values in sorted(found.rows, key=lambda item: tuple((k is None, k if k is not None else 0) for k in item[0])):
+        row: dict[str, Any] = {"reports": reported}
+        for name, part in zip(by, key, strict=True):
+            if name == "agency":
+                printed, region = found.latest.get(key, (None, None))
+                row |= {"agency_key": part, "agency": printed or part}
+                row |= {"region": region} if "region" not in by else {}
+                row |= {"years": _year_span(sorted(found.years.get(key, ())))} if "year" not in by else {}
+            else:
+                row[name] = part
+        rules = found.by_rule.get(key, {})
+        for indicator in indicators:
+            if indicator.counted is not None and indicator.counted[0] == "rule":
+                count = rules.get(indicator.counted[1], 0)
+                measure = Measure(count / reported, count, reported, reported)
+            else:
+                value = values[indicator.key]
+                measure = Measure(value.value, value.numerator, value.denominator, value.n)
+            _put(row, indicator, measure, grouped=True)
+        rows.append(row)
+    return Table(columns, rows, list(GROUP_NOTES))
 
 
 def _year_span(years: list[int]) -> str:
@@ -243,7 +334,8 @@ def table_text(table: Table) -> str:
     zero-width characters of names are shown escaped (`files.shown`)."""
     columns = _shown(table)
     grouped = any(c.key == "reports" for c in table.columns)
-    cells = [[shown(_format(c, row, grouped)) for c in columns] for row in table.rows]
+    rows = list(table.rows)  # the widths need every row
+    cells = [[shown(_format(c, row, grouped)) for c in columns] for row in rows]
     widths = [max([display_width(c.title)] + [display_width(line[i]) for line in cells]) for i, c in enumerate(columns)]
     left = [c.kind == "text" for c in columns]
 
@@ -252,7 +344,7 @@ def table_text(table: Table) -> str:
 
     out = [line(c.title for c in columns), line("─" * w for w in widths)]
     out += [line(texts) for texts in cells]
-    if not table.rows:
+    if not rows:
         out.append("（没有报告）")
     return "\n".join(out + [""] + table.notes)
 
@@ -269,17 +361,44 @@ def table_markdown(table: Table) -> str:
 def table_csv(table: Table) -> str:
     """Every column, raw values (ratios as fractions), nulls empty; text made safe for
     spreadsheets (`safe.csv_text`: never a formula, no control characters)."""
+    return "".join(_csv_lines(table))
+
+
+def _csv_lines(table: Table) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
         writer.writerow(["" if row.get(c.key) is None else csv_value(row[c.key]) for c in table.columns])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def table_json(table: Table) -> str:
     """A JSON list of objects with every column, raw values, nulls as null."""
-    return json.dumps([{c.key: row.get(c.key) for c in table.columns} for row in table.rows], ensure_ascii=False, indent=1)
+    return "".join(_json_lines(table))
+
+
+def _json_lines(table: Table) -> Iterator[str]:
+    """The text of `json.dumps(rows, indent=1)`, one row at a time."""
+    first = True
+    for row in table.rows:
+        item = json.dumps({c.key: row.get(c.key) for c in table.columns}, ensure_ascii=False, indent=1)
+        yield ("[\n" if first else ",\n") + textwrap.indent(item, " ")
+        first = False
+    yield "[]" if first else "\n]"
+
+
+def render_lines(table: Table, output: str) -> Iterator[str]:
+    """The rendering in pieces: CSV and JSON as their rows come (a streamed table stays
+    streamed), the text and Markdown tables whole (their columns are as wide as the widest row)."""
+    if output == "csv":
+        return _csv_lines(table)
+    if output == "json":
+        return _json_lines(table)
+    return iter([render_table(table, output)])
 
 
 def render_table(table: Table, output: str) -> str:

@@ -87,7 +87,7 @@ class Committer:
         batch, self._batch, self._since = self._batch, [], time.monotonic()
         if not batch:
             return
-        replaced = {task.sha256 for task, _ in batch if self.store.parser_version_of(task.sha256) is not None}
+        replaced = set(self.store.documents_of(task.sha256 for task, _ in batch))
         self.stale |= self.store.agency_keys_of(replaced)  # an older reading's agency loses a report
         first = [(record, *self.plan.copies[task.sha256][0], task.sha256) for task, record in batch]
         statuses = self.store.save_many(first)

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from .. import limits
+from ..files import input_size, is_url, open_input
 from .document import Document, ReadError, check_size
 from .text import decode_text
 
@@ -48,13 +49,13 @@ def _size(count: float) -> str:
 
 
 def load(path: str | Path) -> Document:
-    """Read a file into a Document, or raise ReadError with a Chinese message."""
-    file = Path(path)
+    """Read a file (a local path or an fsspec URL) into a Document, or raise ReadError with a
+    Chinese message."""
     try:
-        size = file.stat().st_size
+        size = input_size(path)
     except OSError as error:
         raise ReadError(f"无法打开文件：{error.strerror or error}") from error
-    if not file.is_file():
+    if not is_url(path) and not Path(path).is_file():
         raise ReadError("不是普通文件，无法读取")
     if size == 0:
         raise ReadError("文件为空（0字节）")
@@ -62,9 +63,12 @@ def load(path: str | Path) -> Document:
     if size > most:
         raise ReadError(f"文件过大（{_size(size)}，上限 {_size(most)}），未读取（限制 file_bytes）")
     try:
-        data = file.read_bytes()
+        with open_input(path) as stream:
+            data = stream.read(most + 1)  # never more than the limit, whatever the size said
     except OSError as error:
         raise ReadError(f"无法读取文件：{error.strerror or error}") from error
+    if len(data) > most:  # it grew since its size was taken
+        raise ReadError(f"文件过大（上限 {_size(most)}），未读取（限制 file_bytes）")
     try:
         document = _read(data, str(path))
     except MemoryError as error:

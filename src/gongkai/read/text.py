@@ -18,6 +18,7 @@ _MAX_BYTES_PER_CHARACTER = 4  # UTF-8, GB18030 and UTF-32 take at most four byte
 # Control characters a text never means (NUL, BEL, ESC …): dropped. Tab, line feed, form feed
 # (pdftotext's page break), carriage return and vertical tab are kept.
 _STRAY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_CONTROLS = bytes(byte for byte in range(256) if not (byte < 9 or (13 < byte < 32 and byte != 27)))
 _UTF32_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"))
 
 
@@ -26,7 +27,8 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if sample.count(0) > max(8, len(sample) // 100):
         return True
-    controls = sum(1 for byte in sample if byte < 9 or (13 < byte < 32 and byte != 27))
+    # The control bytes counted as what deleting every other byte leaves (C speed, not a loop).
+    controls = len(sample.translate(None, _NOT_CONTROLS))
     return controls > len(sample) * 0.05
 
 

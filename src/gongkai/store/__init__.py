@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
 from sqlalchemy.exc import ArgumentError, IntegrityError
 
-from .. import __version__, formats
+from .. import __version__
 from ..model import Finding, Record
 from . import agencies as agency_match
+from .batch import FINDING_COLUMNS, Item, finding_values, note_paths, save_batch
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .review import ReviewStore
 from .schema import (
@@ -31,10 +32,8 @@ from .schema import (
     findings,
     lock,
     migrate,
-    now,
     raise_version,
     refresh_summaries,
-    report_summaries,
     reports,
 )
 
@@ -136,13 +135,19 @@ class Store(ReviewStore):
         with self.engine.connect() as connection:
             return connection.scalar(select(documents.c.parser_version).where(documents.c.sha256 == sha256))
 
-    def is_current(self, sha256: str) -> bool:
-        """Whether a content is stored as read by this version of the parser."""
-        return self.parser_version_of(sha256) == PARSER_VERSION
-
-    def document_status(self, sha256: str) -> str:
+    def documents_of(self, shas: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """(parser version, status) of each of these contents that is stored."""
+        wanted = sorted(set(shas))
+        found: dict[str, tuple[str, str]] = {}
         with self.engine.connect() as connection:
-            return str(connection.scalar(select(documents.c.status).where(documents.c.sha256 == sha256)) or "unreadable")
+            for start in range(0, len(wanted), 500):
+                query = select(documents.c.sha256, documents.c.parser_version, documents.c.status).where(documents.c.sha256.in_(wanted[start : start + 500]))
+                found.update({row.sha256: (row.parser_version, row.status) for row in connection.execute(query)})
+        return found
+
+    def current_statuses(self, shas: Iterable[str]) -> dict[str, str]:
+        """The status of each of these contents stored as read by this version of the parser."""
+        return {sha: status for sha, (version, status) in self.documents_of(shas).items() if version == PARSER_VERSION}
 
     def agency_keys_of(self, shas: Iterable[str]) -> set[str]:
         wanted = list(shas)
@@ -154,10 +159,15 @@ class Store(ReviewStore):
                 keys.update(key for key in found if key)
         return keys
 
-    def sha_of_path(self, path: str) -> str | None:
-        """The content hash an input path had when it was last ingested."""
+    def shas_of_paths(self, paths: Iterable[str]) -> dict[str, str | None]:
+        """The content hash each of these input paths had when it was last ingested (if it was)."""
+        wanted = sorted(set(paths))
+        found: dict[str, str | None] = {}
         with self.engine.connect() as connection:
-            return connection.scalar(select(files.c.sha256).where(files.c.path == path))
+            for start in range(0, len(wanted), 500):
+                query = select(files.c.path, files.c.sha256).where(files.c.path.in_(wanted[start : start + 500]))
+                found.update({row.path: row.sha256 for row in connection.execute(query)})
+        return found
 
     def own_files(self) -> set[str]:
         """The files of the database itself (SQLite), which an ingest of its folder must skip."""
@@ -174,12 +184,7 @@ class Store(ReviewStore):
     def note_files(self, notes: Iterable[tuple[str, str | None, str, str | None]]) -> None:
         """Record several input paths (path, content hash, status, message) in one transaction."""
         rows = list(notes)
-
-        def write(connection: Connection) -> None:
-            for path, sha256, status, message in rows:
-                _note_file(connection, path, sha256, status, message)
-
-        self._transaction(write)
+        self._transaction(lambda connection: note_paths(connection, rows))
 
     def save(self, record: Record, path: str, size: int | None = None, sha256: str | None = None) -> str:
         """Store a checked record in one transaction, replacing an earlier reading of the same content.
@@ -195,20 +200,14 @@ class Store(ReviewStore):
     def save_many(self, items: Iterable[tuple[Record, str, int | None, str]]) -> list[str]:
         """Store several checked records (record, path, size, sha256) in one transaction: all or
         none of them. Their statuses, in order."""
-        batch = list(items)
+        batch = []
+        for record, path, size, sha in items:
+            record.source.sha256 = sha
+            batch.append(Item(record, path, size, sha, status_of(record)))
 
         def write(connection: Connection) -> list[str]:
-            statuses, stored = [], []
-            for record, path, size, sha in batch:
-                record.source.sha256 = sha
-                statuses.append(status_of(record))
-                report_id = _store(connection, record, path, size, sha, statuses[-1])
-                if report_id is not None:
-                    stored.append(report_id)
-            if stored:  # once per transaction: one statement for the whole batch
-                refresh_summaries(connection, stored)
-                raise_version(connection)
-            return statuses
+            save_batch(connection, batch, PARSER_VERSION)
+            return [item.status for item in batch]
 
         for attempt in range(3):
             try:
@@ -236,15 +235,21 @@ class Store(ReviewStore):
             query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
             wanted = chosen if chosen is not None else set(connection.scalars(query))
             touched: list[int] = []
+            found: list[dict[str, Any]] = []
             for key in sorted(wanted):
                 stored = _reports_of(connection, key)
                 ids = [item.id for item in stored]
                 if ids:
                     connection.execute(delete(findings).where(findings.c.report_id.in_(ids), findings.c.other_report_id.is_not(None)))
                 for report_id, finding, other_id in compare(stored):
-                    _insert_finding(connection, report_id, finding, other_id)
                     count += 1
+                    found.append({"report_id": report_id, **dict(zip(FINDING_COLUMNS, finding_values(finding), strict=True)), "other_report_id": other_id})
+                if len(found) >= 1000:  # one multi-row INSERT per thousand findings
+                    connection.execute(findings.insert(), found)
+                    found = []
                 touched += ids
+            if found:
+                connection.execute(findings.insert(), found)
             for start in range(0, len(touched), 5000):  # a bounded number of parameters per statement
                 refresh_summaries(connection, touched[start : start + 5000])
             raise_version(connection)
@@ -325,28 +330,6 @@ class Store(ReviewStore):
         return {key} | ({old} if old else set())
 
 
-def _store(connection: Connection, record: Record, path: str, size: int | None, sha: str, status: str) -> int | None:
-    """Store one record's rows (its summary is the caller's to refresh); its report id, if any."""
-    old = connection.scalar(select(reports.c.id).where(reports.c.sha256 == sha))
-    if old is not None:
-        _delete_report(connection, old)
-    connection.execute(delete(documents).where(documents.c.sha256 == sha))
-    connection.execute(
-        documents.insert().values(
-            sha256=sha,
-            media_type=record.source.media_type,
-            size=size,
-            pages=record.source.pages,
-            status=status,
-            parser_version=PARSER_VERSION,
-            ingested_at=now(),
-        )
-    )
-    report_id = _insert_report(connection, record, path) if status != "unreadable" else None
-    _note_file(connection, path, sha, status, _unreadable_message(record) if status == "unreadable" else None)
-    return report_id
-
-
 def _open(connection: Connection) -> None:
     check_ownership(connection)  # before anything is written to the file
     migrate(connection)
@@ -359,127 +342,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-
-
-def _unreadable_message(record: Record) -> str:
-    for finding in record.findings:
-        if finding.rule == "unreadable":
-            return finding.message
-    return record.notes.fatal or (record.findings[0].message if record.findings else "无法读取文件")
-
-
-def _note_file(connection: Connection, path: str, sha256: str | None, status: str, message: str | None) -> None:
-    if status == "unreadable" and message is None and sha256:
-        # Another path with the same content already says why it cannot be read.
-        query = select(files.c.message).where(files.c.sha256 == sha256, files.c.message.is_not(None)).limit(1)
-        message = connection.scalar(query) or "无法读取文件（与此前入库的同一内容相同）"
-    old = connection.scalar(select(files.c.sha256).where(files.c.path == path))
-    connection.execute(delete(files).where(files.c.path == path))
-    connection.execute(files.insert().values(path=path, sha256=sha256, status=status, message=message, seen_at=now()))
-    if old and old != sha256:
-        _forget_if_orphan(connection, old)
-
-
-def _forget_if_orphan(connection: Connection, sha256: str) -> None:
-    """Drop a content no input path has any more (its file was edited or replaced), so that an old
-    version of a report is neither counted nor compared with the year after."""
-    if connection.scalar(select(files.c.path).where(files.c.sha256 == sha256).limit(1)) is not None:
-        return
-    report_id = connection.scalar(select(reports.c.id).where(reports.c.sha256 == sha256))
-    if report_id is not None:
-        _delete_report(connection, report_id)
-    connection.execute(delete(documents).where(documents.c.sha256 == sha256))
-
-
-def _delete_report(connection: Connection, report_id: int) -> None:
-    connection.execute(delete(report_summaries).where(report_summaries.c.report_id == report_id))
-    connection.execute(delete(cells).where(cells.c.report_id == report_id))
-    connection.execute(delete(findings).where((findings.c.report_id == report_id) | (findings.c.other_report_id == report_id)))
-    connection.execute(delete(reports).where(reports.c.id == report_id))
-    raise_version(connection)
-
-
-def _insert_report(connection: Connection, record: Record, path: str) -> int:
-    match = agency_match.resolve(connection, record.agency) if record.agency else None
-    data = record.to_dict()
-    result = connection.execute(
-        reports.insert().values(
-            sha256=record.source.sha256,
-            path=path,
-            agency=record.agency,
-            agency_key=match.key if match else None,
-            region=agency_match.region_of(record.agency) if record.agency else None,
-            year=record.year,
-            template=record.template,
-            published=record.published,
-            errors=record.count("error"),
-            warnings=record.count("warning"),
-            infos=record.count("info"),
-            parser_version=PARSER_VERSION,
-            record_json=json.dumps(data, ensure_ascii=False),
-        )
-    )
-    assert result.inserted_primary_key is not None
-    report_id = int(result.inserted_primary_key[0])
-    rows = []
-    for path_key, value in record.cell_values().items():
-        cell = formats.CellPath.parse(path_key)
-        provenance = record.provenance.get(path_key)
-        rows.append(
-            (
-                report_id,
-                cell.table.number,
-                cell.row,
-                cell.column,
-                None if value is None else float(value),
-                provenance.page if provenance else None,
-                provenance.line if provenance else None,
-                provenance.text if provenance else None,
-                bool(provenance and provenance.derived),
-            )
-        )
-    if rows:
-        _insert_cells(connection, rows)
-    for finding in record.findings:
-        _insert_finding(connection, report_id, finding, None)
-    return report_id
-
-
-def _insert_cells(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Insert cell rows (in `cells` column order) straight through the driver: a report has ~200
-    cells, and SQLAlchemy's per-row parameter handling cost more than the insert itself. On
-    PostgreSQL one COPY replaces ~200 pipelined INSERTs (a quarter of the time per report)."""
-    dialect = connection.dialect
-    names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in cells.columns)
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        driver = connection.connection.driver_connection  # the psycopg connection, in this transaction
-        assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(f"COPY cells ({names}) FROM STDIN") as copy:
-            for row in rows:  # COPY bypasses the column types: PostgreSQL text cannot hold NUL
-                copy.write_row(tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row))
-        return
-    placeholder = "?" if dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(f"INSERT INTO cells ({names}) VALUES ({', '.join([placeholder] * len(cells.columns))})", rows)
-
-
-def _insert_finding(connection: Connection, report_id: int, finding: Finding, other: int | None) -> None:
-    location = finding.location
-    connection.execute(
-        findings.insert().values(
-            report_id=report_id,
-            rule=finding.rule,
-            code=finding.code,
-            severity=finding.severity,
-            message=finding.message,
-            tbl=location.get("table"),
-            row=location.get("row"),
-            col=location.get("column"),
-            location_json=json.dumps(location, ensure_ascii=False),
-            expected=None if finding.expected is None else json.dumps(finding.expected, ensure_ascii=False),
-            actual=None if finding.actual is None else json.dumps(finding.actual, ensure_ascii=False),
-            other_report_id=other,
-        )
-    )
 
 
 def _finding_dict(row: Any) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -83,9 +84,12 @@ class StoredText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is not None and dialect.name == "postgresql" and "\x00" in value:
-            return value.replace("\x00", "\ufffd")
-        return value
+        return self.for_postgresql(value) if dialect.name == "postgresql" else value
+
+    @staticmethod
+    def for_postgresql(value: Any) -> Any:
+        """The value as PostgreSQL can store it (a text without NUL), other values as they are."""
+        return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
 
 
 metadata = MetaData()
@@ -257,14 +261,17 @@ def _table4(blocks: tuple[str, ...], fields: tuple[str, ...]) -> tuple[str, ...]
 _DECIDED = ("upheld", "corrected", "other")
 _LITIGATION = ("litigation_direct", "litigation_after_review")
 
-# The sums of cells a report's summary keeps (name → cell paths), the parts of the dashboard's
-# indicators (`analyse.browse` checks each indicator's parts against its definition). A new part
-# is a new column: it needs a migration.
+# The sums of cells a report's summary keeps (name → cell paths): the numerator and denominator
+# of every count and ratio indicator (`analyse.browse` finds each indicator's parts by their
+# cells, and a test checks that none is missing). A new part is a new column: it needs a migration.
 SUMMARY_PARTS: dict[str, tuple[str, ...]] = {
     "received": _totals("new_received"),
     "disclosed": _totals("granted", "partially_granted"),
     "processed": _totals("total_processed"),
     "withheld": _totals(*formats.RESULT_CATEGORIES["withheld"]),
+    **{key: _totals(key) for key in formats.RESULT_CATEGORIES["withheld"]},
+    "unavailable": _totals(*formats.RESULT_CATEGORIES["unavailable"]),
+    "rejected": _totals(*formats.RESULT_CATEGORIES["rejected"]),
     "carried_forward": _totals("carried_forward"),
     "to_handle": _totals("new_received", "carried_over"),
     "review_corrected": _table4(("review",), ("corrected",)),
@@ -299,6 +306,10 @@ _SUMMARY_INDEXES = (
     Index("findings_rule_report", findings.c.rule, findings.c.report_id),
     Index("report_reviews_status", report_reviews.c.status, report_reviews.c.sha256),
 )
+
+# A replaced report's cross-year findings in later reports, and the other paths of a content
+# (both were scans of a whole table per batch).
+_BULK_INDEXES = (Index("findings_other_report", findings.c.other_report_id), Index("files_sha256", files.c.sha256))
 
 
 def now() -> str:
@@ -345,6 +356,17 @@ def _blocks(connection: Connection) -> None:
     add_blocks(connection, list(connection.scalars(select(agency_names.c.name))))
 
 
+def _every_part(connection: Connection) -> None:
+    report_summaries.drop(connection)
+    report_summaries.create(connection)
+    refresh_summaries(connection)
+
+
+def _bulk(connection: Connection) -> None:
+    for index in _BULK_INDEXES:
+        index.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),
     Migration(2, "web app: users, report_reviews, finding_reviews, audit_log; indexes by year and region", _review),
@@ -355,6 +377,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         _scale,
     ),
     Migration(4, "agency_name_blocks: the index of blocking keys through which a new agency name finds its candidates", _blocks),
+    Migration(5, "indexes by which a batch finds the findings naming a replaced report and the paths of a content", _bulk),
+    Migration(6, "report_summaries keep the parts of every count and ratio indicator, for `gongkai stats` in SQL", _every_part),
 )
 
 

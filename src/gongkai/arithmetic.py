@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from . import formats
 
@@ -35,9 +35,9 @@ class Equation:
         """(left, right) sums, or None when a cell is unknown."""
         left = [lookup(c) for c in self.left]
         right = [lookup(c) for c in self.right]
-        if any(v is None for v in left + right):
+        if None in left or None in right:
             return None
-        return sum(v for v in left if v is not None), sum(v for v in right if v is not None)
+        return sum(cast(list[int | float], left)), sum(cast(list[int | float], right))
 
     def holds(self, lookup: Lookup) -> bool | None:
         sums = self.sums(lookup)

@@ -456,7 +456,6 @@ SECTIONS: tuple[Section, ...] = (
 
 # ---------------------------------------------------------------- label normalisation
 
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 _LIST_MARK = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.．、,，]")
 
 
@@ -471,9 +470,17 @@ def _fold_cached(text: str) -> str:
 
 
 _FULL_WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x5E)}, "\u3000": " "})
+# The characters `_FULL_WIDTH` maps: translating only their runs is several times faster on a
+# long Chinese text than `str.translate` on all of it (a dict lookup per character).
+_FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters NFKC changes that a report may print, beyond the full-width ASCII forms.
 _COMPATIBILITY = re.compile("[\u00a0-\u00bf\u2000-\u2017\u2024-\u2026\u2150-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef]")
-_WHITESPACE = re.compile(r"\s+")
+# Whitespace and quotes, both dropped (one pass).
+_DROPPED = re.compile("[\\s“”\"'‘’「」『』]+")
+
+
+def _half_width(run: re.Match[str]) -> str:
+    return run.group().translate(_FULL_WIDTH)
 
 
 def _fold(text: str) -> str:
@@ -484,10 +491,10 @@ def _fold(text: str) -> str:
     """
     # The full-width forms every Chinese text is full of fold by a table; the costlier NFKC
     # runs only for the rarer compatibility characters (Kangxi radicals from PDF fonts, ①, Ⅰ …).
-    folded = text.translate(_FULL_WIDTH)
+    folded = _FULL_WIDTH_RUN.sub(_half_width, text)
     if _COMPATIBILITY.search(folded):
         folded = unicodedata.normalize("NFKC", folded)
-    folded = _WHITESPACE.sub("", folded).translate(_QUOTES)
+    folded = _DROPPED.sub("", folded)
     folded = folded.replace("、", ".").replace("，", ",").replace("：", ":")
     return folded
 

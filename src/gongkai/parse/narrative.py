@@ -42,8 +42,10 @@ PATTERNS: dict[str, tuple[str, ...]] = {
             rf"|予以公开[（(]含部分公开[）)])(?P<gap>{_GAP}{{0,6}}?){_N}件"
         ),
     ),
-    "granted": (rf"(?<![部分不])(?<!不予)予以公开(?![及和与、或以（(]|全部|部分)(?P<gap>{_GAP}{{0,2}}?){_N}件",),
-    "partially_granted": (rf"(?<!及)(?<!和)(?<!与)(?<!、)(?<!或)部分公开(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    # (The words first, what may not precede them looked behind after them: a pattern that starts
+    # with words is searched for them, one that starts with a look-behind tried at every character.)
+    "granted": (rf"予以公开(?<![部分不]予以公开)(?<!不予予以公开)(?![及和与、或以（(]|全部|部分)(?P<gap>{_GAP}{{0,2}}?){_N}件",),
+    "partially_granted": (rf"部分公开(?<![及和与、或]部分公开)(?P<gap>{_GAP}{{0,2}}?){_N}件",),
     "withheld": (rf"不予公开(?P<gap>{_GAP}{{0,2}}?){_N}件",),
     "unavailable": (rf"无法提供(?P<gap>{_GAP}{{0,6}}?){_N}件",),
     "rejected": (rf"不予处理(?P<gap>{_GAP}{{0,2}}?){_N}件",),

@@ -8,6 +8,7 @@ the count of values does not fit the template (a row left out, an extra row).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
@@ -42,7 +43,7 @@ def runs_of(tokens: list[Token]) -> list[Run]:
     labels: list[Token] = []
     current: list[Token] = []
     for token in tokens:
-        if token.is_value:
+        if token.kind != "label":  # (is_value, inlined: every token of a table passes here)
             current.append(token)
             continue
         if current:
@@ -64,17 +65,24 @@ def _best_row_score(labels: list[Token], row: formats.Row) -> float:
     The label nearest the numbers counts fully; earlier ones (a table's header, a group label)
     count less, so that the header's 总计 does not name the （七）总计 row.
     """
+    return _labels_score(tuple(t.text for t in labels), (row.label, *row.aliases))
+
+
+@lru_cache(maxsize=16384)
+def _labels_score(texts: tuple[str, ...], officials: tuple[str, ...]) -> float:
+    """`_best_row_score` of the labels' texts (cached: the same labels and rows recur, in a
+    table's several passes and in report after report)."""
     best = 0.0
     # The nearest label, also joined with the one or two before it (a label wrapped in pieces).
-    for n in range(1, min(3, len(labels)) + 1):
+    for n in range(1, min(3, len(texts)) + 1):
         if n > 1 and best >= 0.8:
             break
-        text = "".join(t.text for t in labels[len(labels) - n :])
-        for official in (row.label, *row.aliases):
+        text = "".join(texts[len(texts) - n :])
+        for official in officials:
             best = max(best, formats.label_similarity(text, official))
-    for token in labels[:-1]:
-        for official in (row.label, *row.aliases):
-            best = max(best, 0.75 * formats.label_similarity(token.text, official))
+    for text in texts[:-1]:
+        for official in officials:
+            best = max(best, 0.75 * formats.label_similarity(text, official))
     return best
 
 
@@ -199,7 +207,8 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
     for values, covered in multi_row:
         _transpose_if_column_major(values, covered, grid, equations)
     for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
-        grid.setdefault(ref, Cell(None, None, "unreadable", "表中找不到此行的数字"))
+        if ref not in grid:  # (not setdefault: that builds a Cell for every cell already read)
+            grid[ref] = Cell(None, None, "unreadable", "表中找不到此行的数字")
     # Damaged runs are decided last, against every cell that was read cleanly, then again
     # against what the others' decisions added, until nothing more is settled.
     for _values, refs in damaged:

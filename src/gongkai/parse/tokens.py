@@ -14,6 +14,7 @@ its characters (or of its cell) and the OCR confidence of its word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, NamedTuple
 
@@ -223,18 +224,18 @@ def _join_label(words: list[str]) -> str:
     return out
 
 
-class _Cell:
-    """Builds the tokens of one cell: pending label text and the values between it."""
+# A token of a cell before it is placed in a line: kind, text, 0-based position in the
+# (stripped) cell, number, glued (see `Token`).
+_Piece = tuple[TokenKind, str, int, str, bool]
 
-    def __init__(self, line: Line, offset: int | None) -> None:
-        self.line = line
-        self.offset = None if offset is None else offset + line.column  # the cell's column in the source line
-        self.tokens: list[Token] = []
+
+class _Cell:
+    """Builds the pieces of one cell: pending label text and the values between it."""
+
+    def __init__(self) -> None:
+        self.pieces: list[_Piece] = []
         self.label: list[str] = []
         self.label_at = 0
-
-    def _column(self, at: int) -> int | None:
-        return None if self.offset is None else self.offset + at + 1
 
     def add_label(self, text: str, at: int) -> None:
         if not self.label:
@@ -244,12 +245,12 @@ class _Cell:
     def flush(self) -> None:
         text = _join_label(self.label).strip()
         if text:
-            self.tokens.append(Token("label", text, self.line.number, self.line.page, self._column(self.label_at)))
+            self.pieces.append(("label", text, self.label_at, "", False))
         self.label = []
 
     def add_value(self, kind: TokenKind, raw: str, at: int, number: str = "", glued: bool = False) -> None:
         self.flush()
-        self.tokens.append(Token(kind, raw, self.line.number, self.line.page, self._column(at), number, glued))
+        self.pieces.append((kind, raw, at, number, glued))
 
 
 def _marker_rows() -> dict[str, tuple[str, ...]]:
@@ -290,13 +291,22 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
         return [Token("num", cell, line.number, line.page, column, cell)]
     if _VALUE_CHAR.search(cell) is None:  # words only: one label, the common case kept cheap
         return [Token("label", cell, line.number, line.page, column)]
+    pieces = _short_cell_pieces(cell) if len(cell) < 200 else _cell_pieces(cell)
+    return [
+        Token(kind, text, line.number, line.page, None if base is None else line.column + base + at + 1, number, glued)
+        for kind, text, at, number, glued in pieces
+    ]
+
+
+def _cell_pieces(cell: str) -> tuple[_Piece, ...]:
+    """The tokens of a stripped cell that is not one plain number or words alone, as pieces."""
     stripped = cell.strip("*").strip()
     if stripped in _NULL_MARKERS:
-        return [Token("null", stripped, line.number, line.page, column)]
+        return (("null", stripped, 0, "", False),)
     if stripped.startswith(DOUBT_MARK) and _NUMBER.match(stripped[1:]):
-        return [Token("doubt", stripped, line.number, line.page, column, stripped[1:].replace(",", ""))]
+        return (("doubt", stripped, 0, stripped[1:].replace(",", ""), False),)
     folded = _fold_cell(cell)
-    out = _Cell(line, base)
+    out = _Cell()
     atoms = list(_ATOM.finditer(folded))
     last_value = -1  # index of the atom that gave the last value token
     skip_to = 0
@@ -369,7 +379,12 @@ def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:
                 continue
         out.add_label(raw, atom.start())
     out.flush()
-    return out.tokens
+    return tuple(out.pieces)
+
+
+# Short cells' pieces, cached: a function of the text alone, and row labels such as
+# "1.属于国家秘密" recur in every report. (A long cell, a flattened page, is not kept.)
+_short_cell_pieces = lru_cache(maxsize=16384)(_cell_pieces)
 
 
 def _previous_non_space(atoms: list[re.Match[str]], index: int) -> int | None:
@@ -490,7 +505,8 @@ def _glued_page_counters(tokens: list[Token]) -> list[Token]:
     found = {
         index
         for index in range(len(tokens) - 2)
-        if _page_counter_glued(tokens[index], tokens[index + 1], tokens[index + 2], tokens[index + 3] if index + 3 < len(tokens) else None)
+        if tokens[index + 1].text in _SLASHES  # (cheap first test: a counter's "/" is rare)
+        and _page_counter_glued(tokens[index], tokens[index + 1], tokens[index + 2], tokens[index + 3] if index + 3 < len(tokens) else None)
     }
     if not found:
         return tokens
@@ -508,12 +524,15 @@ def _glued_page_counters(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_SLASHES = ("/", "／")
+
+
 def _page_counter_glued(before: Token, slash: Token, after: Token, following: Token | None) -> bool:
     def touching(left: Token, right: Token) -> bool:
         return left.line == right.line and left.column is not None and right.column == left.column + len(left.text)
 
     signed = before.kind == "doubt" and not before.text.startswith(DOUBT_MARK)  # "15-157/8": "-157"
-    if (before.kind != "num" and not signed) or slash.kind != "null" or slash.text not in ("/", "／") or after.kind != "num":
+    if (before.kind != "num" and not signed) or slash.kind != "null" or slash.text not in _SLASHES or after.kind != "num":
         return False
     if not (touching(before, slash) and touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
         return False

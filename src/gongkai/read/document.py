@@ -146,6 +146,8 @@ class Document:
         if problem is not None:
             return cls(path, sha256, media_type, fatal=problem)
         has_pages = "\f" in text
+        if not has_pages and "\r" not in text:  # the common case: one Line per line, nothing to cut
+            return cls(path, sha256, media_type, [Line(number, chunk) for number, chunk in enumerate(text.split("\n"), start=1)])
         lines: list[Line] = []
         page = 1
         for number, chunk in enumerate(text.split("\n"), start=1):

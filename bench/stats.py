@@ -33,7 +33,7 @@ from web import agency_names_for, make_pool, register_agencies, variants
 
 from gongkai.store import Store
 
-GROUPINGS = ("year", "region", "region,year", "agency")
+GROUPINGS = "year;region;region,year;agency;report"
 
 
 def grow(store: Store, copies: int) -> None:
@@ -96,6 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000, help="stored reports after growing (default 100 000)")
     parser.add_argument("--base", type=int, default=2000, help="distinct reports stored by save_many (default 2000)")
+    parser.add_argument("--by", default=GROUPINGS, help=f"the groupings run, separated by ';' (default {GROUPINGS})")
     parser.add_argument("--pg", default=None, help="PostgreSQL server URL (a database is created and dropped); SQLite without it")
     args = parser.parse_args()
     server = pg_server(args.pg) if args.pg else None
@@ -121,7 +122,7 @@ def main() -> int:
                 grow(store, copies)
             counts = store.counts()
             print(f"   grown to {counts['reports']} reports, {counts['findings']} findings in {time.perf_counter() - start:.1f} s", flush=True)
-        for by in GROUPINGS:
+        for by in args.by.split(";"):
             seconds, peak, rows = run_stats(url, by)
             print(f"   gongkai stats --by {by:12} {seconds:6.1f} s   peak {peak / 1024:5.0f} MiB   {rows} rows", flush=True)
     finally:

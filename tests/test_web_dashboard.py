@@ -713,7 +713,7 @@ def test_sqlite_and_postgresql_agree(tmp_path: Path, postgresql_url: str) -> Non
                 runs[f"options-{label}"] = asdict(browse.filter_options(store.engine, scope))
             with store.engine.connect() as connection:  # `gongkai stats` in SQL, every indicator
                 for keys in (("year",), ("agency",), ("region", "year")):
-                    runs[f"stats-{keys}"] = _rounded(grouped_table(connection, keys, INDICATORS).rows)
+                    runs[f"stats-{keys}"] = _rounded(list(grouped_table(connection, keys, INDICATORS).rows))
                 by_path = sorted(reports_table(connection, INDICATORS).rows, key=lambda row: str(row["path"]))  # ids may differ
                 runs["stats-report"] = _rounded([{k: v for k, v in row.items() if k != "id"} for row in by_path])
             results[name] = runs

@@ -258,54 +258,77 @@ def grouped(
 
 
 @dataclass(frozen=True)
-class Groups:
-    """Indicators over the groups of several keys at once (`region, year`, …): per group, the
-    number of reports, the values of the SQL indicators, findings by rule, and the agency as
-    printed in the group's latest report (region and years too), for groups by agency."""
+class GroupFigures:
+    """Indicators over one group of reports of several keys at once (`region, year`, …): its key,
+    number of reports, the values of the SQL indicators (with errors and warnings per report),
+    findings by rule, and — for groups by agency — the agency's name and region as printed in the
+    group's latest report (by year, then id) and its years."""
 
-    rows: list[tuple[tuple[Any, ...], int, dict[str, Value]]]  # key, reports, values
-    by_rule: dict[tuple[Any, ...], dict[str, int]]
-    latest: dict[tuple[Any, ...], tuple[str | None, str | None]]  # agency as printed, region
-    years: dict[tuple[Any, ...], set[int]]
+    key: tuple[Any, ...]
+    reports: int
+    values: dict[str, Value]
+    by_rule: dict[str, int]
+    latest: tuple[str | None, str | None]
+    years: list[int]
 
 
-def groups(connection: Connection, keys: Sequence[GroupKey], indicators: Sequence[SqlIndicator], scope: Scope = EVERYTHING) -> Groups:
-    """Every figure of `gongkai stats --by` a list of keys, in a handful of GROUP BY queries over
-    the reports' summaries and the findings (no record is read): seconds for a million reports."""
+def _in_order(key: GroupKey, column: ColumnElement[Any], dialect: str) -> list[ColumnElement[Any]]:
+    """ORDER BY terms for a group key: unknown last, names by code point as Python sorts them
+    (PostgreSQL's own collation would order Chinese names differently; SQLite's is code point)."""
+    ordered = column.collate("C") if dialect == "postgresql" and key != "year" else column
+    return [column.is_(None), ordered]
+
+
+def groups(connection: Connection, keys: Sequence[GroupKey], indicators: Sequence[SqlIndicator], scope: Scope = EVERYTHING) -> Iterator[GroupFigures]:
+    """Every figure of `gongkai stats --by` a list of keys, group after group in key order (unknown
+    last): three GROUP BY or ordered queries over the reports' summaries and the findings, read
+    as streams and merged by key, so that neither a million reports nor 300 000 agencies are
+    held in memory."""
+    dialect = connection.dialect.name
+    streamed = connection.execution_options(stream_results=True, yield_per=5_000)
     per_report = _per_report(scope, ())
     columns = [per_report.c[_group_column(key).name] for key in keys]
     counts = (func.count().label("reports"), func.sum(per_report.c.errors).label("errors"), func.sum(per_report.c.warnings).label("warnings"))
-    query = select(*columns, *counts, *_parts_columns(indicators, per_report)).group_by(*columns)
-    rows = []
-    for row in connection.execute(query):
-        values = _values_of(row, indicators)
-        reported = int(row.reports)
-        for severity in ("errors", "warnings"):  # findings per report: the count over the reports
-            total = float(row._mapping[severity] or 0)
-            values[severity] = Value(total / reported, total, float(reported), reported)
-        rows.append((tuple(row[: len(keys)]), reported, values))
-    by_rule: dict[tuple[Any, ...], dict[str, int]] = {}
+    query = (
+        select(*columns, *counts, *_parts_columns(indicators, per_report))
+        .group_by(*columns)
+        .order_by(*(term for key, column in zip(keys, columns, strict=True) for term in _in_order(key, column, dialect)))
+    )
     group_columns = [_group_column(key) for key in keys]
+    group_order = [term for key, column in zip(keys, group_columns, strict=True) for term in _in_order(key, column, dialect)]
     per_rule = (
         select(*group_columns, findings.c.rule, func.count())
         .select_from(findings.join(reports, reports.c.id == findings.c.report_id))
         .where(*visible(scope))
         .group_by(*group_columns, findings.c.rule)
+        .order_by(*group_order)
     )
-    for row in connection.execute(per_rule):
-        by_rule.setdefault(tuple(row[: len(keys)]), {})[row[len(keys)]] = int(row[-1])
-    latest: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
-    years: dict[tuple[Any, ...], set[int]] = {}
+    rules = iter(streamed.execute(per_rule))
+    named: Iterator[Any] = iter(())
     if "agency" in keys:
-        # The name and region printed in each group's latest report (by year, then id), and its years.
-        order = (func.coalesce(reports.c.year, 0), reports.c.id)
-        named = select(*group_columns, reports.c.agency, reports.c.region, reports.c.year).where(*visible(scope)).order_by(*order)
-        for row in connection.execution_options(stream_results=True, yield_per=10_000).execute(named):
-            key = tuple(row[: len(keys)])
-            latest[key] = (row.agency, row.region)
-            if row.year is not None:
-                years.setdefault(key, set()).add(row.year)
-    return Groups(rows, by_rule, latest, years)
+        order = (*group_order, func.coalesce(reports.c.year, 0), reports.c.id)
+        named = iter(streamed.execute(select(*group_columns, reports.c.agency, reports.c.region, reports.c.year).where(*visible(scope)).order_by(*order)))
+    width = len(keys)
+    rule_row, name_row = next(rules, None), next(named, None)
+    for row in streamed.execute(query):
+        key = tuple(row[:width])
+        values = _values_of(row, indicators)
+        reported = int(row.reports)
+        for severity in ("errors", "warnings"):  # findings per report: the count over the reports
+            total = float(row._mapping[severity] or 0)
+            values[severity] = Value(total / reported, total, float(reported), reported)
+        by_rule: dict[str, int] = {}
+        while rule_row is not None and tuple(rule_row[:width]) == key:
+            by_rule[rule_row[width]] = int(rule_row[-1])
+            rule_row = next(rules, None)
+        latest: tuple[str | None, str | None] = (None, None)
+        years: set[int] = set()
+        while name_row is not None and tuple(name_row[:width]) == key:
+            latest = (name_row.agency, name_row.region)
+            if name_row.year is not None:
+                years.add(name_row.year)
+            name_row = next(named, None)
+        yield GroupFigures(key, reported, values, by_rule, latest, sorted(years))
 
 
 @dataclass(frozen=True)

@@ -251,10 +251,10 @@ def group_table(reports: Sequence[StoredReport], by: By, indicators: Sequence[In
 
 def grouped_table(connection: Connection, by: Sequence[GroupKey], indicators: Sequence[Indicator] = MAIN_INDICATORS) -> Table:
     """`group_table`'s table for one or several keys (`region`, `year` …), computed by SQL over the
-    stored reports' summaries and findings (`browse.groups`): no record is loaded, so its memory
-    does not grow with the store. Same figures as `group_table` over the same reports."""
+    stored reports' summaries and findings (`browse.groups`), its rows produced one at a time as
+    they are read: no record is loaded and no group is kept. Same figures as `group_table` over
+    the same reports."""
     in_sql = [sql_indicator(i) for i in indicators if i.kind in ("count", "ratio")]
-    found = groups(connection, by, in_sql)
     head: list[Column] = []
     for name in by:
         if name == "agency":
@@ -265,29 +265,29 @@ def grouped_table(connection: Connection, by: Sequence[GroupKey], indicators: Se
             head.append(Column("region", "地区", "text"))
         else:
             head.append(Column("year", "年度", "id"))
-    columns = head + [Column("reports", "报告数", "n"), *_indicator_columns(indicators, grouped=True)]
-    rows: list[dict[str, Any]] = []
-    for key, reported, values in sorted(found.rows, key=lambda item: tuple((k is None, k if k is not None else 0) for k in item[0])):
-        row: dict[str, Any] = {"reports": reported}
-        for name, part in zip(by, key, strict=True):
-            if name == "agency":
-                printed, region = found.latest.get(key, (None, None))
-                row |= {"agency_key": part, "agency": printed or part}
-                row |= {"region": region} if "region" not in by else {}
-                row |= {"years": _year_span(sorted(found.years.get(key, ())))} if "year" not in by else {}
-            else:
-                row[name] = part
-        rules = found.by_rule.get(key, {})
-        for indicator in indicators:
-            if indicator.counted is not None and indicator.counted[0] == "rule":
-                count = rules.get(indicator.counted[1], 0)
-                measure = Measure(count / reported, count, reported, reported)
-            else:
-                value = values[indicator.key]
-                measure = Measure(value.value, value.numerator, value.denominator, value.n)
-            _put(row, indicator, measure, grouped=True)
-        rows.append(row)
-    return Table(columns, rows, list(GROUP_NOTES))
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for group in groups(connection, by, in_sql):
+            row: dict[str, Any] = {"reports": group.reports}
+            for name, part in zip(by, group.key, strict=True):
+                if name == "agency":
+                    printed, region = group.latest
+                    row |= {"agency_key": part, "agency": printed or part}
+                    row |= {"region": region} if "region" not in by else {}
+                    row |= {"years": _year_span(group.years)} if "year" not in by else {}
+                else:
+                    row[name] = part
+            for indicator in indicators:
+                if indicator.counted is not None and indicator.counted[0] == "rule":
+                    count = group.by_rule.get(indicator.counted[1], 0)
+                    measure = Measure(count / group.reports, count, group.reports, group.reports)
+                else:
+                    value = group.values[indicator.key]
+                    measure = Measure(value.value, value.numerator, value.denominator, value.n)
+                _put(row, indicator, measure, grouped=True)
+            yield row
+
+    return Table(head + [Column("reports", "报告数", "n"), *_indicator_columns(indicators, grouped=True)], rows(), list(GROUP_NOTES))
 
 
 def _year_span(years: list[int]) -> str:

@@ -482,7 +482,7 @@ def test_fifty_concurrent_uploads_store_every_file_once(site: WebSite) -> None:
     assert [r.status_code for r in results] == [202] * 50
     jobs = [r.json()["job"] for r in results]
     views = [finished(signed_in, job) for job in jobs]
-    assert [v["state"] for v in views] == ["done"] * 50
+    assert [v["state"] for v in views] == ["done"] * 50, [(v.get("error"), v.get("files")) for v in views if v["state"] != "done"]
     assert all(v["files"][0]["status"] in ("read", "findings") and v["files"][0]["report_id"] for v in views)
     ids = [v["files"][0]["report_id"] for v in views]
     assert len(set(ids)) == 50

@@ -26,7 +26,7 @@ class Limits:
     docx_paragraphs: int = 50_000
     unzipped_bytes: int = 300 * 1024 * 1024  # a DOCX inflated (zip bombs)
     seconds_per_file: float = 120.0  # wall time to read and check one file (ingest's workers)
-    memory_per_file_mb: int = 3072  # address space of a worker reading one file (ingest)
+    memory_per_file_mb: int = 3072  # address space a worker may add to what it maps at its start, reading one file (ingest)
 
     @classmethod
     def names(cls) -> list[str]:

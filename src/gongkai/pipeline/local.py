@@ -114,7 +114,9 @@ def _serve(connection: Connection, bounds: limits.Limits) -> None:
     """A worker's life: read the files it is given, one at a time, until the pipe closes."""
     _die_with_parent()
     limits.configure(**{name: getattr(bounds, name) for name in limits.Limits.names()})
-    memory = bounds.memory_per_file_mb * 1024 * 1024
+    # The bound is on what reading a file adds: a forked worker starts with its parent's address
+    # space (a web server or a test run may map more than a whole per-file budget).
+    memory = _mapped_bytes() + bounds.memory_per_file_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a platform without RLIMIT_AS: no memory bound
         resource.setrlimit(resource.RLIMIT_AS, (memory, resource.getrlimit(resource.RLIMIT_AS)[1]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -128,6 +130,15 @@ def _serve(connection: Connection, bounds: limits.Limits) -> None:
             connection.send(record)
         except MemoryError:
             connection.send(_work.crashed(task, f"读取时超过内存限制（{bounds.memory_per_file_mb} MB，限制 memory_per_file_mb）"))
+
+
+def _mapped_bytes() -> int:
+    """The address space this process maps now (Linux; 0 where it cannot be known)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _die_with_parent() -> None:

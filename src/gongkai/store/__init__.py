@@ -108,6 +108,11 @@ class Store(ReviewStore):
 
         def attempt() -> T:
             with self.engine.begin() as connection:
+                if connection.dialect.name == "sqlite":
+                    # Take the write lock first (waiting for it up to busy_timeout): a transaction
+                    # that read before its first write fails at once if another writer committed
+                    # in between, which many concurrent writers (web uploads) make likely.
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
                 return work(connection)
 
         return retrying(attempt, self.url)

@@ -4,6 +4,7 @@ process ends its workers."""
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
 import signal
@@ -84,6 +85,22 @@ def test_a_file_that_eats_memory_costs_only_itself(tmp_path: Path, monkeypatch: 
         summary = ingest(Store(str(tmp_path / "g.db")), [str(folder)], workers=1)
     finally:
         limits.configure(memory_per_file_mb=before.memory_per_file_mb)
+    assert (summary.files, summary.new, summary.unreadable) == (4, 3, 1)
+
+
+def test_the_memory_bound_is_on_top_of_what_the_parent_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked worker starts with its parent's address space: a parent mapping more than the
+    per-file budget (a web server, a long test run) must not make every file unreadable."""
+    folder = _folder(tmp_path, 3)
+    monkeypatch.setattr("gongkai.pipeline.work.work", _eat_memory_on_bad)
+    before = limits.current()
+    reserved = mmap.mmap(-1, 1536 * 1024 * 1024)  # mapped, never touched: address space, not memory
+    limits.configure(memory_per_file_mb=1024)
+    try:
+        summary = ingest(Store(str(tmp_path / "g.db")), [str(folder)], workers=1)
+    finally:
+        limits.configure(memory_per_file_mb=before.memory_per_file_mb)
+        reserved.close()
     assert (summary.files, summary.new, summary.unreadable) == (4, 3, 1)
 
 

@@ -407,6 +407,31 @@ def test_reingest_is_unchanged(db: str, folder: tuple[Path, dict[Path, ReportSpe
     assert query(db, "SELECT id, sha256 FROM reports ORDER BY id") == ids
 
 
+def test_a_batch_that_collides_with_another_writer_is_retried(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two ingests sharing PostgreSQL may store the same content or agency name at once: the
+    losing batch's IntegrityError is retried (it sees the other's rows), not the end of the run."""
+    from sqlalchemy.exc import IntegrityError
+
+    import gongkai.store as store_module
+
+    real = store_module.save_batch
+    calls = []
+
+    def colliding(connection: Connection, items: Any, parser_version: str) -> list[int]:
+        calls.append(len(items))
+        if len(calls) == 1:
+            raise IntegrityError("INSERT INTO agencies …", {}, Exception("duplicate key value violates unique constraint"))
+        return real(connection, items, parser_version)
+
+    monkeypatch.setattr(store_module, "save_batch", colliding)
+    from gongkai.api import check_text
+
+    record = check_text((Path(__file__).parents[1] / "samples" / "2023_赣州市.txt").read_text(encoding="utf-8"), path="/x/a.txt")
+    with Store(db) as store:
+        assert store.save(record, "/x/a.txt", 10, "a" * 64) in ("read", "findings")
+        assert len(calls) == 2 and store.counts()["reports"] == 1
+
+
 def test_parser_upgrade_rereads_and_replaces(db: str, folder: tuple[Path, dict[Path, ReportSpec]], monkeypatch: pytest.MonkeyPatch) -> None:
     root, paths = folder
     ingest(db, root)

@@ -217,10 +217,10 @@ class Store(ReviewStore):
         for attempt in range(3):
             try:
                 return self._transaction(write)
-            except IntegrityError:
+            except StoreError as error:
                 # Another process stored the same content or agency name meanwhile (shared
                 # PostgreSQL): the next attempt sees its rows and replaces or joins them.
-                if attempt == 2:
+                if not isinstance(error.__cause__, IntegrityError) or attempt == 2:
                     raise
         raise AssertionError("unreachable")
 

@@ -56,7 +56,10 @@ class Indicator:
     counted: tuple[Literal["severity", "rule"], str] | None = None  # the findings a per-report count counts
 
     def measure(self, record: Record) -> Measure:
-        numerator, denominator = self.parts(record)
+        return self.of_parts(*self.parts(record))
+
+    def of_parts(self, numerator: Number | None, denominator: Number | None) -> Measure:
+        """One report's measure from its two parts (as `parts` gives them, or as a store summed them)."""
         return Measure(_value(self.kind, numerator, denominator), numerator, denominator, 1)
 
     def aggregate(self, measures: Iterable[Measure]) -> Measure:

@@ -190,7 +190,7 @@ def reports_table(connection: Connection, indicators: Sequence[Indicator] = MAIN
                     part = parts[indicator.key]
                     top = report.parts[part.numerator]
                     bottom = None if part.denominator is None else report.parts[part.denominator]
-                    own[indicator.key] = Measure(_measured(indicator, top, bottom), top, bottom, 1)
+                    own[indicator.key] = indicator.of_parts(top, bottom)
                 else:
                     assert indicator.counted is not None  # findings per report
                     by, name = indicator.counted
@@ -200,14 +200,6 @@ def reports_table(connection: Connection, indicators: Sequence[Indicator] = MAIN
             yield _report_row(head, indicators, own, report.ranks, report.previous[RECEIVED.key], report.previous[DISCLOSURE.key])
 
     return Table(_report_columns(indicators), rows(), list(REPORT_NOTES))
-
-
-def _measured(indicator: Indicator, numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None:
-        return None
-    if indicator.kind == "count":
-        return numerator
-    return numerator / denominator if denominator else None
 
 
 def group_table(reports: Sequence[StoredReport], by: By, indicators: Sequence[Indicator] = MAIN_INDICATORS) -> Table:

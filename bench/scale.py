@@ -8,7 +8,9 @@
    committing to a fresh SQLite file, cross-year pass) of `--reports` text reports: 1 and 2
    local workers, `--cluster local:2`, and through a real `dask scheduler` with two `dask
    worker` processes started here (as docs/scale.md deploys them). Reports/s, and the peak
-   memory (resident) of the ingest process, the scheduler and each worker.
+   memory (resident) of the ingest process, the scheduler and each worker; for the local runs,
+   reports per CPU-second (the CPU time of the ingest and its worker processes, start-up
+   included): the throughput per core whatever else shares the machine.
 3. Commit alone: records read once (bench/web.py's pool), then `Store.save_many` in batches of
    32 (as ingest commits), into SQLite and PostgreSQL: reports/s and cell rows/s, database size
    per 1 000 reports.
@@ -75,8 +77,9 @@ def read_cost(folder: Path, per_format: int) -> None:
         print(f"   {name:14} {median:7.1f} ms   ({len(paths)} reports; {1000 / median:5.0f} reports/s on one core)", flush=True)
 
 
-def ingest_run(folder: Path, db: Path, *extra: str) -> tuple[float, int, int]:
-    """One `gongkai ingest` in a subprocess: seconds, reports new, its peak resident memory (KiB)."""
+def ingest_run(folder: Path, db: Path, *extra: str) -> tuple[float, int, int, float]:
+    """One `gongkai ingest` in a subprocess: seconds, reports new, its peak resident memory (KiB),
+    and the CPU seconds (user + system) of the process and of the worker processes it reaped."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "gongkai", "ingest", str(folder), "--db", str(db), "--format", "json", *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
@@ -87,7 +90,7 @@ def ingest_run(folder: Path, db: Path, *extra: str) -> tuple[float, int, int]:
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"ingest {' '.join(extra)} failed ({process.returncode})")
-    return seconds, int(json.loads(out)["new"]), usage.ru_maxrss
+    return seconds, int(json.loads(out)["new"]), usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 @contextmanager
@@ -132,11 +135,12 @@ def throughput(folder: Path, reports: int, cluster: bool) -> None:
     if cluster:
         runs.append(("--cluster local:2", ("--cluster", "local:2")))
     for name, extra in runs:
-        seconds, new, peak = ingest_run(source, folder / f"{name.replace(' ', '_')}.db", *extra)
-        print(f"   {name:22} {new / seconds:6.1f} reports/s   ({seconds:.1f} s; ingest process peak {peak / 1024:.0f} MiB)", flush=True)
+        seconds, new, peak, cpu = ingest_run(source, folder / f"{name.replace(' ', '_')}.db", *extra)
+        per_core = f"; {new / cpu:.0f} reports per CPU-second" if not extra[0].startswith("--cluster") else ""
+        print(f"   {name:22} {new / seconds:6.1f} reports/s   ({seconds:.1f} s; ingest process peak {peak / 1024:.0f} MiB{per_core})", flush=True)
     if cluster:
         with dask_cluster(folder / "dask") as (address, pids):
-            seconds, new, peak = ingest_run(source, folder / "scheduler.db", "--cluster", address)
+            seconds, new, peak, _cpu = ingest_run(source, folder / "scheduler.db", "--cluster", address)
             peaks = [peak_kib(pid) / 1024 for pid in pids]
         print(f"   {'dask scheduler + 2 workers':22} {new / seconds:6.1f} reports/s   ({seconds:.1f} s; peak MiB: client {peak / 1024:.0f}, "
               f"scheduler {peaks[0]:.0f}, workers {', '.join(f'{p:.0f}' for p in peaks[1:])})", flush=True)  # fmt: skip

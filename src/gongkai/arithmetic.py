@@ -140,3 +140,36 @@ def last_year_figures(template: str, active: dict[str, dict[str, int | float | N
         if value is not None:
             figures[(equation.key, LAST_YEAR)] = value
     return figures
+
+
+@dataclass(frozen=True)
+class YearTerm:
+    """One cell of a cross-year balance, of this report or of last year's, with its sign."""
+
+    last_year: bool
+    cell: formats.CellPath
+    sign: int  # +1 or -1
+
+
+@dataclass(frozen=True)
+class YearBalance:
+    """Cells of a report and of the agency's report for the year before that must balance:
+    Σ sign × value = 0, checked only when every one of them holds a number (null is not zero)
+    and both reports print `template` (when it is set). The rules check it on a fresh record
+    against its previous year; the store finds the stored pairs that break it in SQL."""
+
+    terms: tuple[YearTerm, ...]
+    template: str | None
+
+    def applies(self, template: str, previous_template: str) -> bool:
+        return self.template is None or template == previous_template == self.template
+
+    def breaks(self, values: Iterable[int | float | None]) -> bool:
+        """Whether these values (in the order of the terms) break it: all numbers, and Σ ≠ 0."""
+        total = 0.0
+        for term, value in zip(self.terms, values, strict=True):
+            if value is None:
+                return False
+            total += term.sign * float(value)
+        return total != 0
+

@@ -237,6 +237,12 @@ def cell_values(
     return out
 
 
+def narrative(sections: list[dict[str, Any]]) -> str:
+    """The narrative a report writes in its own words: sections 一 (总体情况), 五 (存在的主要问题
+    及改进情况) and 六 (其他需要报告的事项), joined — what is compared with the year before."""
+    return "".join(str(s.get("text", "")) for s in sections if s.get("number") in (1, 5, 6))
+
+
 @dataclass
 class Record:
     source: Source

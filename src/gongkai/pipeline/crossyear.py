@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator
 
 from .. import formats
 from ..check import RULES, run_rules
-from ..check.registry import NEEDS_STORE, Context
+from ..check.crossyear import COPY_THRESHOLD, YEAR_EQUATIONS, copied_text_finding, shared_share, shingles
+from ..check.registry import NEEDS_STORE
 from ..model import Finding, Record
-from ..store import Store, StoredReport
+from ..store import Store, YearPairs
 from .local import run_local
 from .work import Task
 
@@ -36,34 +37,38 @@ def check_with_store(store: Store, record: Record) -> Record:
     return run_rules(record, previous)
 
 
-def compare_years(stored: list[StoredReport]) -> Iterator[tuple[int, Finding, int]]:
-    """The cross-year findings among one agency's stored reports: each report against the one of
-    the year before (the first stored of that year)."""
-    by_year: dict[int, StoredReport] = {}
-    for item in stored:
-        if item.record.year is not None:
-            by_year.setdefault(item.record.year, item)
-    for item in stored:
-        previous = by_year.get((item.record.year or 0) - 1)
-        if previous is None or not _comparable(item.record) or not _comparable(previous.record):
-            continue
-        context = Context(item.record, previous.record)
-        for rule in CROSS_YEAR_RULES:
-            for finding in rule.run(context):
-                yield item.id, finding, previous.id
+def compare_pairs(pairs: YearPairs) -> Iterator[tuple[int, Finding, int]]:
+    """The cross-year findings of the staged pairs: the equations of the balance rules, on the
+    pairs the store's query finds breaking one (each equation checked here as on a fresh record),
+    then the narratives compared pair by pair."""
+    for pair in pairs.unbalanced([equation.balance for equation in YEAR_EQUATIONS]):
+        for equation, values in zip(YEAR_EQUATIONS, pair.values, strict=True):
+            if equation.balance.applies(pair.template, pair.previous_template):
+                found = equation.finding(values, pair.previous_year, pair.previous_path)
+                if found is not None:
+                    yield pair.report_id, found, pair.previous_id
+    seen: dict[int, set[str]] = {}  # a report is compared with the year before and the year after
+
+    def shingles_of(report_id: int, text: str) -> set[str]:
+        if report_id not in seen:
+            if len(seen) >= 1000:
+                seen.clear()
+            seen[report_id] = shingles(text)
+        return seen[report_id]
+
+    for report_id, previous_id, previous_year, text, previous_text in pairs.narratives():
+        share = shared_share(shingles_of(report_id, text), shingles_of(previous_id, previous_text))
+        if share >= COPY_THRESHOLD:
+            found = copied_text_finding(share, previous_year, pairs.recorded_path(previous_id))
+            if found is not None:
+                yield report_id, found, previous_id
 
 
 def refresh_cross_year(store: Store, keys: Iterable[str] | None = None) -> int:
-    """Recompute the cross-year findings of the given agencies (all if None); how many there are."""
-    return store.replace_cross_year(compare_years, keys)
-
-
-def _comparable(record: Record) -> bool:
-    """Whether the cross-year rules apply to a stored record, as `run_rules` decides for a fresh one
-    (a stored record has lost its reader notes; its findings say the same)."""
-    if record.template == formats.TEMPLATE_PRE2019:
-        return False
-    return not any(f.rule in ("unreadable", "not_a_report") for f in record.findings)
+    """Recompute the cross-year findings of the given agencies (all if None); how many there are.
+    The rules apply as `run_rules` applies them to a fresh record: not to a report printing the
+    pre-2019 format, nor to one that is unreadable or not a report."""
+    return store.replace_cross_year(compare_pairs, keys, skip_templates=(formats.TEMPLATE_PRE2019,), skip_rules=("unreadable", "not_a_report"))
 
 
 def rereadings(store: Store, keys: Iterable[str]) -> list[tuple[Task, int]]:

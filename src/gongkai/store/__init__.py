@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.exc import ArgumentError, IntegrityError
 
 from .. import __version__
-from ..model import Finding, Record
+from ..model import Record
 from . import agencies as agency_match
-from .batch import FINDING_COLUMNS, Item, finding_values, note_paths, save_batch
+from .batch import Item, note_paths, save_batch
+from .crossyear import Comparison, YearPairs, replace_cross_year
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .review import ReviewStore
 from .schema import (
@@ -30,10 +31,7 @@ from .schema import (
     documents,
     files,
     findings,
-    lock,
     migrate,
-    raise_version,
-    refresh_summaries,
     reports,
 )
 
@@ -42,7 +40,7 @@ PARSER_VERSION = __version__
 T = TypeVar("T")
 PAGE = 500  # reports loaded per query when listing
 
-__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoreError", "StoredReport", "database_url"]
+__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoreError", "StoredReport", "YearPairs", "database_url"]
 
 
 def database_url(text: str | None) -> str:
@@ -68,11 +66,6 @@ class StoredReport:
     record: Record
     agency_key: str | None
     region: str | None
-
-
-# What the cross-year pass computes for one agency's stored reports: (report id, finding, id of
-# the report it was compared with). The store keeps these findings; the pipeline computes them.
-Comparison = Callable[[list[StoredReport]], Iterable[tuple[int, Finding, int]]]
 
 
 class Store(ReviewStore):
@@ -224,43 +217,19 @@ class Store(ReviewStore):
                     raise
         raise AssertionError("unreachable")
 
-    def replace_cross_year(self, compare: Comparison, keys: Iterable[str] | None = None) -> int:
+    def replace_cross_year(
+        self, compare: Comparison, keys: Iterable[str] | None = None, *, skip_templates: Sequence[str] = (), skip_rules: Sequence[str] = ()
+    ) -> int:
         """Replace the cross-year findings of every report of the given agencies (all if None) by
-        what `compare` finds in each agency's stored reports; the number of findings kept.
+        what `compare` finds in their pairs (`YearPairs`: each report with the first stored report
+        of its agency for the year before, neither printing one of `skip_templates` nor having a
+        finding of `skip_rules`); the number of findings kept.
 
         A cross-year finding belongs to the later report and names the earlier one
         (`other_report_id`). The whole replacement is one transaction, under a lock that two
         ingests into one PostgreSQL database take in turn.
         """
-        chosen = None if keys is None else set(keys)
-
-        def write(connection: Connection) -> int:
-            count = 0
-            lock(connection, "cross-year")
-            query = select(reports.c.agency_key).distinct().where(reports.c.agency_key.is_not(None))
-            wanted = chosen if chosen is not None else set(connection.scalars(query))
-            touched: list[int] = []
-            found: list[dict[str, Any]] = []
-            for key in sorted(wanted):
-                stored = _reports_of(connection, key)
-                ids = [item.id for item in stored]
-                if ids:
-                    connection.execute(delete(findings).where(findings.c.report_id.in_(ids), findings.c.other_report_id.is_not(None)))
-                for report_id, finding, other_id in compare(stored):
-                    count += 1
-                    found.append({"report_id": report_id, **dict(zip(FINDING_COLUMNS, finding_values(finding), strict=True)), "other_report_id": other_id})
-                if len(found) >= 1000:  # one multi-row INSERT per thousand findings
-                    connection.execute(findings.insert(), found)
-                    found = []
-                touched += ids
-            if found:
-                connection.execute(findings.insert(), found)
-            for start in range(0, len(touched), 5000):  # a bounded number of parameters per statement
-                refresh_summaries(connection, touched[start : start + 5000])
-            raise_version(connection)
-            return count
-
-        return self._transaction(write)
+        return self._transaction(lambda connection: replace_cross_year(connection, compare, keys, skip_templates, skip_rules))
 
     # -------------------------------------------------------------- reading
 

@@ -18,7 +18,7 @@ from sqlalchemy import Column, Connection, Integer, MetaData, Table, delete, fun
 from sqlalchemy.schema import CreateTable
 
 from .. import formats
-from ..model import Finding, Record
+from ..model import Finding, Record, narrative
 from . import agencies as agency_match
 from .schema import StoredText, agency_names, cells, documents, files, findings, now, raise_version, refresh_summaries, report_summaries, reports
 
@@ -60,13 +60,13 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
     latest = {item.sha256: item for item in items}  # the content's last reading wins, as in order
     chosen = list(latest.values())
     shas = list(latest)
-    _prepare(connection)
+    prepare(connection)
     stamp = now()
     # The big tables are searched by lists of this batch's keys, through their indexes: a join
     # with a staging table (which has no statistics) may be planned as a scan of every report.
     _delete_reports(connection, select(reports.c.id).where(reports.c.sha256.in_(shas)))
     connection.execute(delete(documents).where(documents.c.sha256.in_(shas)))
-    _stage(
+    stage(
         connection, stage_documents, [(i.sha256, i.record.source.media_type, i.size, i.record.source.pages, i.status, parser_version, stamp) for i in chosen]
     )
     connection.execute(insert(documents).from_select([c.name for c in documents.columns], select(*stage_documents.columns)))
@@ -80,8 +80,9 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
             seq, item.sha256, item.path, record.agency, keys.get(record.agency) if record.agency else None,
             agency_match.region_of(record.agency) if record.agency else None, record.year, record.template, record.published,
             record.count("error"), record.count("warning"), record.count("info"), parser_version, json.dumps(record.to_dict(), ensure_ascii=False),
+            narrative(record.sections),
         ))  # fmt: skip
-    _stage(connection, stage_reports, report_rows)
+    stage(connection, stage_reports, report_rows)
     report_columns = [c.name for c in stage_reports.columns if c.name != "seq"]
     ordered = select(*(stage_reports.c[name] for name in report_columns)).order_by(stage_reports.c.seq)
     connection.execute(insert(reports).from_select(report_columns, ordered))
@@ -89,9 +90,9 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
     ids: dict[str, int] = dict(connection.execute(select(reports.c.sha256, reports.c.id).where(reports.c.sha256.in_(written))).all()) if written else {}
     # Cells and findings belong to reports written just now: nothing of theirs to merge, so they
     # are copied straight into their tables.
-    _stage(connection, cells, [row for item in stored for row in _cell_rows(ids[item.sha256], item.record)])
+    stage(connection, cells, [row for item in stored for row in _cell_rows(ids[item.sha256], item.record)])
     finding_rows = [(ids[item.sha256], *finding_values(f)) for item in stored for f in item.record.findings]
-    _stage(connection, findings, finding_rows, columns=("report_id", *FINDING_COLUMNS))
+    stage(connection, findings, finding_rows, columns=("report_id", *FINDING_COLUMNS))
 
     _note_staged(connection, [(i.path, i.sha256, i.status, _unreadable_message(i.record) if i.status == "unreadable" else None) for i in chosen], stamp)
     report_ids = [ids[sha] for sha in written]
@@ -103,7 +104,7 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
 
 def note_paths(connection: Connection, notes: Iterable[tuple[str, str | None, str, str | None]]) -> None:
     """Record input paths (path, content hash, status, message): a later note of a path wins."""
-    _prepare(connection)
+    prepare(connection)
     _note_staged(connection, list(notes), now())
 
 
@@ -164,7 +165,7 @@ def _note_staged(connection: Connection, notes: list[tuple[str, str | None, str,
             for seq, (path, sha, status, message) in enumerate(rows)
         ]
         connection.execute(delete(stage_files))
-        _stage(connection, stage_files, staged)
+        stage(connection, stage_files, staged)
         connection.execute(delete(files).where(files.c.path.in_(some)))
         columns = [c.name for c in files.columns]
         connection.execute(insert(files).from_select(columns, select(*(stage_files.c[name] for name in columns)).order_by(stage_files.c.seq)))
@@ -210,15 +211,15 @@ def _cell_rows(report_id: int, record: Record) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _prepare(connection: Connection) -> None:
+def prepare(connection: Connection, stages: Sequence[Table] = _STAGES) -> None:
     """Create the staging tables once per database session and empty them (a failed transaction
     rolls their rows back with it; this is for a connection reused after a commit)."""
-    for stage in _STAGES:
-        connection.execute(CreateTable(stage, if_not_exists=True))
-        connection.execute(delete(stage))
+    for table in stages:
+        connection.execute(CreateTable(table, if_not_exists=True))
+        connection.execute(delete(table))
 
 
-def _stage(connection: Connection, table: Table, rows: list[tuple[Any, ...]], columns: Sequence[str] | None = None) -> None:
+def stage(connection: Connection, table: Table, rows: list[tuple[Any, ...]], columns: Sequence[str] | None = None) -> None:
     """Put rows (in the order of `columns`, by default all the table's) into a table: COPY on
     PostgreSQL (psycopg), one executemany elsewhere — straight through the driver, as per-row
     parameter handling by SQLAlchemy cost more than the insert itself."""

@@ -39,6 +39,7 @@ Tables:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,6 +75,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.dml import Delete, Insert
 
 from .. import formats
+from ..model import narrative
 
 
 class StoredText(TypeDecorator[str]):
@@ -141,6 +143,9 @@ reports = Table(
     Column("infos", Integer, nullable=False),
     Column("parser_version", String(32), nullable=False),
     Column("record_json", StoredText, nullable=False),
+    # Sections 一, 五 and 六 (`check.crossyear.narrative`): what the cross-year pass compares with
+    # last year's, read without the whole record.
+    Column("narrative", StoredText),
     Index("reports_agency_year", "agency_key", "year"),
 )
 
@@ -367,6 +372,19 @@ def _bulk(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _narrative(connection: Connection) -> None:
+    if "narrative" not in {column["name"] for column in inspect(connection).get_columns("reports")}:
+        connection.execute(text("ALTER TABLE reports ADD COLUMN narrative TEXT"))
+    last = 0
+    while True:  # a page of reports at a time: their record JSON is the bulk of the database
+        page = connection.execute(select(reports.c.id, reports.c.record_json).where(reports.c.id > last).order_by(reports.c.id).limit(1000)).all()
+        if not page:
+            return
+        texts = [{"key": row.id, "text": narrative(json.loads(row.record_json).get("sections") or [])} for row in page]
+        connection.execute(update(reports).where(reports.c.id == bindparam("key")).values(narrative=bindparam("text")), texts)
+        last = page[-1].id
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: files, documents, reports, cells, findings, agencies", _initial),
     Migration(2, "web app: users, report_reviews, finding_reviews, audit_log; indexes by year and region", _review),
@@ -379,6 +397,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "agency_name_blocks: the index of blocking keys through which a new agency name finds its candidates", _blocks),
     Migration(5, "indexes by which a batch finds the findings naming a replaced report and the paths of a content", _bulk),
     Migration(6, "report_summaries keep the parts of every count and ratio indicator, for `gongkai stats` in SQL", _every_part),
+    Migration(7, "reports.narrative: the sections the cross-year pass compares, beside the record", _narrative),
 )
 
 
@@ -442,6 +461,25 @@ def _summary_statements(some: bool) -> tuple[Delete, Insert]:
     )
     columns = ["report_id", "errors", "warnings", "infos", "search", *(f"part_{name}" for name in SUMMARY_PARTS)]
     return erase, report_summaries.insert().from_select(columns, rows)
+
+
+def recount_findings(connection: Connection, report_ids: Sequence[int]) -> None:
+    """Count the findings of these reports again into their summaries, by severity (what a
+    cross-year pass changes; the indicator parts stay as they are)."""
+    for start in range(0, len(report_ids), 5000):  # a bounded number of parameters per statement
+        connection.execute(_recount, {"ids": list(report_ids[start : start + 5000])})
+
+
+def _counted(severity: str) -> Any:
+    counted = select(func.count()).where(findings.c.report_id == report_summaries.c.report_id, findings.c.severity == severity)
+    return counted.scalar_subquery()
+
+
+_recount = (
+    update(report_summaries)
+    .where(report_summaries.c.report_id.in_(bindparam("ids", expanding=True)))
+    .values(errors=_counted("error"), warnings=_counted("warning"), infos=_counted("info"))
+)
 
 
 def raise_version(connection: Connection) -> None:

@@ -16,6 +16,8 @@
    per 1 000 reports.
 4. Growth: the commit rate measured at each size of `--growth` (the store holding that many
    reports), to see whether storing stays linear as the tables grow.
+5. Clients: the reports of 2. ingested into one PostgreSQL database by one `gongkai ingest`, then
+   by two at once (each half of the agencies): how the rate grows with a second client.
 
 Prints what it measured; asserts nothing.
 """
@@ -146,6 +148,34 @@ def throughput(folder: Path, reports: int, cluster: bool) -> None:
               f"scheduler {peaks[0]:.0f}, workers {', '.join(f'{p:.0f}' for p in peaks[1:])})", flush=True)  # fmt: skip
 
 
+def clients(folder: Path, server: str) -> None:
+    """One `gongkai ingest` into a PostgreSQL database, then two at once into another, each given
+    half of the agencies' folders (as two clients would split a national corpus by province)."""
+    print("5. ingest clients into one PostgreSQL database (1 local worker each; end to end, incl. the cross-year pass)")
+    source = folder / "in"
+    halves = [sorted(source.iterdir())[part::2] for part in range(2)]
+    total = sum(1 for _ in source.rglob("*") if _.is_file())
+    for count in (1, 2):
+        database = PgDatabase(server)
+        try:
+            parts = [[source]] if count == 1 else halves
+            start = time.perf_counter()
+            running = [subprocess.Popen([sys.executable, "-m", "gongkai", "ingest", *map(str, part), "--db", database.url, "--workers", "1", "--format", "json"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for part in parts]  # fmt: skip
+            new = 0
+            for process in running:
+                out, _ = process.communicate()
+                if process.returncode != 0:
+                    raise SystemExit(f"ingest client failed ({process.returncode})")
+                new += int(json.loads(out)["new"])
+            seconds = time.perf_counter() - start
+            with Store(database.url) as store:
+                stored = store.counts()["reports"]
+            print(f"   {count} client{'s' if count > 1 else ' '}  {new / seconds:6.1f} reports/s together   ({seconds:.1f} s; {stored} of {total} reports stored)", flush=True)
+        finally:
+            database.drop()
+
+
 def commit_rate(url: str, items: list[tuple[Record, str, int, str]]) -> tuple[float, float]:
     """Store `items` with save_many in batches of 32 (as ingest commits): reports/s, cell rows/s."""
     with Store(url) as store:
@@ -203,7 +233,10 @@ def main() -> int:
         folder = Path(name)
         read_cost(folder / "formats", args.per_format)
         throughput(folder / "throughput", args.reports, not args.no_cluster)
-        commits(folder, [int(s) for s in args.growth.split(",")], None if args.no_pg else pg_server(args.pg))
+        server = None if args.no_pg else pg_server(args.pg)
+        commits(folder, [int(s) for s in args.growth.split(",")], server)
+        if server:
+            clients(folder / "throughput", server)
     return 0
 
 

@@ -46,7 +46,7 @@ def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progr
         for task, record in results:
             committer.add(task, record)
     finally:
-        committer.flush()  # what was read before an interruption is kept
+        committer.finish()  # what was read before an interruption is kept
     stale = committer.stale | store.agency_keys_of(committer.stored)
     committer.summary.settled_by_last_year = _reread_with_last_year(store, stale, workers)
     committer.summary.cross_year = refresh_cross_year(store, stale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from ..model import Record
@@ -47,7 +48,9 @@ class Committer:
     the agencies whose cross-year findings must be recomputed.
 
     A batch is one transaction: after a kill, each record is stored entirely or not at all, and
-    running the same ingest again reads only what is missing."""
+    running the same ingest again reads only what is missing. A batch is written by a thread of
+    its own while the results of the next one come in (the workers are not kept waiting for
+    their next file meanwhile); one batch at a time, in order. `finish` waits for the last."""
 
     def __init__(self, store: Store, plan: Plan, progress: Progress | None = None) -> None:
         self.store = store
@@ -58,6 +61,8 @@ class Committer:
         self.stored: set[str] = set(plan.unchanged)  # contents whose agencies get a cross-year pass
         self._batch: list[tuple[Task, Record]] = []
         self._since = time.monotonic()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-commit")
+        self._writing: tuple[list[tuple[Task, Record]], Future[_Written]] | None = None
 
     def notes(self) -> None:
         """Record the paths the plan decided without reading."""
@@ -79,21 +84,47 @@ class Committer:
             self.flush_if_due()
 
     def flush_if_due(self) -> None:
-        """Store what has waited BATCH_SECONDS (called while the workers are busy)."""
+        """Store what has waited BATCH_SECONDS, and count a batch the writer has finished
+        (called at least once a second while the workers are busy)."""
+        if self._writing is not None and self._writing[1].done():
+            self._settle()
         if self._batch and time.monotonic() - self._since >= BATCH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
+        """Hand the batch to the writer (once it has written the one before)."""
         batch, self._batch, self._since = self._batch, [], time.monotonic()
         if not batch:
             return
+        self._settle()
+        self._writing = batch, self._writer.submit(self._write, batch)
+
+    def finish(self) -> None:
+        """Store what is left and wait until every batch is written (its error raised here)."""
+        try:
+            self.flush()
+            self._settle()
+        finally:
+            self._writer.shutdown(wait=True)
+
+    def _write(self, batch: list[tuple[Task, Record]]) -> _Written:
         replaced = set(self.store.documents_of(task.sha256 for task, _ in batch))
-        self.stale |= self.store.agency_keys_of(replaced)  # an older reading's agency loses a report
+        losing = self.store.agency_keys_of(replaced)  # an older reading's agency loses a report
         first = [(record, *self.plan.copies[task.sha256][0], task.sha256) for task, record in batch]
         statuses = self.store.save_many(first)
         copies = [(path, task.sha256, status, None) for (task, _), status in zip(batch, statuses, strict=True) for path, _ in self.plan.copies[task.sha256][1:]]
         if copies:
             self.store.note_files(copies)
+        return replaced, losing, statuses
+
+    def _settle(self) -> None:
+        """Wait for the batch being written, then count it."""
+        if self._writing is None:
+            return
+        batch, future = self._writing
+        self._writing = None
+        replaced, losing, statuses = future.result()
+        self.stale |= losing
         for (task, record), status in zip(batch, statuses, strict=True):
             paths = self.plan.copies[task.sha256]
             if status == "unreadable":
@@ -111,3 +142,8 @@ class Committer:
     def _tell(self, path: str) -> None:
         if self.progress is not None:
             self.progress(path, self.summary)
+
+
+# What writing a batch found: the contents it replaced, the agencies that lost a report, each
+# record's status.
+_Written = tuple[set[str], set[str], list[str]]

@@ -75,17 +75,8 @@ def rereadings(store: Store, keys: Iterable[str]) -> list[tuple[Task, int]]:
     """The stored reports of these agencies whose table 二 has cells the reader could not place,
     while the store holds the agency's report of the year before (same template): each is read
     again with it (`parse.parse`), since its stock may settle digits run together. With each,
-    how many of its table 二 cells hold a number now."""
-    tasks: list[tuple[Task, int]] = []
-    for key in sorted(keys):
-        stored = store.reports_of_agency_key(key)
-        by_year = {item.record.year: item.record for item in reversed(stored) if item.record.year is not None}
-        for item in stored:
-            record = item.record
-            previous = by_year.get((record.year or 0) - 1)
-            if previous is not None and record.source.sha256 and may_settle(record, previous):
-                tasks.append((Task(record.source.sha256, record.source.path, previous), placed_in_table_two(record)))
-    return tasks
+    how many of its table 二 cells hold a number now. The store finds them in one query."""
+    return [(Task(sha, path, previous), placed) for sha, path, placed, previous in store.with_last_year(keys, "cell_unreadable", "二")]
 
 
 def may_settle(record: Record, previous: Record) -> bool:

@@ -37,6 +37,13 @@ def too_slow(seconds: float) -> str:
     return f"读取超过{seconds:g}秒仍未完成，已停止（时间限制 seconds_per_file，可用 --limit seconds_per_file=N 放宽）"
 
 
+# Files handed to a worker beyond the one it reads, while its files are quick to read (FAST): the
+# worker goes on reading instead of waiting for the main process to take each result. A slow
+# worker gets one file at a time, so that a file that hangs holds no other behind it.
+AHEAD = 8
+FAST = 0.25  # seconds
+
+
 def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Record]]:
     """(task, record) for every task, in the order they finish. `waiting` is called at least
     once a second while the workers are busy (the committer stores what it holds)."""
@@ -47,27 +54,33 @@ def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], Non
     queue = deque(tasks)
     pool = [_Worker(context, bounds) for _ in range(min(workers, len(tasks)))]
     try:
-        while queue or any(w.task for w in pool):
-            for worker in pool:
-                if worker.task is None and queue:
-                    worker.give(queue.popleft())
-            busy = [w for w in pool if w.task is not None]
+        while queue or any(w.tasks for w in pool):
+            # Round by round, so that workers share the files; near the end only one each, so
+            # that no worker holds files another, idle, could read.
+            for depth in range(1, 2 + AHEAD):
+                for worker in pool:
+                    if queue and len(worker.tasks) < depth and (depth == 1 or (worker.fast and len(queue) >= depth * len(pool))):
+                        worker.give(queue.popleft())
+            busy = [w for w in pool if w.tasks]
             deadline = min(w.started + bounds.seconds_per_file for w in busy)
             ready = wait([w.connection for w in busy], timeout=min(1.0, max(0.0, deadline - time.monotonic())))
             if waiting is not None:
                 waiting()
+            finished: list[tuple[Task, Record]] = []
             for worker in busy:
-                task = worker.task
-                assert task is not None
                 if worker.connection in ready:
-                    yield task, worker.take()
+                    finished += worker.take_ready()
                 elif time.monotonic() >= worker.started + bounds.seconds_per_file:
+                    task = worker.tasks[0]
+                    finished.append((task, _work.crashed(task, too_slow(bounds.seconds_per_file))))
                     worker.stop()
-                    yield task, _work.crashed(task, too_slow(bounds.seconds_per_file))
-                if worker.task is None and not worker.alive():  # (a worker that died holding a task is seen at the next wait)
+                queue.extendleft(reversed(worker.unstarted))  # a stopped worker's other files: read by another
+                worker.unstarted = []
+                if not worker.tasks and not worker.alive():
                     pool.remove(worker)
                     if queue:
                         pool.append(_Worker(context, bounds))
+            yield from finished
     finally:
         for worker in pool:
             worker.stop()
@@ -79,31 +92,46 @@ class _Worker:
         self.process: BaseProcess = context.Process(target=_serve, args=(child, bounds), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
-        self.task: Task | None = None
-        self.started = 0.0
+        self.tasks: deque[Task] = deque()  # handed over, in order; the first is being read
+        self.unstarted: list[Task] = []  # handed over to a worker that was stopped before it read them
+        self.started = 0.0  # when the first of `tasks` began, as far as this process can tell
+        self.fast = False  # whether its last file took less than FAST
 
     def give(self, task: Task) -> None:
-        self.task, self.started = task, time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(task)
         try:
             self.connection.send(task)
         except OSError:  # the worker died before it took the task: the recv below says so
             pass
 
-    def take(self) -> Record:
-        task, self.task = self.task, None
-        assert task is not None
-        try:
-            record: Record = self.connection.recv()
-            return record
-        except (EOFError, OSError):
-            self.stop()
-            return _work.crashed(task, CRASHED)
+    def take_ready(self) -> list[tuple[Task, Record]]:
+        """The results the worker has sent so far; if it died, the file it was reading is
+        recorded as having crashed it, and the files after it are left in `unstarted`."""
+        taken: list[tuple[Task, Record]] = []
+        while self.tasks:
+            try:
+                if not self.connection.poll():
+                    break
+                record: Record = self.connection.recv()
+            except (EOFError, OSError):
+                task = self.tasks[0]
+                taken.append((task, _work.crashed(task, CRASHED)))
+                self.stop()
+                break
+            taken.append((self.tasks.popleft(), record))
+            now = time.monotonic()
+            self.fast, self.started = now - self.started < FAST, now
+        return taken
 
     def alive(self) -> bool:
         return self.process.is_alive()
 
     def stop(self) -> None:
-        self.task = None
+        """Kill the worker; the files it had not begun are kept in `unstarted`."""
+        self.unstarted += list(self.tasks)[1:]
+        self.tasks.clear()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)

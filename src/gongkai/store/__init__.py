@@ -20,7 +20,7 @@ from .. import __version__
 from ..model import Record
 from . import agencies as agency_match
 from .batch import Item, note_paths, save_batch
-from .crossyear import Comparison, YearPairs, replace_cross_year
+from .crossyear import Comparison, YearPairs, replace_cross_year, with_last_year
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .review import ReviewStore
 from .schema import (
@@ -249,6 +249,14 @@ class Store(ReviewStore):
         data = json.loads(row.record_json)
         data["findings"] = data.get("findings", []) + cross
         return StoredReport(row.id, Record.from_dict(data), row.agency_key, row.region)
+
+    def with_last_year(self, keys: Iterable[str], rule: str, table: str) -> list[tuple[str, str, int, Record]]:
+        """The reports of these agencies having a finding of `rule` in table `table` (e.g. "二")
+        while the store holds their agency's report of the year before, in the same template:
+        (content hash, path, how many of its cells in that table hold a number, last year's
+        record — the first stored of that year)."""
+        found = self._transaction(lambda connection: with_last_year(connection, keys, rule, table))
+        return [(sha, path, placed, Record.from_dict(json.loads(previous))) for sha, path, placed, previous in found]
 
     def reports_of_agency_key(self, key: str) -> list[StoredReport]:
         """The stored reports of one agency (its key, see `link_agency`), by year."""

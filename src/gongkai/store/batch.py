@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, delete, func, insert, select
@@ -198,13 +199,20 @@ def _agency_keys(connection: Connection, names: list[str]) -> dict[str, str]:
     return keys
 
 
+@lru_cache(maxsize=4096)
+def _cell_key(path_key: str) -> tuple[str, str, str]:
+    """A dotted cell path as the cells table keys it: (table number, row, column)."""
+    cell = formats.CellPath.parse(path_key)
+    return cell.table.number, cell.row, cell.column
+
+
 def _cell_rows(report_id: int, record: Record) -> list[tuple[Any, ...]]:
     rows = []
     for path_key, value in record.cell_values().items():
-        cell = formats.CellPath.parse(path_key)
+        table, row, column = _cell_key(path_key)
         provenance = record.provenance.get(path_key)
         rows.append((
-            report_id, cell.table.number, cell.row, cell.column, None if value is None else float(value),
+            report_id, table, row, column, None if value is None else float(value),
             provenance.page if provenance else None, provenance.line if provenance else None,
             provenance.text if provenance else None, bool(provenance and provenance.derived),
         ))  # fmt: skip

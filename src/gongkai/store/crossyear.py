@@ -120,7 +120,7 @@ class YearPairs:
                 condition = and_(found.c.later_template == balance.template, found.c.earlier_template == balance.template, condition)
             broken.append(condition)
         query = (
-            select(*columns, earlier.c.year, self._json_text("e", "source", "path"), *(found.c[f"v{at}"] for at in range(len(slots))))
+            select(*columns, earlier.c.year, _record_text(self.connection, "e", "source", "path"), *(found.c[f"v{at}"] for at in range(len(slots))))
             .select_from(found.join(earlier, earlier.c.id == found.c.earlier))
             .where(or_(*broken))
             .order_by(found.c.later)
@@ -142,18 +142,20 @@ class YearPairs:
 
     def recorded_path(self, report_id: int) -> str:
         """A report's path as its record gives it (what a finding naming it shows)."""
-        found = select(self._json_text("e", "source", "path")).select_from(reports.alias("e")).where(literal_column("e.id") == report_id)
+        found = select(_record_text(self.connection, "e", "source", "path")).select_from(reports.alias("e")).where(literal_column("e.id") == report_id)
         return str(self.connection.scalar(found) or "")
 
     def _stream(self, query: Select[Any]) -> Iterator[Sequence[Any]]:
         result = self.connection.execute(query, execution_options={"stream_results": True, "yield_per": 1000})
         yield from result
 
-    def _json_text(self, alias: str, *path: str) -> ColumnElement[Any]:
-        """A string inside the report's record JSON."""
-        if self.connection.dialect.name == "postgresql":
-            return literal_column(f"(({alias}.record_json)::json #>> '{{{','.join(path)}}}')")
-        return literal_column(f"json_extract({alias}.record_json, '$.{'.'.join(path)}')")
+
+
+def _record_text(connection: Connection, alias: str, *path: str) -> ColumnElement[Any]:
+    """A string inside the record JSON of the report aliased `alias`."""
+    if connection.dialect.name == "postgresql":
+        return literal_column(f"(({alias}.record_json)::json #>> '{{{','.join(path)}}}')")
+    return literal_column(f"json_extract({alias}.record_json, '$.{'.'.join(path)}')")
 
 
 # What the pipeline computes over the staged pairs: (report id, finding, id of the report it was
@@ -223,3 +225,29 @@ def _stage_pairs(connection: Connection, mine: ColumnElement[bool], skip_templat
     connection.execute(insert(stage_year_pairs).from_select(columns, pairs))
     if connection.dialect.name == "postgresql":
         connection.execute(text("ANALYZE stage_year_pairs"))
+
+
+def with_last_year(connection: Connection, keys: Iterable[str], rule: str, table: str) -> list[tuple[str, str, int, str]]:
+    """The reports of these agencies having a finding of `rule` in table `table` while their
+    agency's first stored report of the year before prints the same template: (content hash,
+    path as its record gives it, how many of its cells in that table hold a number, last year's
+    record JSON). One query; only these reports' rows are read."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    prepare(connection, (stage_agency_keys,))
+    stage(connection, stage_agency_keys, [(key,) for key in wanted])
+    mine = reports.c.agency_key.in_(select(stage_agency_keys.c.key))
+    first = select(reports.c.agency_key, reports.c.year, func.min(reports.c.id).label("id")).where(mine).group_by(reports.c.agency_key, reports.c.year).subquery("f")
+    later, earlier = reports.alias("r"), reports.alias("e")
+    flagged = exists().where(findings.c.report_id == later.c.id, findings.c.rule == rule, findings.c.tbl == table)
+    placed = select(func.count()).where(cells.c.report_id == later.c.id, cells.c.tbl == table, cells.c.value.is_not(None)).scalar_subquery()
+    query = (
+        select(later.c.sha256, _record_text(connection, "r", "source", "path"), placed, earlier.c.record_json)
+        .select_from(
+            later.join(first, and_(first.c.agency_key == later.c.agency_key, first.c.year == later.c.year - 1)).join(earlier, earlier.c.id == first.c.id)
+        )
+        .where(earlier.c.template == later.c.template, flagged)
+        .order_by(later.c.id)
+    )
+    return [(str(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in connection.execute(query)]

@@ -51,6 +51,7 @@ stage_year_pairs = Table(
     prefixes=["TEMPORARY"],
 )
 _FLUSH = 5000  # findings kept before they are copied in
+_RESTATE = 5000  # cross-year findings written or removed from which PostgreSQL's statistics are renewed
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def replace_cross_year(
     chosen = select(reports.c.id).where(mine)
     stale = findings.c.report_id.in_(chosen) & findings.c.other_report_id.is_not(None)
     touched = set(connection.scalars(select(findings.c.report_id).where(stale).distinct()))
-    connection.execute(delete(findings).where(stale))
+    removed = connection.execute(delete(findings).where(stale)).rowcount
     _stage_pairs(connection, mine, skip_templates, skip_rules)
 
     count = 0
@@ -197,6 +198,11 @@ def replace_cross_year(
             found = []
     stage(connection, findings, found, columns=("report_id", *FINDING_COLUMNS, "other_report_id"))
     recount_findings(connection, sorted(touched))
+    if connection.dialect.name == "postgresql" and count + removed >= _RESTATE:
+        # The planner's figures for `findings` date from before these rows: without them, the
+        # next pass's search for stale cross-year findings was planned as if there were none
+        # (a nested loop over all of them: 3 s instead of 30 ms at 20 000 reports).
+        connection.execute(text("ANALYZE findings"))
     raise_version(connection)
     return count
 

@@ -171,14 +171,14 @@ class KillOn(distributed.WorkerPlugin):  # type: ignore[misc]
 
             work.work = dying  # type: ignore[assignment]
         else:
-            original_run = cluster.run_local
+            original_run = cluster.run_local_rows
 
             def dying_worker(tasks: list[Task], workers: int = 1) -> Any:
                 if any(task.path == path for task in tasks):
                     os._exit(9)
                 return original_run(tasks, workers)
 
-            cluster.run_local = dying_worker  # type: ignore[assignment]
+            cluster.run_local_rows = dying_worker  # type: ignore[assignment]
 
 
 @pytest.mark.parametrize(("where", "words"), [("child", "读取进程意外退出"), ("worker", "集群的工作进程两次意外退出")])
@@ -203,14 +203,15 @@ def test_a_file_that_kills_its_reader_is_recorded_unreadable_and_the_rest_is_rea
 
 def test_the_work_step_runs_with_the_callers_limits(tmp_path: Path) -> None:
     """A Dask task applies the limits the ingest was given (here in this process, whose own
-    limits are restored afterwards) and reads each file in a child process."""
+    limits are restored afterwards), reads each file in a child process and returns the rows
+    the store writes."""
     sample = ROOT / "samples" / "2023_赣州市.txt"
     saved = {name: getattr(limits.current(), name) for name in limits.Limits.names()}
     try:
         refused, read = read_on_worker([Task("", str(sample)), Task("", str(sample))], {"seconds_per_file": 60.0, "file_bytes": 100})
-        assert refused.notes.fatal and [f.rule for f in refused.findings] == ["unreadable"] and read.notes.fatal
+        assert refused.record.notes.fatal and [f.rule for f in refused.record.findings] == ["unreadable"] and read.record.notes.fatal
         (again,) = read_on_worker([Task("", str(sample))], {"file_bytes": 10_000_000})
-        assert again.agency == "赣州市"
+        assert again.record.agency == "赣州市" and len(again.cells) > 100 and json.loads(again.record_json)["agency"] == "赣州市"
     finally:
         limits.configure(**saved)
 

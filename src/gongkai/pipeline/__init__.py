@@ -23,14 +23,14 @@ from ..store import Store
 from .cluster import ClusterError, run_cluster
 from .commit import BATCH, Committer, IngestSummary, Progress
 from .crossyear import CROSS_YEAR_RULES, check_with_store, placed_in_table_two, previous_of, refresh_cross_year, rereadings
-from .local import default_workers, run_local
+from .local import default_workers, run_local, run_local_rows
 from .plan import FileNote, Plan, file_hash, plan
 from .work import Task
 
 __all__ = [
     "BATCH", "CROSS_YEAR_RULES", "ClusterError", "Committer", "FileNote", "IngestSummary", "Plan", "Progress", "Task",
     "check_with_store", "default_workers", "file_hash", "ingest", "plan", "previous_of", "refresh_cross_year",
-    "run_cluster", "run_local",
+    "run_cluster", "run_local", "run_local_rows",
 ]  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def ingest(store: Store, paths: Iterable[str], workers: int = 1, progress: Progr
     todo = plan(store, paths)
     committer = Committer(store, todo, progress)
     committer.notes()
-    results = run_cluster(todo.tasks, cluster, committer.flush_if_due) if cluster else run_local(todo.tasks, workers, committer.flush_if_due)
+    results = run_cluster(todo.tasks, cluster, committer.flush_if_due) if cluster else run_local_rows(todo.tasks, workers, committer.flush_if_due)
     try:
         for task, record in results:
             committer.add(task, record)

@@ -39,8 +39,9 @@ from typing import Any
 
 from .. import limits
 from ..model import Record
+from ..store import Rows, to_rows
 from . import work as _work
-from .local import run_local
+from .local import run_local_rows
 from .work import Task
 
 CHUNK = 8
@@ -59,13 +60,14 @@ class ClusterError(RuntimeError):
     """The cluster cannot be used (the message says why, in Chinese)."""
 
 
-def read_on_worker(tasks: list[Task], bounds: dict[str, float]) -> list[Record]:
+def read_on_worker(tasks: list[Task], bounds: dict[str, float]) -> list[Rows]:
     """The work step of a Dask task: its files read and checked within the caller's limits, each
-    in a child process when this worker may have children (see the module docstring)."""
+    in a child process when this worker may have children (see the module docstring), and
+    turned into the rows the store writes."""
     limits.configure(**bounds)
     if multiprocessing.current_process().daemon:
-        return [_work.work(task) for task in tasks]
-    read = {id(task): record for task, record in run_local(tasks, 1)}
+        return [to_rows(_work.work(task), task.sha256) for task in tasks]
+    read = {id(task): rows for task, rows in run_local_rows(tasks, 1)}
     return [read[id(task)] for task in tasks]
 
 
@@ -90,8 +92,8 @@ def _client(address: str, stack: ExitStack) -> Any:
         raise ClusterError(f"无法连接 Dask 调度器 {address}（{CONNECT_SECONDS}秒内未响应）：请先启动 dask scheduler 和 dask worker，并检查地址与端口") from error
 
 
-def run_cluster(tasks: Sequence[Task], address: str, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Record]]:
-    """(task, record) for every task, as they finish on the cluster at `address` (tcp://… or
+def run_cluster(tasks: Sequence[Task], address: str, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Rows]]:
+    """(task, the rows of its record) for every task, as they finish on the cluster at `address` (tcp://… or
     local[:N]). `waiting` is called at least once a second (the committer stores what it
     holds). Raises ClusterError before any task when the cluster cannot be used."""
     if not tasks:
@@ -132,7 +134,7 @@ def run_cluster(tasks: Sequence[Task], address: str, waiting: Callable[[], None]
                     # Dask blames every task a dying worker held: this one may only have been there.
                     suspects.append(chunk[0])
                 else:
-                    yield from ((task, _failed(task, future.exception())) for task in chunk)
+                    yield from ((task, to_rows(_failed(task, future.exception()), task.sha256)) for task in chunk)
                 if chunk[0] is alone:
                     alone = None
                 future.release()

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
-from ..model import Record
-from ..store import Store
+from ..store import Rows, Store
 from .plan import Plan
 from .work import Task
 
@@ -44,7 +43,7 @@ Progress = Callable[[str, IngestSummary], None]  # called once per input path, w
 
 
 class Committer:
-    """Collects (task, record) results and stores them in batches, keeping the run's summary and
+    """Collects (task, rows of its record) results and stores them in batches, keeping the run's summary and
     the agencies whose cross-year findings must be recomputed.
 
     A batch is one transaction: after a kill, each record is stored entirely or not at all, and
@@ -59,10 +58,10 @@ class Committer:
         self.summary = IngestSummary(files=plan.files)
         self.stale: set[str] = set(plan.stale)
         self.stored: set[str] = set(plan.unchanged)  # contents whose agencies get a cross-year pass
-        self._batch: list[tuple[Task, Record]] = []
+        self._batch: list[tuple[Task, Rows]] = []
         self._since = time.monotonic()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-commit")
-        self._writing: tuple[list[tuple[Task, Record]], Future[_Written]] | None = None
+        self._writing: tuple[list[tuple[Task, Rows]], Future[_Written]] | None = None
 
     def notes(self) -> None:
         """Record the paths the plan decided without reading."""
@@ -74,10 +73,10 @@ class Committer:
                 self.summary.unchanged += 1
             self._tell(note.path)
 
-    def add(self, task: Task, record: Record) -> None:
+    def add(self, task: Task, rows: Rows) -> None:
         if not self._batch:
             self._since = time.monotonic()
-        self._batch.append((task, record))
+        self._batch.append((task, rows))
         if len(self._batch) >= BATCH:
             self.flush()
         else:
@@ -107,10 +106,10 @@ class Committer:
         finally:
             self._writer.shutdown(wait=True)
 
-    def _write(self, batch: list[tuple[Task, Record]]) -> _Written:
+    def _write(self, batch: list[tuple[Task, Rows]]) -> _Written:
         replaced = set(self.store.documents_of(task.sha256 for task, _ in batch))
         losing = self.store.agency_keys_of(replaced)  # an older reading's agency loses a report
-        first = [(record, *self.plan.copies[task.sha256][0], task.sha256) for task, record in batch]
+        first = [(rows, *self.plan.copies[task.sha256][0], task.sha256) for task, rows in batch]
         statuses = self.store.save_many(first)
         copies = [(path, task.sha256, status, None) for (task, _), status in zip(batch, statuses, strict=True) for path, _ in self.plan.copies[task.sha256][1:]]
         if copies:
@@ -125,8 +124,8 @@ class Committer:
         self._writing = None
         replaced, losing, statuses = future.result()
         self.stale |= losing
-        for (task, record), status in zip(batch, statuses, strict=True):
-            paths = self.plan.copies[task.sha256]
+        for (task, rows), status in zip(batch, statuses, strict=True):
+            record, paths = rows.record, self.plan.copies[task.sha256]
             if status == "unreadable":
                 self.summary.unreadable += len(paths)
             else:

@@ -23,6 +23,7 @@ from multiprocessing.process import BaseProcess
 
 from .. import limits
 from ..model import Record
+from ..store import Rows, to_rows
 from . import work as _work
 from .work import Task
 
@@ -47,12 +48,25 @@ FAST = 0.25  # seconds
 def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Record]]:
     """(task, record) for every task, in the order they finish. `waiting` is called at least
     once a second while the workers are busy (the committer stores what it holds)."""
+    for task, read in _run(tasks, workers, waiting, as_rows=False):
+        assert isinstance(read, Record)
+        yield task, read
+
+
+def run_local_rows(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], None] | None = None) -> Iterator[tuple[Task, Rows]]:
+    """As `run_local`, each record turned into the rows the store writes (`store.to_rows`) by the
+    worker that read it: what an ingest stores, with the single writer left only the copying."""
+    for task, read in _run(tasks, workers, waiting, as_rows=True):
+        yield task, read if isinstance(read, Rows) else to_rows(read, task.sha256)
+
+
+def _run(tasks: Sequence[Task], workers: int, waiting: Callable[[], None] | None, as_rows: bool) -> Iterator[tuple[Task, Record | Rows]]:
     if not tasks:
         return
     bounds = limits.current()
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     queue = deque(tasks)
-    pool = [_Worker(context, bounds) for _ in range(min(workers, len(tasks)))]
+    pool = [_Worker(context, bounds, as_rows) for _ in range(min(workers, len(tasks)))]
     try:
         while queue or any(w.tasks for w in pool):
             # Round by round, so that workers share the files; near the end only one each, so
@@ -66,7 +80,7 @@ def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], Non
             ready = wait([w.connection for w in busy], timeout=min(1.0, max(0.0, deadline - time.monotonic())))
             if waiting is not None:
                 waiting()
-            finished: list[tuple[Task, Record]] = []
+            finished: list[tuple[Task, Record | Rows]] = []
             for worker in busy:
                 if worker.connection in ready:
                     finished += worker.take_ready()
@@ -79,7 +93,7 @@ def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], Non
                 if not worker.tasks and not worker.alive():
                     pool.remove(worker)
                     if queue:
-                        pool.append(_Worker(context, bounds))
+                        pool.append(_Worker(context, bounds, as_rows))
             yield from finished
     finally:
         for worker in pool:
@@ -87,9 +101,9 @@ def run_local(tasks: Sequence[Task], workers: int = 1, waiting: Callable[[], Non
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext, bounds: limits.Limits) -> None:
+    def __init__(self, context: multiprocessing.context.BaseContext, bounds: limits.Limits, as_rows: bool) -> None:
         self.connection, child = context.Pipe()
-        self.process: BaseProcess = context.Process(target=_serve, args=(child, bounds), daemon=True)  # type: ignore[attr-defined]
+        self.process: BaseProcess = context.Process(target=_serve, args=(child, bounds, as_rows), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
         self.tasks: deque[Task] = deque()  # handed over, in order; the first is being read
@@ -106,15 +120,15 @@ class _Worker:
         except OSError:  # the worker died before it took the task: the recv below says so
             pass
 
-    def take_ready(self) -> list[tuple[Task, Record]]:
+    def take_ready(self) -> list[tuple[Task, Record | Rows]]:
         """The results the worker has sent so far; if it died, the file it was reading is
         recorded as having crashed it, and the files after it are left in `unstarted`."""
-        taken: list[tuple[Task, Record]] = []
+        taken: list[tuple[Task, Record | Rows]] = []
         while self.tasks:
             try:
                 if not self.connection.poll():
                     break
-                record: Record = self.connection.recv()
+                record: Record | Rows = self.connection.recv()
             except (EOFError, OSError):
                 task = self.tasks[0]
                 taken.append((task, _work.crashed(task, CRASHED)))
@@ -138,8 +152,9 @@ class _Worker:
         self.connection.close()
 
 
-def _serve(connection: Connection, bounds: limits.Limits) -> None:
-    """A worker's life: read the files it is given, one at a time, until the pipe closes."""
+def _serve(connection: Connection, bounds: limits.Limits, as_rows: bool) -> None:
+    """A worker's life: read the files it is given, one at a time, until the pipe closes; each
+    record is sent back as it is, or as the rows the store writes."""
     _die_with_parent()
     limits.configure(**{name: getattr(bounds, name) for name in limits.Limits.names()})
     # The bound is on what reading a file adds: a forked worker starts with its parent's address
@@ -155,7 +170,7 @@ def _serve(connection: Connection, bounds: limits.Limits) -> None:
             return
         try:
             record = _work.work(task)
-            connection.send(record)
+            connection.send(to_rows(record, task.sha256) if as_rows else record)
         except MemoryError:
             connection.send(_work.crashed(task, f"读取时超过内存限制（{bounds.memory_per_file_mb} MB，限制 memory_per_file_mb）"))
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 from .. import __version__
 from ..model import Record
 from . import agencies as agency_match
-from .batch import Item, note_paths, save_batch
+from .batch import Item, Rows, note_paths, save_batch, to_rows
 from .crossyear import Comparison, YearPairs, replace_cross_year, with_last_year
 from .guard import StoreError, check_ownership, claim, masked, retrying, use_wal
 from .review import ReviewStore
@@ -40,7 +40,7 @@ PARSER_VERSION = __version__
 T = TypeVar("T")
 PAGE = 500  # reports loaded per query when listing
 
-__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Store", "StoreError", "StoredReport", "YearPairs", "database_url"]
+__all__ = ["DEFAULT_DB", "PARSER_VERSION", "Comparison", "Rows", "Store", "StoreError", "StoredReport", "YearPairs", "database_url", "to_rows"]
 
 
 def database_url(text: str | None) -> str:
@@ -195,13 +195,13 @@ class Store(ReviewStore):
             raise ValueError(f"no content hash for {path}")
         return self.save_many([(record, path, size, sha)])[0]
 
-    def save_many(self, items: Iterable[tuple[Record, str, int | None, str]]) -> list[str]:
-        """Store several checked records (record, path, size, sha256) in one transaction: all or
-        none of them. Their statuses, in order."""
+    def save_many(self, items: Iterable[tuple[Record | Rows, str, int | None, str]]) -> list[str]:
+        """Store several checked records (record or its `Rows`, path, size, sha256) in one
+        transaction: all or none of them. Their statuses, in order."""
         batch = []
         for record, path, size, sha in items:
-            record.source.sha256 = sha
-            batch.append(Item(record, path, size, sha, status_of(record)))
+            rows = record if isinstance(record, Rows) else to_rows(record, sha)
+            batch.append(Item(rows, path, size, sha, status_of(rows.record)))
 
         def write(connection: Connection) -> list[str]:
             save_batch(connection, batch, PARSER_VERSION)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -44,14 +44,39 @@ UNREADABLE_AGAIN = "无法读取文件（与此前入库的同一内容相同）
 
 
 @dataclass(frozen=True)
+class Rows:
+    """A checked record as the store writes it. Made where the record was read (a worker
+    process, a Dask worker), so that the single writer only copies rows: its JSON, its narrative,
+    its cells (without the report's id), and the record without its tables, provenance and
+    sections (what the writer and an ingest's summary still read: agency, year, template,
+    findings, source)."""
+
+    record: Record
+    record_json: str
+    narrative: str
+    cells: list[tuple[Any, ...]]
+
+
+def to_rows(record: Record, sha256: str) -> Rows:
+    """The rows of a record whose content hash is `sha256` (the hash the record is stored under)."""
+    record.source.sha256 = sha256
+    head = replace(record, sections=[], active={}, requests={}, review_litigation={}, provenance={})
+    return Rows(head, json.dumps(record.to_dict(), ensure_ascii=False), narrative(record.sections), _cell_rows(record))
+
+
+@dataclass(frozen=True)
 class Item:
     """One checked record to store, with the path it was read from and its content hash."""
 
-    record: Record
+    rows: Rows
     path: str
     size: int | None
     sha256: str
     status: str
+
+    @property
+    def record(self) -> Record:
+        return self.rows.record
 
 
 def save_batch(connection: Connection, items: Sequence[Item], parser_version: str) -> list[int]:
@@ -80,8 +105,7 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
         report_rows.append((
             seq, item.sha256, item.path, record.agency, keys.get(record.agency) if record.agency else None,
             agency_match.region_of(record.agency) if record.agency else None, record.year, record.template, record.published,
-            record.count("error"), record.count("warning"), record.count("info"), parser_version, json.dumps(record.to_dict(), ensure_ascii=False),
-            narrative(record.sections),
+            record.count("error"), record.count("warning"), record.count("info"), parser_version, item.rows.record_json, item.rows.narrative,
         ))  # fmt: skip
     stage(connection, stage_reports, report_rows)
     report_columns = [c.name for c in stage_reports.columns if c.name != "seq"]
@@ -91,7 +115,7 @@ def save_batch(connection: Connection, items: Sequence[Item], parser_version: st
     ids: dict[str, int] = dict(connection.execute(select(reports.c.sha256, reports.c.id).where(reports.c.sha256.in_(written))).all()) if written else {}
     # Cells and findings belong to reports written just now: nothing of theirs to merge, so they
     # are copied straight into their tables.
-    stage(connection, cells, [row for item in stored for row in _cell_rows(ids[item.sha256], item.record)])
+    stage(connection, cells, [(ids[item.sha256], *row) for item in stored for row in item.rows.cells])
     finding_rows = [(ids[item.sha256], *finding_values(f)) for item in stored for f in item.record.findings]
     stage(connection, findings, finding_rows, columns=("report_id", *FINDING_COLUMNS))
 
@@ -206,13 +230,13 @@ def _cell_key(path_key: str) -> tuple[str, str, str]:
     return cell.table.number, cell.row, cell.column
 
 
-def _cell_rows(report_id: int, record: Record) -> list[tuple[Any, ...]]:
+def _cell_rows(record: Record) -> list[tuple[Any, ...]]:
     rows = []
     for path_key, value in record.cell_values().items():
         table, row, column = _cell_key(path_key)
         provenance = record.provenance.get(path_key)
         rows.append((
-            report_id, table, row, column, None if value is None else float(value),
+            table, row, column, None if value is None else float(value),
             provenance.page if provenance else None, provenance.line if provenance else None,
             provenance.text if provenance else None, bool(provenance and provenance.derived),
         ))  # fmt: skip

@@ -151,7 +151,6 @@ class YearPairs:
         yield from result
 
 
-
 def _record_text(connection: Connection, alias: str, *path: str) -> ColumnElement[Any]:
     """A string inside the record JSON of the report aliased `alias`."""
     if connection.dialect.name == "postgresql":
@@ -172,15 +171,8 @@ def replace_cross_year(
     first stored report (lowest id) of its agency for the year before; neither may print one of
     `skip_templates` or have a finding of `skip_rules`."""
     lock(connection, "cross-year")
-    prepare(connection, (stage_agency_keys, stage_year_pairs))
-    mine: ColumnElement[bool]
-    if keys is None:
-        mine = reports.c.agency_key.is_not(None)
-    else:
-        stage(connection, stage_agency_keys, [(key,) for key in sorted(set(keys))])
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE stage_agency_keys"))  # a temporary table has no statistics
-        mine = reports.c.agency_key.in_(select(stage_agency_keys.c.key))
+    prepare(connection, (stage_year_pairs,))
+    mine = _of_agencies(connection, keys)
     chosen = select(reports.c.id).where(mine)
     stale = findings.c.report_id.in_(chosen) & findings.c.other_report_id.is_not(None)
     touched = set(connection.scalars(select(findings.c.report_id).where(stale).distinct()))
@@ -207,7 +199,21 @@ def replace_cross_year(
     return count
 
 
-def _stage_pairs(connection: Connection, mine: ColumnElement[bool], skip_templates: Sequence[str], skip_rules: Sequence[str]) -> None:
+def _of_agencies(connection: Connection, keys: Iterable[str] | None) -> ColumnElement[bool]:
+    """The condition that picks the reports of these agencies (of every agency if None), their
+    keys staged in a temporary table."""
+    if keys is None:
+        return reports.c.agency_key.is_not(None)
+    prepare(connection, (stage_agency_keys,))
+    stage(connection, stage_agency_keys, [(key,) for key in sorted(set(keys))])
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ANALYZE stage_agency_keys"))  # a temporary table has no statistics
+    return reports.c.agency_key.in_(select(stage_agency_keys.c.key))
+
+
+def _with_last_year(mine: ColumnElement[bool]) -> tuple[Any, Any, Any]:
+    """The picked reports (alias "r") joined to the first stored report (lowest id) of their
+    agency for the year before (alias "e"): (later, earlier, the join)."""
     first = (
         select(reports.c.agency_key, reports.c.year, func.min(reports.c.id).label("id"))
         .where(mine)
@@ -215,18 +221,18 @@ def _stage_pairs(connection: Connection, mine: ColumnElement[bool], skip_templat
         .subquery("f")
     )
     later, earlier = reports.alias("r"), reports.alias("e")
+    joined = later.join(first, and_(first.c.agency_key == later.c.agency_key, first.c.year == later.c.year - 1)).join(earlier, earlier.c.id == first.c.id)
+    return later, earlier, joined
+
+
+def _stage_pairs(connection: Connection, mine: ColumnElement[bool], skip_templates: Sequence[str], skip_rules: Sequence[str]) -> None:
+    later, earlier, joined = _with_last_year(mine)
 
     def comparable(report: Any) -> ColumnElement[bool]:
         skipped = exists().where(findings.c.report_id == report.c.id, findings.c.rule.in_(list(skip_rules)))
         return and_(report.c.template.not_in(list(skip_templates)), ~skipped)
 
-    pairs = (
-        select(later.c.id, earlier.c.id, later.c.template, earlier.c.template)
-        .select_from(
-            later.join(first, and_(first.c.agency_key == later.c.agency_key, first.c.year == later.c.year - 1)).join(earlier, earlier.c.id == first.c.id)
-        )
-        .where(comparable(later), comparable(earlier))
-    )
+    pairs = select(later.c.id, earlier.c.id, later.c.template, earlier.c.template).select_from(joined).where(comparable(later), comparable(earlier))
     columns = ["later", "earlier", "later_template", "earlier_template"]
     connection.execute(insert(stage_year_pairs).from_select(columns, pairs))
     if connection.dialect.name == "postgresql":
@@ -238,21 +244,15 @@ def with_last_year(connection: Connection, keys: Iterable[str], rule: str, table
     agency's first stored report of the year before prints the same template: (content hash,
     path as its record gives it, how many of its cells in that table hold a number, last year's
     record JSON). One query; only these reports' rows are read."""
-    wanted = sorted(set(keys))
+    wanted = set(keys)
     if not wanted:
         return []
-    prepare(connection, (stage_agency_keys,))
-    stage(connection, stage_agency_keys, [(key,) for key in wanted])
-    mine = reports.c.agency_key.in_(select(stage_agency_keys.c.key))
-    first = select(reports.c.agency_key, reports.c.year, func.min(reports.c.id).label("id")).where(mine).group_by(reports.c.agency_key, reports.c.year).subquery("f")
-    later, earlier = reports.alias("r"), reports.alias("e")
+    later, earlier, joined = _with_last_year(_of_agencies(connection, wanted))
     flagged = exists().where(findings.c.report_id == later.c.id, findings.c.rule == rule, findings.c.tbl == table)
     placed = select(func.count()).where(cells.c.report_id == later.c.id, cells.c.tbl == table, cells.c.value.is_not(None)).scalar_subquery()
     query = (
         select(later.c.sha256, _record_text(connection, "r", "source", "path"), placed, earlier.c.record_json)
-        .select_from(
-            later.join(first, and_(first.c.agency_key == later.c.agency_key, first.c.year == later.c.year - 1)).join(earlier, earlier.c.id == first.c.id)
-        )
+        .select_from(joined)
         .where(earlier.c.template == later.c.template, flagged)
         .order_by(later.c.id)
     )

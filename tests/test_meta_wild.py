@@ -252,6 +252,29 @@ CASES = [
         2023,
         "2024-01-06",
     ),
+    # -- chrome glued before the name on a flattened page; the name printed whole elsewhere
+    Case(
+        "flattened-chrome-glued-to-the-name",
+        flat("来源：吉安市公共资源交易中心 时间：2025-02-11\n正文扫一扫在手机打开当前页吉安市公共资源交易中心2024年政府信息公开工作年度报告\n" + BODY, ""),
+        "吉安市公共资源交易中心",
+        2024,
+        None,
+    ),
+    Case(
+        "flattened-breadcrumb-glued-to-the-name",
+        flat("当前位置: 首页 > 政务公开 > 年度报告湖州市袁州区政务服务中心2020年政府信息公开工作年度报告\n"
+             "如对本报告有疑问，请与湖州市袁州区政务服务中心联系。\n" + BODY, ""),
+        "湖州市袁州区政务服务中心",
+        2020,
+        None,
+    ),
+    Case(
+        "name-printed-once-with-a-stray-space",
+        "南平市绥阳  县城市管理局2019年政府信息公开工作年  度报告\n" + INTRO + BODY,
+        "南平市绥阳县城市管理局",
+        2019,
+        None,
+    ),
 ]
 
 

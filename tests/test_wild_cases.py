@@ -18,6 +18,8 @@ from conftest import corpus_params, load_truth, truth_files
 import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
+from gongkai.parse.tokens import page_footers, tokenize
+from gongkai.read import Line
 
 ROWS = formats.REQUEST_ROWS_2021
 ZERO_ROWS = {row.key: [0] * 7 for row in ROWS}
@@ -234,6 +236,65 @@ def test_page_footer_inside_a_flattened_table() -> None:
     lines[3] = lines[3] + " — 4 —"
     text = "\n".join([HEAD, SECTION3, HEADER, *lines])
     assert_table(read(text), TABLE)
+
+
+def test_values_between_dash_blanks_are_not_page_footers() -> None:
+    """A flattened page: "3—1—206" and "4—2—006" hold "—1—", "—2—", like the footers of two
+    consecutive pages, but two pages' footers are never a few characters apart: they are
+    cells between blanks printed as dashes."""
+    table = requests_with(granted=[3, 0, 1, 0, 2, 0, 6], partially_granted=[4, 0, 2, 0, 0, 0, 6])
+    table["new_received"] = table["total_processed"] = [7, 0, 3, 0, 2, 0, 12]
+    lines = table3_lines(table, "")
+    for index, row in enumerate(ROWS):
+        if row.key in ("granted", "partially_granted"):
+            values = table[row.key]
+            lines[index] = f"{row.label}{values[0]}—{values[2]}—{''.join(str(v) for v in values[4:])}"
+    text = f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}"
+    assert page_footers([Line(1, text)]) is None
+    rows = read(text).requests["rows"]
+    assert rows["partially_granted"] == [4, None, 2, None, 0, 0, 6]
+    for got, want in zip(rows["granted"] or [None] * 7, [3, None, 1, None, 2, 0, 6], strict=True):
+        assert got is None or got == want  # a cell lost between the dashes is one of its readings
+
+
+def test_flattened_dash_blanks_glued_before_digits() -> None:
+    """Blanks printed "-" on a flattened page: "40-010344" is 40, a blank, 0 1 0 3 44 — the dash
+    glued to the digits is no minus sign (table 三 counts are never negative); the row and
+    column sums decide the cut, the blank stays null."""
+    table = requests_with(
+        new_received=[53, 0, 0, 1, 0, 3, 57],
+        granted=[40, 0, 0, 1, 0, 3, 44],
+        partially_granted=[13, 0, 0, 0, 0, 0, 13],
+        total_processed=[53, 0, 0, 1, 0, 3, 57],
+    )
+    lines = table3_lines(table, "")
+    for index, row in enumerate(ROWS):
+        if row.key == "granted":
+            lines[index] = f"{row.label}40-010344"
+    record = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}")
+    assert record.requests["rows"]["granted"] == [40, None, 0, 1, 0, 3, 44]
+    assert record.requests["rows"]["new_received"] == [53, 0, 0, 1, 0, 3, 57]
+
+
+def test_list_marker_after_a_dash_blank() -> None:
+    """"…01--0-15.属于三类…": the 5 numbers the next row; "-1" is a 1 after a blank (or a minus)."""
+    tokens = tokenize([Line(1, "4.保护第三方合法权益01--0-15.属于三类内部事务信息")], 7)
+    assert [t.text for t in tokens if t.is_value] == ["01", "--0", "-1"]
+    assert tokens[-1].kind == "label" and tokens[-1].text.startswith("5")
+
+
+def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
+    """Table 二 headers worded "本年制作数量 本年公开数量 对外公开总数", "上一年度项目数量",
+    "本年增（减）": still the 2019 format — and a 2019 report cannot use the 2021 one."""
+    text = (
+        "某县商务局2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n"
+        "信息内容\t本年制作数量\t本年公开数量\t对外公开总数\n规章\t0\t0\t0\n规范性文件\t2\t0\t36\n"
+        "第二十条第（五）项\n信息内容\t上一年度项目数量\t本年增（减）\t本年处理决定数量\n行政许可\t14\t-14\t6\n"
+    )
+    record = read(text)
+    assert record.template == formats.TEMPLATE_2019
+    assert record.active["normative_documents"] == {"made": 2, "published": 0, "total": 36}
+    assert record.active["licensing"] == {"previous": 14, "change": -14, "decisions": 6}
 
 
 REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况"

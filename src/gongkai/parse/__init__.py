@@ -98,7 +98,7 @@ def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
 # "本年增减"), searched in the tables themselves: the narrative may use any of them.
 _HEADER_CORES = {
     formats.TEMPLATE_2021: re.compile(r"制发|发文件数|废止|现行有效|收费金额"),
-    formats.TEMPLATE_2019: re.compile(r"新制作|新公开|对外公开总|其他对外管理服务事项|政府集中采购|上一年项目数量|增/?减"),
+    formats.TEMPLATE_2019: re.compile(r"新制作|制作数量|新公开|对外公开总|其他对外管理服务事项|政府集中采购|上一年度?项目数量|增\s*[/／(（]?\s*减"),
 }
 
 
@@ -126,7 +126,10 @@ def _detect_template(document: Callable[[], str], year: int | None, tables: str 
     if has_table3:
         if any(m in scope for m in ("逾期不补正", "逾期未按收费")):
             return formats.TEMPLATE_2021
-        return formats.TEMPLATE_2019 if "其他处理" in scope else formats.TEMPLATE_UNKNOWN
+        if "其他处理" in scope:
+            return formats.TEMPLATE_2019
+    if year in (2019, 2020) and not hits[formats.TEMPLATE_2021]:
+        return formats.TEMPLATE_2019  # the 2021 format did not exist yet: 2019–2020 reports use the 2019 one
     return formats.TEMPLATE_UNKNOWN
 
 

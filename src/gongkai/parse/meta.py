@@ -486,6 +486,28 @@ def _body_year(text: str) -> int | None:
     return year if 1990 <= year <= 2100 else None
 
 
+def _without_glued_chrome(agency: str, lines: list[Line]) -> str:
+    """The title's agency without page chrome a flattened copy glued before it
+    (「扫一扫在手机打开当前页吉安市公共资源交易中心」, 「年度报告湖州市…」 after a breadcrumb).
+
+    Only when the name as read is printed nowhere else: then the longest tail of it that the
+    document prints elsewhere as a whole name (「来源：吉安市…」, 「请与湖州市…联系」), not after
+    a place name (「赣州市」+「赣县区…」 is one name).
+    """
+    text = re.sub(r"[ \t\u3000\xa0]+", "", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
+    if text.count(agency) > 1:
+        return agency
+    for cut in range(1, len(agency) - 3):
+        head, tail = agency[:cut], agency[cut:]
+        if _PLACE_END.search(head) or not _is_organ(tail):
+            continue
+        for match in re.finditer(re.escape(tail), text):
+            at = match.start()
+            if at == 0 or not _CJK_CHAR.match(text[at - 1]) or text.endswith("请与", 0, at):
+                return tail
+    return agency
+
+
 def read_meta(lines: list[Line], headings: list[Heading]) -> Meta:
     meta = Meta()
     first_heading = headings[0].line_index if headings else min(len(lines), 12)
@@ -493,6 +515,8 @@ def read_meta(lines: list[Line], headings: list[Heading]) -> Meta:
     if title:
         meta.title, meta.title_line = title.text, title.line
         meta.title_agency, meta.title_year = title.agency, title.year
+        if title.agency:
+            meta.title_agency = _without_glued_chrome(title.agency, lines)
     body_end = headings[-1].line_index if headings else 0
     meta.signature_agency, meta.signature_line, meta.published, meta.published_line = _signature(lines[body_end:])
     period = _period("\n".join(line.text for line in lines[: first_heading + 40]))

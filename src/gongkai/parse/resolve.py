@@ -49,7 +49,7 @@ def search_budget(steps: int = DOCUMENT_STEPS) -> Iterator[None]:
         _budget.reset(token)
 
 
-def _spend(steps: int = 1) -> bool:
+def spend_budget(steps: int = 1) -> bool:
     """Take `steps` from the document's search budget; False once it is spent."""
     budget = _budget.get()
     if budget is None:
@@ -208,7 +208,7 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
     def assign(index: int, at: int, blank_used: bool) -> bool:
         """Extend a reading from cell `index` at digit `at`; False when the budget ran out."""
         budget[0] -= 1
-        if budget[0] < 0 or not _spend():
+        if budget[0] < 0 or not spend_budget():
             return False
         if index == len(refs):
             if at == len(digits) and blank_used:
@@ -298,7 +298,7 @@ def _compositions(caps: list[int], total: int) -> Iterator[tuple[int, ...]]:
         return
     room = sum(caps[1:])
     for first in range(max(0, total - room), min(caps[0], total) + 1):
-        if not _spend():
+        if not spend_budget():
             return
         for rest in _compositions(caps[1:], total - first):
             yield (first, *rest)
@@ -344,7 +344,7 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
         yield reading
 
 
-def _apply(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
+def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
     """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
     values = {ref: cell.value for ref, cell in grid.items()}
     holes = set()
@@ -435,19 +435,22 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
     decide_run(tokens, refs, grid, admissible)
 
 
-def admissible_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
+def admissible_readings(
+    tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], *, holes: bool = True
+) -> list[list[Slot]] | None:
     """Every way of reading a short run (cells run together, cells lost) that breaks none of the
-    equations it touches, given the grid; None when there are too many to weigh them all."""
+    equations it touches, given the grid; None when there are too many to weigh them all.
+    `holes`: whether cells may have been lost (False: only cut apart)."""
     admissible: list[list[Slot]] = []
     if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and splittable_token(tokens[0]):
         # One number for a whole row or table ("000001020302226"): cut it cell by cell,
         # dropping a cut as soon as an equation it completes breaks.
         return _pruned_splits(tokens[0], refs, grid, equations)
-    readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)))
+    readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)) if holes else ())
     for tried, reading in enumerate(readings, start=1):
-        if tried > MAX_HYPOTHESES or not _spend(len(refs)):
+        if tried > MAX_HYPOTHESES or not spend_budget(len(refs)):
             return None  # a choice among the first few would be a guess
-        broken, filled = _apply(reading, refs, grid, equations)
+        broken, filled = apply_reading(reading, refs, grid, equations)
         if not broken:
             admissible.append(filled)
     if _exhausted():
@@ -487,7 +490,7 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
             return True
         later = len(refs) - index - 1
         room = min(len(digits) - later, at + widest)  # leave a digit for each later cell
-        if not _spend(max(room - at, 1)):
+        if not spend_budget(max(room - at, 1)):
             return False
         for end in range(at + 1, room + 1):
             piece = digits[at:end]
@@ -561,7 +564,7 @@ def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, eq
     def assign(depth: int, chosen: dict[int, int]) -> bool:
         """False when the budget ran out: then nothing is settled."""
         steps[0] -= 1
-        if steps[0] < 0 or not _spend():
+        if steps[0] < 0 or not spend_budget():
             return False
         if depth == len(order):
             for run, pick in chosen.items():
@@ -596,7 +599,7 @@ def _confirm_doubtful(tokens: list[Token], refs: list[CellRef], grid: Grid, equa
         (None, None, "derived") if t.kind == "doubt" else (grid[ref].value, t, grid[ref].status)
         for ref, t in zip(refs, tokens)
     ]
-    _broken, filled = _apply(reading, refs, grid, equations)
+    _broken, filled = apply_reading(reading, refs, grid, equations)
     for ref, token, (value, _token, _status) in zip(refs, tokens, filled):
         if token.kind == "doubt" and value is not None:
             grid[ref] = Cell(value, token, "derived", f"识别不确定（读作“{token.digits}”）")

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
+from .jointly import solve_runs
 from .resolve import (
     Cell,
     Grid,
@@ -291,7 +292,10 @@ def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
 
 
 def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks_seen: bool = True) -> None:
-    """Resolve damaged runs repeatedly: a run decided now may settle another through a column's sum."""
+    """Resolve damaged runs together; failing that, one at a time, repeatedly: a run decided
+    now may settle another through a column's sum."""
+    if solve_runs(damaged, grid, equations, blanks_seen):
+        return
     pending = list(damaged)
     while pending:
         left: list[tuple[list[Token], list[CellRef]]] = []

@@ -32,7 +32,8 @@ _PAGE_NUMBER = re.compile(
 )
 # The same footers printed inside a line (a page flattened to one line, a footer between cells).
 _INLINE_FOOTER = re.compile(
-    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|[—–―─] +\d{1,3} +[—–―─]|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    # (Not within longer dashes: "2041 —— 14 —— 19" are cells between blanks printed "——".)
+    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|(?<![\-—–－―─])[—–―─] +\d{1,3} +[—–―─](?![\-—–－―─])|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
@@ -333,11 +334,18 @@ def _cell_pieces(cell: str) -> tuple[_Piece, ...]:
             before = atom.start()
             while before and folded[before - 1].isspace():
                 before -= 1
-            plain = text_num.isdigit()
-            if plain and len(text_num) <= 9 and _is_list_marker(text_num[-1], folded, atom.end()):
-                # "…0002.其他法律…": the last digit is the next row's list marker.
-                if len(text_num) > 1:
-                    out.add_value("num", raw[:-1], atom.start(), _number_text(text_num[:-1]), glued=True)
+            previous = atoms[index - 1].lastgroup if index else None
+            dashes = len(text_num) - len(text_num.lstrip("-－"))
+            plain = text_num[dashes:].isdigit()
+            if plain and len(text_num) - dashes <= 9 and _is_list_marker(text_num[-1], folded, atom.end()):
+                # "…0002.其他法律…": the last digit is the next row's list marker ("…0-5.属于": a
+                # blank's dash before it; "…0-15.属于": a 1 with a minus or a blank's dash).
+                if len(text_num) - dashes > 1:
+                    value_kind: TokenKind = "doubt" if dashes and previous in ("num", "mark") else "num"
+                    out.add_value(value_kind, raw[:-1], atom.start(), _number_text(text_num[:-1]), glued=True)
+                    last_value = index
+                elif dashes:
+                    out.add_value("null", raw[:-1], atom.start())
                     last_value = index
                 out.flush()
                 out.add_label(raw[-1], atom.end() - 1)
@@ -359,7 +367,6 @@ def _cell_pieces(cell: str) -> tuple[_Piece, ...]:
             glued = (atom.start() > 0 and _CJK.match(folded[atom.start() - 1]) is not None) or (
                 _CJK.match(folded[atom.end() : atom.end() + 1]) is not None and not unit
             )
-            previous = atoms[index - 1].lastgroup if index else None
             if number.startswith("-") and previous in ("num", "mark") and text_num[:1] in "-－":
                 # "1－3": a minus glued to the cell before may be a blank's "－" before 3.
                 out.add_value("doubt", raw, atom.start(), number, glued)
@@ -400,6 +407,33 @@ _DASH_FOOTER = re.compile(r"[-—–－―─] *(\d{1,3}) *[-—–－―─]")
 _PAGE_COUNTER = re.compile(r"(?<![\d/.])([1-9]\d?)/([1-9]\d?)(?![\d/.])")
 
 
+# Characters a page holds at least: dash-framed numbers closer together than this are cells
+# between blanks printed as dashes ("0—2—0"), not one page's footer after another's.
+_PAGE_CHARS = 150
+
+
+def _dash_page_numbers(lines: list[Line]) -> list[int]:
+    """The numbers of "- 2 -"-like marks that may be page footers, in increasing order.
+
+    A page number is at least 1, and a footer stands alone on its page: a mark with another
+    within `_PAGE_CHARS` characters is a table's value between two dash blanks.
+    """
+    marks: list[tuple[int, int]] = []  # (offset in the document, number)
+    offset = 0
+    for line in lines:
+        if "-" in line.text or "—" in line.text or "－" in line.text or "–" in line.text:
+            marks.extend((offset + m.start(), int(m.group(1))) for m in _DASH_FOOTER.finditer(line.text))
+        offset += len(line.text) + 1
+    alone = {
+        number
+        for i, (at, number) in enumerate(marks)
+        if number >= 1
+        and (i == 0 or at - marks[i - 1][0] >= _PAGE_CHARS)
+        and (i == len(marks) - 1 or marks[i + 1][0] - at >= _PAGE_CHARS)
+    }
+    return sorted(alone)
+
+
 def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     """The document's page footers ("- 2 -", "4/9") once its page numbering is seen.
 
@@ -407,7 +441,7 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     document's; it is then removed even where flattened text glued it to a cell
     ("1100002-2-", "…0596/97.属于"), where alone it would read as numbers.
     """
-    numbers = sorted({int(m.group(1)) for line in lines if "-" in line.text or "—" in line.text for m in _DASH_FOOTER.finditer(line.text)})
+    numbers = _dash_page_numbers(lines)
     pages = [n for n, following in pairwise(numbers) if 0 < following - n <= 3]
     # One printed at the very end of a page (before a form feed) is a footer whatever its number.
     for line, following in zip(lines, [*lines[1:], None]):

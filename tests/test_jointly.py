@@ -1,0 +1,148 @@
+"""The joint search over a table's damaged runs (gongkai.parse.jointly) against brute force.
+
+A random balanced table 三 has a few rows printed with their digits glued together (some
+cells blank "/"); every other row is read cleanly. Brute force tries every combination of the
+runs' readings against every equation; a cell is settled exactly when all the combinations that
+hold agree on it. The search must settle the same cells to the same values — never fewer
+because of its shortcuts, never more — and each settled value must be the printed one.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from gongkai import formats
+from gongkai.arithmetic import CellRef, Equation, request_equations
+from gongkai.parse.jointly import run_readings, solve_runs
+from gongkai.parse.resolve import Cell, Grid, Slot
+from gongkai.parse.tokens import tokenize
+from gongkai.read import Line
+
+ROWS = formats.request_rows(formats.TEMPLATE_2021)
+COLUMNS = formats.REQUEST_COLUMN_KEYS
+RESULT_KEYS = formats.result_row_keys(ROWS)
+BRUTE_FORCE_LIMIT = 20_000
+
+
+@st.composite
+def balanced_table(draw: st.DrawFn) -> dict[str, list[int]]:
+    """Table 三 whose rows, columns and balance all add up."""
+    small = st.one_of(st.just(0), st.just(0), st.integers(1, 9), st.integers(10, 140))
+    table: dict[str, list[int]] = {}
+    for key in RESULT_KEYS:
+        values = [draw(small) for _ in COLUMNS[:-1]]
+        table[key] = [*values, sum(values)]
+    table["total_processed"] = [sum(table[key][c] for key in RESULT_KEYS) for c in range(len(COLUMNS))]
+    carried_forward = [draw(small) for _ in COLUMNS[:-1]]
+    carried_over = [draw(st.integers(0, table["total_processed"][c] + carried_forward[c])) for c in range(len(COLUMNS) - 1)]
+    table["carried_forward"] = [*carried_forward, sum(carried_forward)]
+    table["carried_over"] = [*carried_over, sum(carried_over)]
+    new = [table["total_processed"][c] + carried_forward[c] - carried_over[c] for c in range(len(COLUMNS) - 1)]
+    table["new_received"] = [*new, sum(new)]
+    return table
+
+
+def _holds(eq: Equation, values: dict[CellRef, int | float | None]) -> bool:
+    """The equation holds, or some counts ≥ 0 in its unknown cells would make it hold."""
+    difference = 0.0
+    left = right = False
+    for side, cells in ((1, eq.left), (-1, eq.right)):
+        for ref in cells:
+            value = values.get(ref)
+            if value is None:
+                left, right = (True, right) if side == 1 else (left, True)
+            else:
+                difference += side * value
+    if left and right:
+        return True
+    if left:
+        return difference <= 0
+    if right:
+        return difference >= 0
+    return difference == 0
+
+
+def _settled_by_brute_force(
+    runs: list[tuple[list[Slot], list[CellRef]]], readings: list[list[list[Slot]]], grid: Grid, equations: list[Equation]
+) -> dict[CellRef, int | float | None] | None:
+    values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
+    touched = [eq for eq in equations if any(ref in eq.cells for _tokens, refs in runs for ref in refs)]
+    seen: dict[CellRef, set[int | float | None]] = {}
+    held = 0
+    for combination in itertools.product(*readings):
+        for (_tokens, refs), reading in zip(runs, combination, strict=True):
+            for ref, slot in zip(refs, reading, strict=True):
+                values[ref] = slot[0]
+        if all(_holds(eq, values) for eq in touched):
+            held += 1
+            for (_tokens, refs), reading in zip(runs, combination, strict=True):
+                for ref, slot in zip(refs, reading, strict=True):
+                    seen.setdefault(ref, set()).add(slot[0])
+    if not held:
+        return None
+    return {ref: next(iter(options)) if len(options) == 1 else None for ref, options in seen.items()}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(
+    table=balanced_table(),
+    damaged=st.lists(st.sampled_from([row.key for row in ROWS]), min_size=2, max_size=5, unique=True),
+    blanks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, len(COLUMNS) - 1)), max_size=3),
+)
+def test_joint_search_settles_exactly_what_brute_force_settles(table: dict[str, list[int]], damaged: list[str], blanks: list[tuple[int, int]]) -> None:
+    blanked = {(damaged[i % len(damaged)], c) for i, c in blanks}
+    equations = request_equations(ROWS)
+    grid: Grid = {}
+    for row in ROWS:
+        for column, value in zip(COLUMNS, table[row.key], strict=True):
+            grid[(row.key, column)] = Cell(None, None, "unreadable") if row.key in damaged else Cell(value, None)
+    runs = []
+    for number, key in enumerate(damaged, start=1):
+        printed = "".join("/" if (key, c) in blanked else str(v) for c, v in zip(COLUMNS, table[key], strict=True))
+        tokens = [t for t in tokenize([Line(number, printed)], len(COLUMNS)) if t.is_value]
+        runs.append((tokens, [(key, c) for c in COLUMNS]))
+    readings = [run_readings(tokens, refs, grid, equations, hidden_blanks=bool(blanked)) for tokens, refs in runs]
+    assume(all(r is not None for r in readings))
+    options = [r for r in readings if r is not None]
+    size = 1
+    for r in options:
+        size *= len(r)
+    assume(0 < size <= BRUTE_FORCE_LIMIT)
+    expected = _settled_by_brute_force(runs, options, grid, equations)  # type: ignore[arg-type]
+    assert expected is not None  # the table as printed is one combination that holds
+    solved = dict(grid)
+    assert solve_runs(runs, solved, equations, hidden_blanks=bool(blanked))
+    for _tokens, refs in runs:
+        for ref in refs:
+            assert solved[ref].value == expected[ref], ref
+            truth = None if ref in blanked else table[ref[0]][COLUMNS.index(ref[1])]
+            assert solved[ref].value is None or solved[ref].value == truth, ref
+
+
+def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
+    """"120130016" is 1 2 0 13 0 0 16 or 12 0 1 3 0 0 16, "250210028" is 2 5 0 21 0 0 28 or
+    25 0 2 1 0 0 28 (each adds up either way); the rows printed cleanly fix the column sums,
+    which only one pair of readings meets."""
+    table = {row.key: [0] * len(COLUMNS) for row in ROWS}
+    table["granted"] = [1, 2, 0, 13, 0, 0, 16]
+    table["partially_granted"] = [2, 5, 0, 21, 0, 0, 28]
+    table["total_processed"] = [3, 7, 0, 34, 0, 0, 44]
+    table["new_received"] = [3, 7, 0, 34, 0, 0, 44]
+    equations = request_equations(ROWS)
+    grid: Grid = {(row.key, c): Cell(v, None) for row in ROWS for c, v in zip(COLUMNS, table[row.key], strict=True)}
+    runs = []
+    for number, key in enumerate(("granted", "partially_granted"), start=1):
+        refs = [(key, c) for c in COLUMNS]
+        for ref in refs:
+            grid[ref] = Cell(None, None, "unreadable")
+        runs.append((tokenize([Line(number, "".join(str(v) for v in table[key]))], len(COLUMNS)), refs))
+    for tokens, refs in runs:
+        alone = run_readings(tokens, refs, grid, equations, hidden_blanks=False)
+        assert alone is not None and len(alone) >= 2  # ambiguous on its own
+    assert solve_runs(runs, grid, equations, hidden_blanks=False)
+    for key in ("granted", "partially_granted"):
+        assert [grid[(key, c)].value for c in COLUMNS] == table[key]
+        assert {grid[(key, c)].status for c in COLUMNS} == {"split"}

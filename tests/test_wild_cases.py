@@ -276,6 +276,30 @@ def test_flattened_dash_blanks_glued_before_digits() -> None:
     assert record.requests["rows"]["new_received"] == [53, 0, 0, 1, 0, 3, 57]
 
 
+def test_flattened_thousands_separators_glued_to_other_cells() -> None:
+    """"1,234001031,238": a separator is followed by three digits and its number starts one to
+    three digits before it, so this is 1,234, then 0 0 1 0 3 run together, then 1,238."""
+    table = requests_with(
+        new_received=[1234, 0, 0, 1, 0, 3, 1238],
+        granted=[1234, 0, 0, 1, 0, 3, 1238],
+        total_processed=[1234, 0, 0, 1, 0, 3, 1238],
+    )
+    lines = [line.replace("1234", "1,234").replace("1238", "1,238") for line in table3_lines(table, "")]
+    record = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}")
+    for key in ("new_received", "granted", "total_processed"):
+        assert record.requests["rows"][key] == [1234, 0, 0, 1, 0, 3, 1238], key
+
+
+def test_cut_short_after_a_row_label_cut_by_stray_spaces() -> None:
+    """The excerpt stops after row 一, whose label stray ideographic spaces cut into pieces
+    (「一、本年　新　收政　府信息公开申请数量」): its numbers are row 一's, not row 二's."""
+    values = "\n|\n".join(str(v) for v in TABLE["new_received"])
+    text = f"{HEAD}\n{SECTION3}\n{HEADER}\n一、本年　新　收政　府信息公开申请数量\n|\n{values}\n"
+    rows = read(text).requests["rows"]
+    assert rows["new_received"] == TABLE["new_received"]
+    assert rows["carried_over"] is None or all(v is None for v in rows["carried_over"])
+
+
 def test_list_marker_after_a_dash_blank() -> None:
     """"…01--0-15.属于三类…": the 5 numbers the next row; "-1" is a 1 after a blank (or a minus)."""
     tokens = tokenize([Line(1, "4.保护第三方合法权益01--0-15.属于三类内部事务信息")], 7)

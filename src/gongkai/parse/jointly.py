@@ -76,12 +76,63 @@ def _as_blanks(dashes: str, token: Token) -> list[list[Token]]:
     return [whole, [Token("null", dash, token.line, token.page, token.column) for dash in dashes]]
 
 
+def _grouped_numbers(token: Token) -> list[list[Token]]:
+    """Ways to read digits glued to numbers printed with thousands separators.
+
+    "5,0760101441205,242" is 5,076, the digits 0101441 20 (cells run together) and 5,242: a
+    separator is followed by exactly three digits, and the number it belongs to starts one to
+    three digits before it (never with a 0). Each way gives the numbers whole and the loose
+    digits as a run to cut apart.
+    """
+    text = token.text.replace("，", ",")
+    parts = text.split(",")
+    if len(parts) < 2 or not all(part.isdigit() for part in parts) or any(len(part) < 3 for part in parts[1:]):
+        return []
+    column = token.column
+
+    def piece(start: int, end: int) -> Token:
+        printed = token.text[start:end]
+        number = printed.replace(",", "").replace("，", "")
+        at = None if column is None else column + start
+        return Token("num", printed, token.line, token.page, at, number, True, token.box, token.confidence)
+
+    found: list[list[Token]] = []
+
+    def walk(index: int, at: int, head_start: int, done: list[Token]) -> None:
+        """`parts[index]` starts at `at`; the number being read started at `head_start`."""
+        group_end = at + 3
+        rest = parts[index][3:]
+        if index == len(parts) - 1:
+            tail = [piece(group_end, group_end + len(rest))] if rest else []
+            found.append([*done, piece(head_start, group_end), *tail])
+            return
+        if not rest:
+            walk(index + 1, group_end + 1, head_start, done)  # "1,234,567": the same number goes on
+            return
+        number = piece(head_start, group_end)
+        for head in (1, 2, 3):
+            if head > len(rest) or rest[len(rest) - head] == "0":
+                continue
+            loose = rest[: len(rest) - head]
+            start = group_end + len(loose)
+            walk(index + 1, start + head + 1, start, [*done, number, *([piece(group_end, start)] if loose else [])])
+
+    first = parts[0]
+    for head in (1, 2, 3):
+        if head > len(first) or first[len(first) - head] == "0":
+            continue
+        loose = first[: len(first) - head]
+        walk(1, len(first) + 1, len(loose), [piece(0, len(loose))] if loose else [])
+    return [spelling for spelling in found if len(spelling) > 1]
+
+
 def _spellings(tokens: list[Token], width: int) -> list[list[Token]]:
     """The run as printed, and the ways its dashes may print blank cells instead.
 
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094") is a
     minus only as an agency's error, or the blank cell printed before them; "——" or "--" is
-    one blank cell or two. Each spelling is weighed like the printed one; the arithmetic decides.
+    one blank cell or two; digits glued to a number with thousands separators are cells of
+    their own. Each spelling is weighed like the printed one; the arithmetic decides.
     """
     spellings: list[list[Token]] = [[]]
     for token in tokens:
@@ -94,6 +145,8 @@ def _spellings(tokens: list[Token], width: int) -> list[list[Token]]:
             options.extend([*blanks, number] for blanks in _as_blanks(token.text[:dashes], token))
         elif token.kind == "null" and token.text in _DOUBLE_DASHES:
             options.extend(_as_blanks(token.text, token)[1:])
+        elif token.kind == "num" and ("," in token.text or "，" in token.text):
+            options.extend(_grouped_numbers(token))
         spellings = [[*done, *option] for done in spellings for option in options if len(done) + len(option) <= width]
         if len(spellings) > MAX_SPELLINGS:
             return [tokens]

@@ -74,9 +74,10 @@ def _labels_score(texts: tuple[str, ...], officials: tuple[str, ...]) -> float:
     """`_best_row_score` of the labels' texts (cached: the same labels and rows recur, in a
     table's several passes and in report after report)."""
     best = 0.0
-    # The nearest label, also joined with the one or two before it (a label wrapped in pieces).
-    for n in range(1, min(3, len(texts)) + 1):
-        if n > 1 and best >= 0.8:
+    # The nearest label, also joined with up to four before it (a label wrapped, or cut by
+    # stray spaces, into pieces: 「一、本年」「新」「收政」「府信息公开申请数量」).
+    for n in range(1, min(5, len(texts)) + 1):
+        if n > 1 and best >= 0.95:
             break
         text = "".join(texts[len(texts) - n :])
         for official in officials:

@@ -343,6 +343,20 @@ def test_table_four_other_shapes(layout: str) -> None:
     assert review["litigation_after_review"]["total"] == 0
 
 
+def test_table_four_markdown_row_with_blank_edges() -> None:
+    """"|| 1 ||| 1 | 5 || 3 | 5 | 13 ||||||": a complete Markdown row of exactly fifteen cells,
+    its empty cells at the edges blank cells too — every value stays in its own column."""
+    layout = (
+        "| 行政复议 ||||| 行政诉讼 ||||||||||\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "|| 1 ||| 1 | 5 || 3 | 5 | 13 ||||||"
+    )
+    text = "\n".join([HEAD, SECTION3, HEADER, *table3_lines(TABLE, "\t"), REVIEW_SECTION, layout, "五、存在的主要问题及改进情况", "无。"])
+    review = read(text).review_litigation
+    assert review["review"] == {"upheld": None, "corrected": 1, "other": None, "pending": None, "total": 1}
+    assert review["litigation_direct"] == {"upheld": 5, "corrected": None, "other": 3, "pending": 5, "total": 13}
+    assert set(review["litigation_after_review"].values()) == {None}
+
+
 # ------------------------------------------------------------------ real reports, flattened
 #
 # The corpus's real PDFs, extracted by three tools, then flattened the way a web page or a

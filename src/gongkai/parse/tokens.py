@@ -766,7 +766,12 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     inner = [i for i in range(first, last + 1) if not cells[i]]
     keep = set(inner)
     edges: set[int] = set()
-    if label_end < first:  # the line's labels, if any, come before its values
+    whole_row = piped and line.text.strip().startswith("|") and line.text.strip().endswith("|")
+    if label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width:
+        # A complete Markdown row with exactly a row's cells after its label ("|| 1 ||| 1 | 5 |…"):
+        # each empty cell between pipes is a blank cell, at the edges too.
+        keep.update(i for i in range(label_end + 1, len(cells)) if not cells[i])
+    elif label_end < first:  # the line's labels, if any, come before its values
         printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)
         trailing = [i for i in range(last + 1, len(cells)) if not cells[i]]
         leading = [i for i in range(label_end + 1, first) if not cells[i]]

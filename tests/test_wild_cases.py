@@ -140,6 +140,23 @@ def test_lone_pipe_lines_between_values() -> None:
     assert_table(record, {k: v for k, v in TABLE.items() if k != "carried_over"})
 
 
+def test_lone_pipe_lines_around_an_empty_line() -> None:
+    """One cell per line between lone `|` lines: an empty line there is an empty cell, even the
+    row's first — the numbers after it stay in their columns."""
+    lines = [HEAD, SECTION3, HEADER]
+    for row in ROWS:
+        lines.append(row.label)
+        values: list[int | None] = list(TABLE[row.key])
+        if row.key == "new_received":
+            values[0] = None  # 自然人 printed blank
+        for value in values:
+            lines += ["|", "" if value is None else str(value)]
+        lines.append("|")
+    rows = read("\n".join(lines)).requests["rows"]
+    assert rows["new_received"] == [None, 0, 0, 1, 0, 3, 57]
+    assert_table(read("\n".join(lines)), {k: v for k, v in TABLE.items() if k != "new_received"})
+
+
 def test_units_signs_and_notes_in_cells() -> None:
     """Class 4: `87.2315万元`, `18（其中修订 9 件）`, `41（含自然失效 12 件）`, `１２`, `1,234`."""
     text = "\n".join(

@@ -491,7 +491,11 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
                 tokens.append(_located([token], line)[0] if line.xs is not None else token)
             continue
         if not stripped:
-            if "\t" in line.text and not _continued(lines, index):
+            if 0 < index < len(lines) - 1 and lines[index - 1].text.strip() == "|" == lines[index + 1].text.strip():
+                # One cell per line between lone "|" lines: an empty line there is an empty cell.
+                tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
+                soft_blanks = True
+            elif "\t" in line.text and not _continued(lines, index):
                 # An empty cell of a one-cell-per-line copy: a blank if it stands between values
                 # (or ends a row short of its width); after an empty line it belongs to the next row.
                 tokens.append(Token("null", _SOFT_BLANK if not gap else _NEXT_ROW_BLANK, line.number, line.page, None))

@@ -317,6 +317,17 @@ def test_cut_short_after_a_row_label_cut_by_stray_spaces() -> None:
     assert rows["carried_over"] is None or all(v is None for v in rows["carried_over"])
 
 
+def test_cut_short_after_a_row_whose_label_names_two_rows() -> None:
+    """The excerpt keeps one row of numbers under 「政府信息公开申请数量」, which names row 一
+    (本年新收…) and row 二 (上年结转…) alike: where they belong is not known, so neither row
+    gets them."""
+    values = "\t".join(str(v) for v in TABLE["new_received"])
+    text = f"{HEAD}\n{SECTION3}\n{HEADER}\n政府信息公开申请数量\t{values}\n"
+    rows = read(text).requests["rows"]
+    for key in ("new_received", "carried_over"):
+        assert rows[key] is None or all(v is None for v in rows[key]), key
+
+
 def test_list_marker_after_a_dash_blank() -> None:
     """"…01--0-15.属于三类…": the 5 numbers the next row; "-1" is a 1 after a blank (or a minus)."""
     tokens = tokenize([Line(1, "4.保护第三方合法权益01--0-15.属于三类内部事务信息")], 7)

@@ -161,7 +161,29 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
             i -= 1
         else:
             j -= 1
-    return list(reversed(pairs))
+    return _placed_unambiguously(list(reversed(pairs)), rows)
+
+
+def _placed_unambiguously(pairs: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> list[tuple[Run, list[formats.Row]]]:
+    """The alignment's pieces whose row nothing else fits as well.
+
+    A piece may go to any row between the rows of the pieces before and after it; when another
+    of those rows is named by its labels as well as the chosen one (or neither is named: a
+    piece without labels where rows were skipped), where it belongs is not known, and its
+    numbers are not placed (principle: a wrong cell is worse than none).
+    """
+    index = {row.key: j for j, row in enumerate(rows)}
+    placed = [index[covered[0].key] for _piece, covered in pairs]
+    kept: list[tuple[Run, list[formats.Row]]] = []
+    for k, (piece, covered) in enumerate(pairs):
+        low = placed[k - 1] if k else -1
+        high = placed[k + 1] if k + 1 < len(pairs) else len(rows)
+        score = _best_row_score(piece.labels, covered[0]) if piece.labels else 0.5
+        rivals = (o for o in range(low + 1, high) if o != placed[k])
+        if any((_best_row_score(piece.labels, rows[o]) if piece.labels else 0.5) >= score - 1e-9 for o in rivals):
+            continue
+        kept.append((piece, covered))
+    return kept
 
 
 def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, stated: dict[str, int] | None = None) -> RequestsTable:

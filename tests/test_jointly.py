@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gongkai import formats
 from gongkai.arithmetic import CellRef, Equation, request_equations
 from gongkai.parse.jointly import run_readings, solve_runs
-from gongkai.parse.resolve import Cell, Grid, Slot
+from gongkai.parse.resolve import Blanks, Cell, Grid, Slot
 from gongkai.parse.tokens import tokenize
 from gongkai.read import Line
 
@@ -66,23 +67,32 @@ def _holds(eq: Equation, values: dict[CellRef, int | float | None]) -> bool:
 
 
 def _settled_by_brute_force(
-    runs: list[tuple[list[Slot], list[CellRef]]], readings: list[list[list[Slot]]], grid: Grid, equations: list[Equation]
+    runs: list[tuple[list[Slot], list[CellRef]]],
+    readings: list[list[tuple[list[Slot], int]]],
+    grid: Grid,
+    equations: list[Equation],
+    least_damage: bool,
 ) -> dict[CellRef, int | float | None] | None:
+    """What every combination that holds agrees on (`least_damage`: of those whose readings
+    add up to the least damage); None when none holds."""
     values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
     touched = [eq for eq in equations if any(ref in eq.cells for _tokens, refs in runs for ref in refs)]
-    seen: dict[CellRef, set[int | float | None]] = {}
-    held = 0
+    held: list[tuple[int, tuple[list[Slot], ...]]] = []
     for combination in itertools.product(*readings):
-        for (_tokens, refs), reading in zip(runs, combination, strict=True):
+        for (_tokens, refs), (reading, _damage) in zip(runs, combination, strict=True):
             for ref, slot in zip(refs, reading, strict=True):
                 values[ref] = slot[0]
         if all(_holds(eq, values) for eq in touched):
-            held += 1
+            held.append((sum(damage for _reading, damage in combination) if least_damage else 0, tuple(r for r, _d in combination)))
+    if not held:
+        return None
+    least = min(damage for damage, _combination in held)
+    seen: dict[CellRef, set[int | float | None]] = {}
+    for damage, combination in held:
+        if damage == least:
             for (_tokens, refs), reading in zip(runs, combination, strict=True):
                 for ref, slot in zip(refs, reading, strict=True):
                     seen.setdefault(ref, set()).add(slot[0])
-    if not held:
-        return None
     return {ref: next(iter(options)) if len(options) == 1 else None for ref, options in seen.items()}
 
 
@@ -91,9 +101,20 @@ def _settled_by_brute_force(
     table=balanced_table(),
     damaged=st.lists(st.sampled_from([row.key for row in ROWS]), min_size=2, max_size=5, unique=True),
     blanks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, len(COLUMNS) - 1)), max_size=3),
+    marked=st.booleans(),
+    totals_blank=st.booleans(),
 )
-def test_joint_search_settles_exactly_what_brute_force_settles(table: dict[str, list[int]], damaged: list[str], blanks: list[tuple[int, int]]) -> None:
+def test_joint_search_settles_exactly_what_brute_force_settles(
+    table: dict[str, list[int]], damaged: list[str], blanks: list[tuple[int, int]], marked: bool, totals_blank: bool
+) -> None:
+    """`marked`: the document is known to print its blanks with a mark (so only the
+    combinations hiding the fewest blanks count), else also as nothing (all count).
+    `totals_blank`: the damaged rows leave their 总计 blank, so that only the columns tie
+    their readings together (often not to one)."""
     blanked = {(damaged[i % len(damaged)], c) for i, c in blanks}
+    if totals_blank:
+        blanked |= {(key, COLUMNS[-1]) for key in damaged}
+    mode: Blanks = "none" if not blanked else "marked" if marked else "nothing"
     equations = request_equations(ROWS)
     grid: Grid = {}
     for row in ROWS:
@@ -111,10 +132,10 @@ def test_joint_search_settles_exactly_what_brute_force_settles(table: dict[str, 
     for r in options:
         size *= len(r)
     assume(0 < size <= BRUTE_FORCE_LIMIT)
-    expected = _settled_by_brute_force(runs, options, grid, equations)  # type: ignore[arg-type]
+    expected = _settled_by_brute_force(runs, options, grid, equations, mode == "marked")  # type: ignore[arg-type]
     assert expected is not None  # the table as printed is one combination that holds
     solved = dict(grid)
-    assert solve_runs(runs, solved, equations, hidden_blanks=bool(blanked))
+    assert solve_runs(runs, solved, equations, mode) == []
     for _tokens, refs in runs:
         for ref in refs:
             assert solved[ref].value == expected[ref], ref
@@ -142,7 +163,35 @@ def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
     for tokens, refs in runs:
         alone = run_readings(tokens, refs, grid, equations, hidden_blanks=False)
         assert alone is not None and len(alone) >= 2  # ambiguous on its own
-    assert solve_runs(runs, grid, equations, hidden_blanks=False)
+    assert solve_runs(runs, grid, equations, "none") == []
     for key in ("granted", "partially_granted"):
         assert [grid[(key, c)].value for c in COLUMNS] == table[key]
         assert {grid[(key, c)].status for c in COLUMNS} == {"split"}
+
+
+@pytest.mark.parametrize("blanks", ["marked", "nothing"])
+def test_runs_the_columns_leave_open_stay_open(blanks: Blanks) -> None:
+    """Both rows print "1100000/": 1 10 0 0 0 0 or 11 0 0 0 0 0, 总计 blank. The columns fix
+    only the sums (12 natural persons, 10 companies), which either way round meets: those
+    four cells stay open — and a search that stopped at the first combination found would
+    settle them — while the zeros every combination agrees on are settled."""
+    table = {row.key: [0] * len(COLUMNS) for row in ROWS}
+    table["granted"] = [1, 10, 0, 0, 0, 0, 11]
+    table["partially_granted"] = [11, 0, 0, 0, 0, 0, 11]
+    table["total_processed"] = [12, 10, 0, 0, 0, 0, 22]
+    table["new_received"] = [12, 10, 0, 0, 0, 0, 22]
+    equations = request_equations(ROWS)
+    grid: Grid = {(row.key, c): Cell(v, None) for row in ROWS for c, v in zip(COLUMNS, table[row.key], strict=True)}
+    runs = []
+    for number, key in enumerate(("granted", "partially_granted"), start=1):
+        refs = [(key, c) for c in COLUMNS]
+        for ref in refs:
+            grid[ref] = Cell(None, None, "unreadable")
+        runs.append(([t for t in tokenize([Line(number, "1100000/")], len(COLUMNS)) if t.is_value], refs))
+    assert solve_runs(runs, grid, equations, blanks) == []
+    for key in ("granted", "partially_granted"):
+        assert [grid[(key, c)].value for c in COLUMNS[:2]] == [None, None]
+        assert grid[(key, COLUMNS[-1])].value is None  # printed blank
+    if blanks == "marked":  # (a blank printed as nothing could be any of the zeros)
+        for key in ("granted", "partially_granted"):
+            assert [grid[(key, c)].value for c in COLUMNS[2:-1]] == [0, 0, 0, 0]

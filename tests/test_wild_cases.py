@@ -335,6 +335,37 @@ def test_list_marker_after_a_dash_blank() -> None:
     assert tokens[-1].kind == "label" and tokens[-1].text.startswith("5")
 
 
+@pytest.mark.parametrize("mark", ["/", "\\", "／"])
+def test_flattened_blank_marks_glued_to_the_label(mark: str) -> None:
+    """"5.属于三类内部事务信息///3/47": the marks run straight on from the label, yet each is a
+    blank cell (inside words, "本年增/减", a slash stays part of the label)."""
+    tokens = tokenize([Line(1, f"5.属于三类内部事务信息{mark * 3}3{mark}47")], 7)
+    assert [(t.kind, t.text) for t in tokens if t.is_value] == [("null", mark)] * 3 + [("num", "3"), ("null", mark), ("num", "47")]
+    assert [t.kind for t in tokenize([Line(1, "本年增/减处理决定数量")], 3)] == ["label"]
+
+
+def test_flattened_blanks_marked_elsewhere_hide_none_among_glued_digits() -> None:
+    """A flattened page whose blank cells print "/", 总计 left blank on two rows: "1100000/" is
+    1 10 0 0 0 0 or 11 0 0 0 0 0 alone, and the columns leave the pair open either way round.
+    Were a blank printed as nothing possible too, any of the zeros might be it; the document
+    prints its blanks with a mark, so the zeros, which every combination without one agrees
+    on, are read."""
+    table = requests_with(
+        new_received=[12, 10, 0, 0, 0, 0, 22],
+        granted=[1, 10, 0, 0, 0, 0, 11],
+        partially_granted=[11, 0, 0, 0, 0, 0, 11],
+        total_processed=[12, 10, 0, 0, 0, 0, 22],
+    )
+    lines = table3_lines(table, "")
+    for index, row in enumerate(ROWS):
+        if row.key in ("granted", "partially_granted"):
+            lines[index] = f"{row.label}1100000/"
+    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    for key in ("granted", "partially_granted"):
+        assert rows[key] == [None, None, 0, 0, 0, 0, None], key
+    assert rows["new_received"] == [12, 10, 0, 0, 0, 0, 22]
+
+
 def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
     """Table 二 headers worded "本年制作数量 本年公开数量 对外公开总数", "上一年度项目数量",
     "本年增（减）": still the 2019 format — and a 2019 report cannot use the 2021 one."""

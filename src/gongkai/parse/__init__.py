@@ -24,9 +24,9 @@ from ..read import Document, Line
 from ..read.document import size_problem
 from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
-from .resolve import Cell, search_budget
+from .resolve import Blanks, Cell, search_budget
 from .segment import segment
-from .tables import LastYear, RequestsTable, blanks_printed_as_nothing, read_active, read_requests, read_review, rows_short_of_cells
+from .tables import LastYear, RequestsTable, blank_printing, read_active, read_requests, read_review
 from .tokens import Token, is_page_number, is_prose, page_footers, tokenize
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
@@ -246,18 +246,12 @@ def _parse(document: Document, text: str, previous: Record | None) -> Record:
             return _cut_after_last_row(found) if name == "三" else found
 
         tokens = {name: table_tokens(name, region) if region else [] for name, region in regions.items()}
-        # Run-together digits may hide a blank cell only where the document prints blanks
-        # (as a mark, or as nothing: table 二 shows which).
-        blanks_seen = (
-            any(t.kind == "null" for table in tokens.values() for t in table)
-            or blanks_printed_as_nothing(tokens["二"], table_template)
-            or rows_short_of_cells(tokens["三"], len(formats.REQUEST_COLUMN_KEYS))
-        )
+        blanks = blank_printing(tokens["二"], tokens["三"], tokens["四"], table_template)
         stated = _stated(notes.statements)
         last_year = _last_year(previous, record.year, table_template)
 
         def read(name: str, region: tuple[int, int], given: list[Token] | None = None) -> _Table:
-            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks_seen, stated, last_year)
+            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks, stated, last_year)
 
         for name, region in regions.items():
             if region is None:
@@ -308,15 +302,15 @@ class _Table:
 
 
 def _read_table(
-    name: str, tokens: list[Token], template: str, blanks_seen: bool, stated: dict[str, int], last_year: LastYear | None
+    name: str, tokens: list[Token], template: str, blanks: Blanks, stated: dict[str, int], last_year: LastYear | None
 ) -> _Table:
     if name == "二":
-        cells, found = read_active(tokens, template, blanks_seen, last_year)
+        cells, found = read_active(tokens, template, blanks, last_year)
         return _Table(cells, found)
     if name == "三":
-        table = read_requests(tokens, template, blanks_seen, stated)
+        table = read_requests(tokens, template, blanks, stated)
         return _Table(table.grid, table.found, table)
-    grid, found = read_review(tokens, blanks_seen, stated)
+    grid, found = read_review(tokens, blanks, stated)
     return _Table(grid, found)
 
 

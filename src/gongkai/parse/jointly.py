@@ -13,28 +13,24 @@ weighing runs one at a time).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..arithmetic import CellRef, Equation
-from .resolve import Cell, Grid, Slot, admissible_readings, apply_reading, cell_from_token, decide_run, run_together, spend_budget, splittable_token
+from .resolve import Blanks, Cell, Grid, Slot, admissible_readings, apply_reading, cell_from_token, decide_run, run_together, spend_budget, splittable_token
 from .tokens import Token
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
-MAX_STEPS = 30_000  # readings tried after a state, in one search at most
-MAX_STATES = 1_000  # distinct states after one run, at most
+MAX_STEPS = 40_000  # readings weighed against their equations, for one question at most
 _EPSILON = 1e-9
 
-Bound = tuple[float, float]
-_UNKNOWN: Bound = (0.0, math.inf)  # a blank or unread cell: some count ≥ 0
 
 
 @dataclass
 class _Run:
     tokens: list[Token]
     refs: list[CellRef]
-    readings: list[list[Slot]] | None  # None: too many, or none: the run stays open
-    bounds: list[Bound]
+    readings: list[list[Slot]] | None  # None: too many
+    damage: list[int]  # per reading: cells the text does not print as such (see `run_readings`)
 
 
 def _exact_reading(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]]:
@@ -126,41 +122,52 @@ def _grouped_numbers(token: Token) -> list[list[Token]]:
     return [spelling for spelling in found if len(spelling) > 1]
 
 
-def _spellings(tokens: list[Token], width: int) -> list[list[Token]]:
-    """The run as printed, and the ways its dashes may print blank cells instead.
+def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]:
+    """The run as printed, and the ways its dashes may print blank cells instead, each with
+    how many blank cells it reads beyond the marks printed ("——" read as two blanks: one).
 
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094") is a
     minus only as an agency's error, or the blank cell printed before them; "——" or "--" is
     one blank cell or two; digits glued to a number with thousands separators are cells of
     their own. Each spelling is weighed like the printed one; the arithmetic decides.
     """
-    spellings: list[list[Token]] = [[]]
+    spellings: list[tuple[list[Token], int]] = [([], 0)]
     for token in tokens:
-        options = [[token]]
+        options: list[tuple[list[Token], int]] = [([token], 0)]
         dashes = len(token.text) - len(token.text.lstrip(_DASHES))
         rest = token.text[dashes:]
         if token.kind == "doubt" and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
-            options.extend([*blanks, number] for blanks in _as_blanks(token.text[:dashes], token))
+            options.extend(([*blanks, number], extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
         elif token.kind == "null" and token.text in _DOUBLE_DASHES:
-            options.extend(_as_blanks(token.text, token)[1:])
+            options.append((_as_blanks(token.text, token)[1], 1))
         elif token.kind == "num" and ("," in token.text or "，" in token.text):
-            options.extend(_grouped_numbers(token))
-        spellings = [[*done, *option] for done in spellings for option in options if len(done) + len(option) <= width]
+            options.extend((grouped, 0) for grouped in _grouped_numbers(token))
+        spellings = [([*done, *option], extra + more) for done, extra in spellings for option, more in options if len(done) + len(option) <= width]
         if len(spellings) > MAX_SPELLINGS:
-            return [tokens]
-    return spellings or [tokens]
+            return [(tokens, 0)]
+    return spellings or [(tokens, 0)]
 
 
-def run_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], hidden_blanks: bool) -> list[list[Slot]] | None:
-    """Every reading of one run that breaks no equation given the grid; None when too many."""
-    readings: list[list[Slot]] = []
-    for spelling in _spellings(tokens, len(refs)):
+def _unprinted(reading: list[Slot]) -> int:
+    """The cells a reading puts where nothing was printed: a blank hidden among digits run
+    together, or a cell lost where the text separates cells."""
+    return sum(1 for _value, token, _status in reading if token is None)
+
+
+def run_readings(
+    tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], hidden_blanks: bool
+) -> list[tuple[list[Slot], int]] | None:
+    """Every reading of one run that breaks no equation given the grid, each with how many of
+    its cells the text does not print as such (unprinted, or two blanks read from one mark);
+    None when too many."""
+    readings: list[tuple[list[Slot], int]] = []
+    for spelling, extra in _spellings(tokens, len(refs)):
         found = _readings_into(spelling, refs, grid, equations, holes=spelling == tokens)
         if found is None:
             return None
-        readings.extend(found)
+        readings.extend((r, extra + _unprinted(r)) for r in found)
         if hidden_blanks and _may_hide_blank(spelling, refs):
             for at in range(len(refs)):
                 blank = refs[at]
@@ -168,244 +175,329 @@ def run_readings(tokens: list[Token], refs: list[CellRef], grid: Grid, equations
                 shorter = _readings_into(spelling, refs[:at] + refs[at + 1 :], trial, equations, holes=False)
                 if shorter is None:
                     return None
-                readings.extend(r[:at] + [(None, None, "blank")] + r[at:] for r in shorter)
+                readings.extend((r[:at] + [(None, None, "blank")] + r[at:], extra + 1) for r in shorter)
                 if len(readings) > MAX_READINGS:
                     return None
-    seen: set[tuple[tuple[int | float | None, str], ...]] = set()
-    unique: list[list[Slot]] = []
-    for reading in readings:
+    # The same values read several ways are one reading, with the least damage among them.
+    fewest: dict[tuple[tuple[int | float | None, str], ...], int] = {}
+    unique: list[tuple[list[Slot], int]] = []
+    for reading, damage in readings:
         key = tuple((value, status) for value, _token, status in reading)
-        if key not in seen:
-            seen.add(key)
-            unique.append(reading)
+        if key not in fewest:
+            fewest[key] = len(unique)
+            unique.append((reading, damage))
+        elif damage < unique[fewest[key]][1]:
+            unique[fewest[key]] = (reading, damage)
     return unique if len(unique) <= MAX_READINGS else None
 
 
-def _span(values: list[int | float | None]) -> Bound:
-    """The range a cell's readings leave it; an unknown (blank) cell is any count ≥ 0."""
-    numbers = [float(v) for v in values if v is not None]
-    return _UNKNOWN if len(numbers) < len(values) else (min(numbers), max(numbers))
+class _OutOfBudget(Exception):
+    """The search took more steps than it may: what it has not proved stays open."""
+
+
+@dataclass
+class _Problem:
+    """The runs' readings as what each adds to each equation it touches.
+
+    An equation is "left minus right = 0"; `start` is what the cells outside the runs add,
+    `unknown_left`/`unknown_right` whether such a cell is unknown (a count ≥ 0) on that side.
+    `effects[run][reading]` maps an equation to (what the reading adds, an unknown on the
+    left, an unknown on the right).
+    """
+
+    start: list[float]
+    unknown_left: list[bool]
+    unknown_right: list[bool]
+    effects: list[list[dict[int, tuple[float, bool, bool]]]]
+    equations_of: list[list[int]]
+    neighbours: list[set[int]]  # the runs that share an equation with each
+    steps: int = MAX_STEPS  # left to the question being searched
+
+    def spend(self, steps: int) -> None:
+        self.steps -= steps
+        if self.steps < 0 or not spend_budget(steps):
+            raise _OutOfBudget
+
+
+def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage_at_most: int | None) -> _Problem:
+    """`damage_at_most`: how many cells the runs may read that the text does not print as such
+    (`_Run.damage`), in all (None: any number), weighed as one more equation: those cells plus
+    a count ≥ 0 make the limit."""
+    owner = {ref: (i, j) for i, run in enumerate(searched) for j, ref in enumerate(run.refs)}
+    relevant = [eq for eq in equations if any(c in owner for c in eq.cells)]
+    start = [0.0] * len(relevant)
+    unknown_left = [False] * len(relevant)
+    unknown_right = [False] * len(relevant)
+    limit = len(relevant)  # the index of the limit's equation, when there is one
+    if damage_at_most is not None:
+        start.append(-float(damage_at_most))
+        unknown_left.append(True)
+        unknown_right.append(False)
+    places: list[dict[int, list[tuple[int, int]]]] = [{} for _ in searched]  # run → equation → [(slot, side)]
+    for e, eq in enumerate(relevant):
+        for side, cells in ((1, eq.left), (-1, eq.right)):
+            for ref in cells:
+                place = owner.get(ref)
+                value = grid[ref].value if ref in grid else None
+                if place is not None:
+                    places[place[0]].setdefault(e, []).append((place[1], side))
+                elif value is not None:
+                    start[e] += side * value
+                elif side == 1:
+                    unknown_left[e] = True
+                else:
+                    unknown_right[e] = True
+    effects: list[list[dict[int, tuple[float, bool, bool]]]] = []
+    for run, touched in zip(searched, places, strict=True):
+        per_reading = []
+        # A run with too many readings to list is one reading whose cells are all unknown.
+        for reading in run.readings if run.readings is not None else [[(None, None, "unreadable")] * len(run.refs)]:
+            effect = {}
+            for e, slots in touched.items():
+                add = 0.0
+                on_left = on_right = False
+                for slot, side in slots:
+                    value = reading[slot][0]
+                    if value is not None:
+                        add += side * value
+                    elif side == 1:
+                        on_left = True
+                    else:
+                        on_right = True
+                effect[e] = (add, on_left, on_right)
+            per_reading.append(effect)
+        if damage_at_most is not None and any(run.damage):
+            touched[limit] = []
+            for effect, damage in zip(per_reading, run.damage, strict=True):
+                effect[limit] = (float(damage), False, False)
+        effects.append(per_reading)
+    runs_of: dict[int, set[int]] = {}
+    for index, touched in enumerate(places):
+        for e in touched:
+            runs_of.setdefault(e, set()).add(index)
+    neighbours: list[set[int]] = [set().union(*(runs_of[e] for e in touched)) - {index} for index, touched in enumerate(places)]
+    return _Problem(start, unknown_left, unknown_right, effects, [list(t) for t in places], neighbours)
+
+
+def _may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
+    """Left minus right lies in [low, high]: can the equation hold? An unknown count ≥ 0 on the
+    left makes up any shortfall there, one on the right any excess."""
+    if unknown_left and unknown_right:
+        return True
+    if unknown_left:
+        return low <= _EPSILON
+    if unknown_right:
+        return high >= -_EPSILON
+    return low <= _EPSILON and high >= -_EPSILON
+
+
+Span = tuple[float, float, bool, bool]  # least and most a run adds; may it put an unknown left, right
+
+
+@dataclass
+class _Search:
+    """Where a search stands: the readings each run has left, what they may add to each
+    equation it touches, and the equations' totals over all runs (least, most, how many runs
+    may put an unknown on the left, on the right, the cells outside the runs included)."""
+
+    domains: list[list[int]]
+    spans: list[dict[int, Span]]
+    totals: list[tuple[float, float, int, int]]
+
+    def copy(self) -> _Search:
+        return _Search(list(self.domains), list(self.spans), list(self.totals))
+
+    def restrict(self, problem: _Problem, run: int, kept: list[int]) -> None:
+        """Leave `run` only the readings `kept`, updating what it may add."""
+        self.domains[run] = kept
+        spans = dict(self.spans[run])
+        for e in problem.equations_of[run]:
+            adds = [problem.effects[run][k][e] for k in kept]
+            new: Span = (min(a[0] for a in adds), max(a[0] for a in adds), any(a[1] for a in adds), any(a[2] for a in adds))
+            low, high, left, right = self.totals[e]
+            old = spans[e]
+            self.totals[e] = (low - old[0] + new[0], high - old[1] + new[1], left - old[2] + new[2], right - old[3] + new[3])
+            spans[e] = new
+        self.spans[run] = spans
+
+
+def _start(problem: _Problem) -> _Search:
+    size = len(problem.start)
+    search = _Search(
+        [list(range(len(effects))) for effects in problem.effects],
+        [{e: (0.0, 0.0, False, False) for e in equations} for equations in problem.equations_of],
+        [(problem.start[e], problem.start[e], int(problem.unknown_left[e]), int(problem.unknown_right[e])) for e in range(size)],
+    )
+    for run, domain in enumerate(search.domains):
+        search.restrict(problem, run, domain)
+    return search
+
+
+def _narrow(problem: _Problem, search: _Search, queue: set[int]) -> bool:
+    """Drop every reading that no choice within the other runs' ranges lets hold, starting with
+    the runs in `queue`, until nothing changes (sound: a reading dropped here is in no
+    combination that holds); False when a run is left with none."""
+    while queue:
+        run = queue.pop()
+        equations = problem.equations_of[run]
+        domain = search.domains[run]
+        problem.spend(len(domain) * len(equations))
+        spans = search.spans[run]
+        kept = []
+        for k in domain:
+            effect = problem.effects[run][k]
+            for e in equations:
+                add, left, right = effect[e]
+                low, high, was_left, was_right = spans[e]
+                total = search.totals[e]
+                if not _may_hold(total[0] - low + add, total[1] - high + add, total[2] - was_left + left > 0, total[3] - was_right + right > 0):
+                    break
+            else:
+                kept.append(k)
+        if not kept:
+            return False
+        if len(kept) < len(domain):
+            search.restrict(problem, run, kept)
+            queue.update(problem.neighbours[run])
+    return True
+
+
+def _one_that_holds(problem: _Problem, search: _Search) -> list[int] | None:
+    """One combination, a reading per run, that breaks no equation, from a narrowed `search`;
+    None when there is none.
+
+    Depth-first, the run with the fewest readings left first, narrowing after every choice.
+    When every run has one reading left, narrowing has checked each equation exactly.
+    """
+    open_runs = [run for run, domain in enumerate(search.domains) if len(domain) > 1]
+    if not open_runs:
+        return [domain[0] for domain in search.domains]
+    run = min(open_runs, key=lambda r: len(search.domains[r]))
+    for k in search.domains[run]:
+        trial = search.copy()
+        trial.restrict(problem, run, [k])
+        if _narrow(problem, trial, set(problem.neighbours[run])):
+            found = _one_that_holds(problem, trial)
+            if found is not None:
+                return found
+    return None
+
+
+class _Agreement:
+    """What some readings of one run agree on, slot by slot: the value, and where it was printed
+    (a cell read from the same printed token in all of them is "printed", else "derived")."""
+
+    def __init__(self, readings: list[list[Slot]]) -> None:
+        self.values: list[set[int | float | None]] = [{r[slot][0] for r in readings} for slot in range(len(readings[0]))]
+        self.sources: list[set[tuple[int, str]]] = [{(id(r[slot][1]), r[slot][2]) for r in readings} for slot in range(len(readings[0]))]
+
+    def changed_by(self, reading: list[Slot]) -> bool:
+        """Would `reading`, added, unsettle a cell or change where a settled one comes from?"""
+        for (value, token, status), values, sources in zip(reading, self.values, self.sources, strict=True):
+            if len(values) != 1 or None in values:
+                continue  # already open
+            if value not in values or (len(sources) == 1 and (id(token), status) not in sources):
+                return True
+        return False
+
+
+def _first_that_holds(problem: _Problem) -> tuple[_Search, list[int]] | None:
+    """The narrowed search and one combination that holds; None when none does. Raises
+    `_OutOfBudget` when none was found in time."""
+    root = _start(problem)
+    if not _narrow(problem, root, set(range(len(problem.effects)))):
+        return None
+    first = _one_that_holds(problem, root)
+    return None if first is None else (root, first)
+
+
+def _settled_readings(searched: list[_Run], problem: _Problem, root: _Search, first: list[int]) -> list[list[int] | None]:
+    """For each run, readings from combinations that hold, enough to show which of its cells
+    every such combination agrees on (None: the question ran out of steps, or the run has too
+    many readings).
+
+    From a `first` combination, for each run, one is sought in which the run reads a cell
+    differently from every combination found so far. Each one found joins the rest (its
+    readings show every run's cells that are not settled); when none exists, the cells still
+    agreed on are what the arithmetic determines. Each question has its own allowance of
+    steps (`MAX_STEPS`), so that one hard question leaves the others their answers.
+    """
+    used: list[set[int]] = [{k} for k in first]
+    settled: list[list[int] | None] = []
+    for run, searched_run in enumerate(searched):
+        readings = searched_run.readings
+        if readings is None:
+            settled.append(None)
+            continue
+        proved = True
+        while True:
+            found_so_far = _Agreement([readings[k] for k in used[run]])
+            differing = [k for k in root.domains[run] if k not in used[run] and found_so_far.changed_by(readings[k])]
+            if not differing:
+                break
+            trial = root.copy()
+            trial.restrict(problem, run, differing)
+            problem.steps = MAX_STEPS
+            try:
+                found = _one_that_holds(problem, trial) if _narrow(problem, trial, set(problem.neighbours[run])) else None
+            except _OutOfBudget:
+                proved = False
+                break
+            if found is None:
+                break
+            for other, k in enumerate(found):
+                used[other].add(k)
+        settled.append(sorted(used[run]) if proved else None)
+    return settled
 
 
 def solve_runs(
     runs: list[tuple[list[Token], list[CellRef]]],
     grid: Grid,
     equations: list[Equation],
-    hidden_blanks: bool,
-) -> bool:
-    """Decide `runs` together (see the module's docstring); False, grid untouched, when the
-    search ran out of budget or no combination holds (an agency's error: the caller weighs
-    the runs one at a time, so that the error is reported where it lies)."""
+    blanks: Blanks,
+) -> list[tuple[list[Token], list[CellRef]]]:
+    """Decide `runs` together (see the module's docstring); returns the runs left undecided,
+    their cells untouched: all of them when no combination holds (an agency's error: the
+    caller weighs the runs one at a time, so that the error is reported where it lies) or
+    none was found in time, else those whose question ran out of steps.
+
+    `blanks`: how the document prints blank cells. Where it prints none, no run hides one;
+    where it prints them with a mark, a cell printed as nothing is a rare slip: only the
+    combinations with the fewest cells the text does not print as such (a blank hidden among
+    digits run together, a cell lost between separators, two blanks read from one "——") are
+    kept — none, when some combination holds without.
+    """
     searched = [_Run(tokens, refs, None, []) for tokens, refs in runs]
     for run in searched:
-        run.readings = run_readings(run.tokens, run.refs, grid, equations, hidden_blanks)
-        if run.readings == []:
-            return False  # no reading of this run holds: not a damage the search can weigh
-    owner: dict[CellRef, tuple[int, int]] = {ref: (i, j) for i, run in enumerate(searched) for j, ref in enumerate(run.refs)}
-    touching: list[list[Equation]] = [[eq for eq in equations if any(c in owner and owner[c][0] == i for c in eq.cells)] for i in range(len(searched))]
-    chosen: list[list[Slot] | None] = [None] * len(searched)
-
-    def refresh(index: int) -> None:
-        run = searched[index]
-        if run.readings is None:
-            run.bounds = [_UNKNOWN] * len(run.refs)
+        readings = run_readings(run.tokens, run.refs, grid, equations, blanks != "none")
+        if readings == []:
+            return runs  # no reading of this run holds: not a damage the search can weigh
+        if readings is not None:
+            run.readings = [reading for reading, _damage in readings]
+            run.damage = [damage for _reading, damage in readings]
+    problem = _problem(searched, grid, equations, None)
+    try:
+        start = _first_that_holds(problem)
+        if start is not None and blanks == "marked":
+            # Only the combinations with the least damage are kept: from none
+            # up to as many as the one found leaves, the first limit some combination meets.
+            found = sum(run.damage[k] for run, k in zip(searched, start[1], strict=True) if run.damage)
+            for damage_at_most in range(found + 1):
+                limited = _problem(searched, grid, equations, damage_at_most)
+                fewer = _first_that_holds(limited)
+                if fewer is not None:
+                    problem, start = limited, fewer
+                    break
+    except _OutOfBudget:
+        return runs
+    if start is None:
+        return runs
+    settled = _settled_readings(searched, problem, *start)
+    undecided = []
+    for run, picks in zip(searched, settled, strict=True):
+        if run.readings is None or picks is None:
+            undecided.append((run.tokens, run.refs))
         else:
-            run.bounds = [_span([r[j][0] for r in run.readings]) for j in range(len(run.refs))]
-
-    def bound(ref: CellRef) -> Bound:
-        place = owner.get(ref)
-        if place is None:
-            value = grid[ref].value if ref in grid else None
-            return _UNKNOWN if value is None else (float(value), float(value))
-        index, slot = place
-        reading = chosen[index]
-        if reading is None:
-            return searched[index].bounds[slot]
-        value = reading[slot][0]
-        return _UNKNOWN if value is None else (float(value), float(value))
-
-    def feasible(eq: Equation) -> bool:
-        low = high = 0.0
-        for ref in eq.left:
-            a, b = bound(ref)
-            low += a
-            high += b
-        for ref in eq.right:
-            a, b = bound(ref)
-            low -= b
-            high -= a
-        return low <= _EPSILON and high >= -_EPSILON
-
-    for index in range(len(searched)):
-        refresh(index)
-    # Narrow each run to the readings that could hold given every other run's range, until
-    # nothing changes (sound: a reading dropped here is in no combination that holds).
-    changed = True
-    while changed:
-        changed = False
-        for index, run in enumerate(searched):
-            if run.readings is None or len(run.readings) == 1:
-                continue
-            kept = []
-            for reading in run.readings:
-                if not spend_budget(len(touching[index])):
-                    return False
-                chosen[index] = reading
-                if all(feasible(eq) for eq in touching[index]):
-                    kept.append(reading)
-            chosen[index] = None
-            if not kept:
-                return False
-            if len(kept) < len(run.readings):
-                run.readings = kept
-                refresh(index)
-                changed = True
-
-    used = _combinations_that_hold(searched, grid, equations)
-    if used is None:
-        return False
-    for run, kept_picks in zip(searched, used, strict=True):
-        readings = run.readings
-        decide_run(run.tokens, run.refs, grid, None if readings is None else [readings[k] for k in sorted(kept_picks)])
-    return True
-
-
-def _combinations_that_hold(searched: list[_Run], grid: Grid, equations: list[Equation]) -> list[set[int]] | None:
-    """For each run, the readings that some combination breaking no equation uses; None when
-    no combination holds or there were too many states to follow.
-
-    Runs are taken in order; the state after each is, for every equation still open, the sum
-    of its left side minus its right side so far and whether an unknown cell (≥ 0) stands on
-    either side. An equation is checked when its last run is read and then leaves the state,
-    so that readings which differ only in settled equations meet again (dynamic programming):
-    the work grows with the number of distinct states, not with the product of the readings.
-    """
-    owner = {ref: (i, j) for i, run in enumerate(searched) for j, ref in enumerate(run.refs)}
-    relevant = [eq for eq in equations if any(c in owner for c in eq.cells)]
-    size = len(relevant)
-    start = [0.0] * size
-    left_unknown = [False] * size
-    right_unknown = [False] * size
-    closes: list[list[int]] = [[] for _ in searched]
-    # Per run and reading: (equation, difference added, unknown on the left, unknown on the right).
-    deltas: list[list[list[tuple[int, float, bool, bool]]]] = [[] for _ in searched]
-    touched: list[dict[int, list[tuple[int, int]]]] = [{} for _ in searched]  # run → equation → [(slot, sign)]
-    for e, eq in enumerate(relevant):
-        last = -1
-        for side, cells in ((1, eq.left), (-1, eq.right)):
-            for ref in cells:
-                place = owner.get(ref)
-                if place is not None:
-                    touched[place[0]].setdefault(e, []).append((place[1], side))
-                    last = max(last, place[0])
-                    continue
-                value = grid[ref].value if ref in grid else None
-                if value is None:
-                    if side == 1:
-                        left_unknown[e] = True
-                    else:
-                        right_unknown[e] = True
-                else:
-                    start[e] += side * value
-        closes[last].append(e)
-    for index, run in enumerate(searched):
-        readings: list[list[Slot]] = run.readings if run.readings is not None else [[(None, None, "unreadable")] * len(run.refs)]
-        for reading in readings:
-            delta = []
-            for e, places in touched[index].items():
-                add = 0.0
-                on_left = on_right = False
-                for slot, side in places:
-                    value = reading[slot][0]
-                    if value is None:
-                        if side == 1:
-                            on_left = True
-                        else:
-                            on_right = True
-                    else:
-                        add += side * value
-                delta.append((e, add, on_left, on_right))
-            deltas[index].append(delta)
-
-    # What the runs after each one may still add to each equation: (least, most, an unknown on
-    # the left possible, on the right possible), to drop states no later reading can repair.
-    ahead: list[list[tuple[float, float, bool, bool]]] = [[(0.0, 0.0, False, False)] * size for _ in range(len(searched) + 1)]
-    for index in range(len(searched) - 1, -1, -1):
-        row = list(ahead[index + 1])
-        for e in touched[index]:
-            adds = [next(d for d in delta if d[0] == e) for delta in deltas[index]]
-            low, high, may_left, may_right = row[e]
-            row[e] = (
-                low + min(a[1] for a in adds),
-                high + max(a[1] for a in adds),
-                may_left or any(a[2] for a in adds),
-                may_right or any(a[3] for a in adds),
-            )
-        ahead[index] = row
-
-    def reachable(difference: float, on_left: bool, on_right: bool, later: tuple[float, float, bool, bool]) -> bool:
-        low, high, may_left, may_right = later
-        left, right = on_left or may_left, on_right or may_right
-        if left and right:
-            return True
-        if left:
-            return difference + low <= _EPSILON
-        if right:
-            return difference + high >= -_EPSILON
-        return difference + low <= _EPSILON and difference + high >= -_EPSILON
-
-    def holds(difference: float, on_left: bool, on_right: bool) -> bool:
-        if on_left and on_right:
-            return True
-        if on_left:
-            return difference <= _EPSILON  # an unknown ≥ 0 on the left makes up what it lacks
-        if on_right:
-            return difference >= -_EPSILON
-        return abs(difference) <= _EPSILON
-
-    State = tuple[tuple[float, ...], tuple[bool, ...], tuple[bool, ...]]
-    layers: list[list[tuple[State, int, State]]] = []
-    states: set[State] = {(tuple(start), tuple(left_unknown), tuple(right_unknown))}
-    steps = MAX_STEPS
-    for index in range(len(searched)):
-        transitions: list[tuple[State, int, State]] = []
-        following: set[State] = set()
-        closing = set(closes[index])
-        for state in states:
-            for pick, delta in enumerate(deltas[index]):
-                steps -= 1
-                if steps < 0 or not spend_budget():
-                    return None
-                sums, lefts, rights = list(state[0]), list(state[1]), list(state[2])
-                for e, add, on_left, on_right in delta:
-                    sums[e] += add
-                    lefts[e] = lefts[e] or on_left
-                    rights[e] = rights[e] or on_right
-                if not all(holds(sums[e], lefts[e], rights[e]) for e in closes[index]):
-                    continue
-                later = ahead[index + 1]
-                if not all(reachable(sums[e], lefts[e], rights[e], later[e]) for e, _add, _l, _r in delta if e not in closing):
-                    continue
-                for e in closes[index]:
-                    sums[e], lefts[e], rights[e] = 0.0, False, False
-                for e, *_change in delta:
-                    if lefts[e] and rights[e]:
-                        sums[e] = 0.0  # unknowns on both sides: the equation holds whatever the rest
-                after = (tuple(sums), tuple(lefts), tuple(rights))
-                transitions.append((state, pick, after))
-                following.add(after)
-        if not following or len(following) > MAX_STATES:
-            return None
-
-        layers.append(transitions)
-        states = following
-    alive = states
-    used: list[set[int]] = [set() for _ in searched]
-    for index in range(len(searched) - 1, -1, -1):
-        before: set[State] = set()
-        for state, pick, after in layers[index]:
-            if after in alive:
-                used[index].add(pick)
-                before.add(state)
-        alive = before
-    return used
+            decide_run(run.tokens, run.refs, grid, [run.readings[k] for k in picks])
+    return undecided

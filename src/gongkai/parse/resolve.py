@@ -24,6 +24,9 @@ from ..read.ocr import DOUBT_MARK
 from .tokens import Token, digit_count, parse_number, too_long
 
 CellStatus = Literal["printed", "blank", "unreadable", "derived", "split", "invalid"]
+# How a document prints its blank cells: none is seen; with a mark ("/", "—"), so that one
+# printed as nothing, hidden among digits run together, is a rare slip; or as nothing at all.
+Blanks = Literal["none", "marked", "nothing"]
 MAX_HYPOTHESES = 20_000
 MAX_HOLES = 3
 # Steps of every search of one document together (each cut tried, each reading weighed): a

@@ -14,6 +14,7 @@ from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
 from .jointly import solve_runs
 from .resolve import (
+    Blanks,
     Cell,
     Grid,
     cell_from_token,
@@ -186,11 +187,11 @@ def _placed_unambiguously(pairs: list[tuple[Run, list[formats.Row]]], rows: tupl
     return kept
 
 
-def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, stated: dict[str, int] | None = None) -> RequestsTable:
+def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> RequestsTable:
     """Table 三 from its tokens.
 
-    `blanks_seen`: the document prints blank cells somewhere, so run-together digits may hide
-    one (see `_confirm_splits`). `stated`: figures the narrative states by topic (收到申请1516件),
+    `blanks`: how the document prints blank cells; where it prints any, run-together digits
+    may hide one (see `solve_runs`, `_confirm_splits`). `stated`: figures the narrative states by topic (收到申请1516件),
     which settle run-together digits the table's own equations leave open.
     """
     single = detect_single_other_row(tokens, template)
@@ -238,9 +239,9 @@ def read_requests(tokens: list[Token], template: str, blanks_seen: bool = True, 
     for _values, refs in damaged:
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
-    _settle(damaged, grid, equations, blanks_seen)
+    _settle(damaged, grid, equations, blanks)
     if stated:
-        _settle_by_narrative(damaged, grid, equations, blanks_seen, stated, tuple(r.key for r in rows))
+        _settle_by_narrative(damaged, grid, equations, blanks, stated, tuple(r.key for r in rows))
     groups = [covered for _, covered in assignments]
     if scrambled:
         groups = [[row for group in groups for row in group]]  # no positional attribution holds
@@ -255,7 +256,7 @@ def _settle_by_narrative(
     damaged: list[tuple[list[Token], list[CellRef]]],
     grid: Grid,
     equations: list[Equation],
-    blanks_seen: bool,
+    blanks: Blanks,
     stated: dict[str, int],
     row_keys: tuple[str, ...],
 ) -> None:
@@ -281,7 +282,7 @@ def _settle_by_narrative(
             for ref in refs:
                 if grid[ref].status == "unreadable":
                     grid[ref] = Cell(None, None, "unreadable")
-        _settle(open_runs, grid, equations + extra, blanks_seen)
+        _settle(open_runs, grid, equations + extra, blanks)
         for ref, old in before.items():
             cell = grid[ref]
             if cell.value is None:
@@ -314,12 +315,11 @@ def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
     return out
 
 
-def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks_seen: bool = True) -> None:
-    """Resolve damaged runs together; failing that, one at a time, repeatedly: a run decided
-    now may settle another through a column's sum."""
-    if solve_runs(damaged, grid, equations, blanks_seen):
-        return
-    pending = list(damaged)
+def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks: Blanks) -> None:
+    """Resolve damaged runs together; the runs that search leaves undecided, one at a time,
+    repeatedly: a run decided now may settle another through a column's sum."""
+    undecided = solve_runs(damaged, grid, equations, blanks)
+    pending = list(undecided)
     while pending:
         left: list[tuple[list[Token], list[CellRef]]] = []
         for values, refs in pending:
@@ -334,8 +334,8 @@ def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equati
             for ref in refs:
                 grid[ref] = Cell(None, None, "unreadable")
         pending = left
-    if blanks_seen:
-        _confirm_splits(damaged, grid, equations)
+    if blanks != "none" and undecided:
+        _confirm_splits(undecided, grid, equations)
 
 
 def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation]) -> None:
@@ -427,7 +427,7 @@ def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], gri
         grid.update(row_major)
 
 
-def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
+def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
 
     `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together.
@@ -468,7 +468,7 @@ def read_review(tokens: list[Token], blanks_seen: bool = True, stated: dict[str,
                 grid[ref] = Cell(None, grid[ref].token, "unreadable", grid[ref].detail)
         equations = equations + extra
         grid.update(cells)
-    if blanks_seen and any(grid[ref].status == "split" for ref in refs):
+    if blanks != "none" and any(grid[ref].status == "split" for ref in refs):
         # Each block's total checks only its own five cells: where a hidden blank would read
         # a block differently, that block is not settled.
         for ref in cells_a_blank_may_hide(values, refs, grid, equations):
@@ -614,8 +614,22 @@ def rows_short_of_cells(tokens: list[Token], width: int) -> bool:
     return False
 
 
+def blank_printing(active: list[Token], requests: list[Token], review: list[Token], template: str) -> Blanks:
+    """How the document prints blank cells, from its three tables' tokens: as nothing where an
+    empty cell stands between separators, or a row holds fewer digits than cells; else with a
+    mark where one is seen; else no blank is seen."""
+    nulls = [t for table in (active, requests, review) for t in table if t.kind == "null"]
+    if (
+        any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls)
+        or blanks_printed_as_nothing(active, template)
+        or rows_short_of_cells(requests, WIDTH)
+    ):
+        return "nothing"
+    return "marked" if nulls else "none"
+
+
 def read_active(
-    tokens: list[Token], template: str, blanks_seen: bool = True, last_year: LastYear | None = None
+    tokens: list[Token], template: str, blanks: Blanks = "nothing", last_year: LastYear | None = None
 ) -> tuple[dict[CellRef, Cell], bool]:
     """Table 二: each row found by its label, its values being the numbers that follow it.
 
@@ -655,7 +669,7 @@ def read_active(
                     if last_year is not None and equations and any(cells[r].value is None for r in refs):
                         _settle_by_last_year(row_values, refs, cells, equations, grid, last_year)
                         grid.update(cells)
-                    if blanks_seen and any(cells[r].status == "split" for r in refs):
+                    if blanks != "none" and any(cells[r].status == "split" for r in refs):
                         for r in cells_a_blank_may_hide(row_values, refs, grid, equations):
                             cells[r] = Cell(None, row_values[0], "unreadable", f"“{row_values[0].text}”可拆成{len(refs)}个数，也可能其中一格为空，无法唯一确定")
             elif len(row_values) != len(row.fields):

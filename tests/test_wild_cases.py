@@ -216,6 +216,21 @@ def test_signed_changes_in_2019_table_two() -> None:
     assert record.active["procurement"] == {"items": 12, "amount": 345.67}
 
 
+def test_signed_change_glued_in_a_flattened_2019_table_two() -> None:
+    """"行政事业性收费8-8": the row has two cells; read as a blank's dash, "-" would make a third
+    value, so it is the minus: 8, -8. "行政强制2-230" (three cells) stays open: 2 -2 30,
+    2 -23 0 and 2 _ 230 all fit."""
+    text = (
+        "某县林业局2020年政府信息公开工作年度报告二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量"
+        "本年新公开数量对外公开总数量规章000规范性文件344第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+        "行政许可000其他对外管理服务事项000第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚000"
+        f"行政强制2-230第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费8-8{SECTION3}"
+    )
+    active = read(text).active
+    assert active["fees"] == {"previous": 8, "change": -8}
+    assert active["coercion"] == {"previous": None, "change": None, "decisions": None}
+
+
 @pytest.mark.parametrize("header", ["本年(2023)制发件数", "本年新制发件数", "本年发文件数"])
 def test_header_variants_keep_the_template(header: str) -> None:
     """Class 6: header variants still give the 2021 template and its table 二."""

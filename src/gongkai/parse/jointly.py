@@ -4,11 +4,12 @@ A run the arithmetic does not settle alone ("816" for two cells: 8 16 or 81 6) i
 settled by the column sums it shares with other damaged runs, which are themselves open. Each
 run's readings are listed (cut apart, a cell lost where the text separates cells, and — where
 the document prints blank cells and the run's digits are glued — a blank cell hidden among
-them, printed as nothing); the search keeps every combination of one reading per run that
-breaks no equation, a blank or unknown cell counting as any count ≥ 0. A cell gets a value
-only when every combination kept gives it the same one: what the arithmetic determines,
-never a guess. A search that would take too long settles nothing (the caller falls back to
-weighing runs one at a time).
+them, printed as nothing). A combination of one reading per run holds when it breaks no
+equation, a blank or unknown cell counting as any count ≥ 0; a cell gets a value only when
+every combination that holds gives it the same one: what the arithmetic determines, never a
+guess. That is proved without listing the combinations: one is found, then for each run one
+in which it reads a cell differently is sought (`_settled_readings`). A question that would
+take too long leaves its run to the caller, which weighs runs one at a time.
 """
 
 from __future__ import annotations

@@ -678,9 +678,10 @@ def read_active(
                 # "0002" is several cells in a row with none to spare: nothing in it is placed.
                 cells[ref] = Cell(None, row_values[0], "unreadable", f"“{row.label}”行有连在一起的数字，与应有的格数对不上")
             else:
-                cells[ref] = cell_from_token(
-                    row_values[index],
-                    allow_fraction=column.key in row.decimal,
-                    allow_negative=column.key in row.signed,
-                )
+                token = row_values[index]
+                if token.kind == "doubt" and column.key in row.signed and token.text[:1] in "-－":
+                    # "行政事业性收费8-8": read as a blank's dash, "-" would give the row one
+                    # value more than it has cells; it is the minus of 本年增/减.
+                    token = token._replace(kind="num")
+                cells[ref] = cell_from_token(token, allow_fraction=column.key in row.decimal, allow_negative=column.key in row.signed)
     return cells, found_any

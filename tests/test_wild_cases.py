@@ -417,6 +417,16 @@ def test_table_four_other_shapes(layout: str) -> None:
     assert review["litigation_after_review"]["total"] == 0
 
 
+def test_tab_row_with_exactly_its_cells_after_the_label_keeps_blank_edges() -> None:
+    """A tab-separated row whose blank cells print as nothing: "\t\t3.要求提供公开出版物\t\t\t0\t0\t0\t0\t"
+    has exactly seven cells after its label, so the empty ones at either edge are blank cells,
+    not padding; a row with more (its label's merged columns) keeps only what it lacks."""
+    tokens = tokenize([Line(1, "\t\t3.要求提供公开出版物\t\t\t0\t0\t0\t0\t")], 7)
+    assert [(t.kind, t.text) for t in tokens if t.is_value] == [("null", "")] * 2 + [("num", "0")] * 4 + [("null", "")]
+    padded = tokenize([Line(1, "\t（一）予以公开\t\t\t0\t0\t0\t0\t0\t0")], 7)
+    assert [(t.kind, t.text) for t in padded if t.is_value] == [("null", "")] + [("num", "0")] * 6
+
+
 def test_table_four_markdown_row_with_blank_edges() -> None:
     """"|| 1 ||| 1 | 5 || 3 | 5 | 13 ||||||": a complete Markdown row of exactly fifteen cells,
     its empty cells at the edges blank cells too — every value stays in its own column."""

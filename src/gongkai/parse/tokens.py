@@ -770,10 +770,12 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     inner = [i for i in range(first, last + 1) if not cells[i]]
     keep = set(inner)
     edges: set[int] = set()
-    whole_row = piped and line.text.strip().startswith("|") and line.text.strip().endswith("|")
+    # A complete row: Markdown with its outer pipes, or tab-separated (a line's last tab opens
+    # its last cell).
+    whole_row = line.text.strip().startswith("|") and line.text.strip().endswith("|") if piped else True
     if label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width:
-        # A complete Markdown row with exactly a row's cells after its label ("|| 1 ||| 1 | 5 |…"):
-        # each empty cell between pipes is a blank cell, at the edges too.
+        # Exactly a row's cells after its label ("|| 1 ||| 1 | 5 |…", "标签\t\t\t0\t0\t0\t0\t"):
+        # each empty cell between separators is a blank cell, at the edges too.
         keep.update(i for i in range(label_end + 1, len(cells)) if not cells[i])
     elif label_end < first:  # the line's labels, if any, come before its values
         printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)

@@ -381,6 +381,23 @@ def test_flattened_blanks_marked_elsewhere_hide_none_among_glued_digits() -> Non
     assert rows["new_received"] == [12, 10, 0, 0, 0, 0, 22]
 
 
+def test_section_heading_running_into_its_prose_at_a_line_start() -> None:
+    """A page flattened into a few lines, one break kept just before a heading: "一、总体情况本机关坚持…。"
+    and "六、其他需要报告的事项按照…。" start their lines and run into their prose; each is still its
+    section (and no false 缺少第六部分 follows)."""
+    filler = "本机关坚持以公开为常态、不公开为例外，围绕中心工作做好政府信息公开。"
+    text = "\n".join(
+        [
+            f"{HEAD}本报告根据《中华人民共和国政府信息公开条例》编制。",
+            f"一、总体情况{filler}二、主动公开政府信息情况{filler}{SECTION3}{filler}{REVIEW_SECTION}{filler}五、存在的主要问题及改进情况{filler}",
+            f"六、其他需要报告的事项按照《政府信息公开信息处理费管理办法》规定，本年度没有产生信息公开处理费。{filler}",
+        ]
+    )
+    record = read(text)
+    assert [section["number"] for section in record.sections] == [1, 2, 3, 4, 5, 6]
+    assert "section_missing" not in {f.rule for f in record.findings}
+
+
 def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
     """Table 二 headers worded "本年制作数量 本年公开数量 对外公开总数", "上一年度项目数量",
     "本年增（减）": still the 2019 format — and a 2019 report cannot use the 2021 one."""

@@ -118,8 +118,9 @@ def is_flattened(text: str) -> bool:
     # Cheap tests first: most lines are short or are sentences with a few numbers.
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
-        # Two headings, or one that follows a sentence or a number: line breaks were lost around it.
-        if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) for h in headings):
+        # Two headings, one that follows a sentence or a number, or one whose prose runs on
+        # after it: line breaks were lost around it.
+        if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) or "。" in text[h.end() :] for h in headings):
             return True
     meetings = len(_LABEL_THEN_DIGIT.findall(text))
     if meetings < 3 or ("。" in text and meetings < 8):

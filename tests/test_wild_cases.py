@@ -308,6 +308,24 @@ def test_flattened_dash_blanks_glued_before_digits() -> None:
     assert record.requests["rows"]["new_received"] == [53, 0, 0, 1, 0, 3, 57]
 
 
+def test_flattened_slash_blank_that_looks_like_a_page_counter() -> None:
+    """"10100015/35" ends a row: 10 10 0 0 15, a blank "/" and 35 — or 1010001 with the page
+    counter "5/35" (or 101000 with "15/35") glued to it. The row and column sums keep only
+    the first; the blank stays null."""
+    table = requests_with(
+        new_received=[10, 10, 0, 0, 15, 0, 35],
+        granted=[10, 10, 0, 0, 15, 0, 35],
+        total_processed=[10, 10, 0, 0, 15, 0, 35],
+    )
+    lines = table3_lines(table, "")
+    for index, row in enumerate(ROWS):
+        if row.key == "granted":
+            lines[index] = f"{row.label}10100015/35"
+    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    assert rows["granted"] == [10, 10, 0, 0, 15, None, 35]
+    assert rows["new_received"] == [10, 10, 0, 0, 15, 0, 35]
+
+
 def test_flattened_thousands_separators_glued_to_other_cells() -> None:
     """"1,234001031,238": a separator is followed by three digits and its number starts one to
     three digits before it, so this is 1,234, then 0 0 1 0 3 run together, then 1,238."""

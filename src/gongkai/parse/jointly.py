@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..arithmetic import CellRef, Equation
 from .resolve import Blanks, Cell, Grid, Slot, admissible_readings, apply_reading, cell_from_token, decide_run, run_together, spend_budget, splittable_token
-from .tokens import Token
+from .tokens import Token, TokenKind
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
 MAX_STEPS = 40_000  # readings weighed against their equations, for one question at most
@@ -123,6 +123,26 @@ def _grouped_numbers(token: Token) -> list[list[Token]]:
     return [spelling for spelling in found if len(spelling) > 1]
 
 
+def _around_a_slash(token: Token) -> list[list[Token]]:
+    """"4246/8" (see `tokens._glued_page_counters`): 4246, a blank "/" and 8 — or 424 with the
+    page counter "6/8" glued to it, the counter no cell of the table."""
+    before, slash, after = token.text.partition("/") if "/" in token.text else token.text.partition("／")
+    if not (before.isdecimal() and before.isascii() and after.isdecimal() and after.isascii()):
+        return []
+    column = token.column
+
+    def piece(kind: TokenKind, start: int, text: str) -> Token:
+        at = None if column is None else column + start
+        return Token(kind, text, token.line, token.page, at, text if kind == "num" else "", True, token.box, token.confidence)
+
+    spellings = [[piece("num", 0, before), piece("null", len(before), slash), piece("num", len(before) + 1, after)]]
+    for width in (1, 2):
+        page = before[-width:]
+        if len(before) > width and page[0] != "0" and int(page) <= int(after):
+            spellings.append([piece("num", 0, before[:-width])])
+    return spellings
+
+
 def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]:
     """The run as printed, and the ways its dashes may print blank cells instead, each with
     how many blank cells it reads beyond the marks printed ("——" read as two blanks: one).
@@ -130,7 +150,8 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094") is a
     minus only as an agency's error, or the blank cell printed before them; "——" or "--" is
     one blank cell or two; digits glued to a number with thousands separators are cells of
-    their own. Each spelling is weighed like the printed one; the arithmetic decides.
+    their own; "4246/8" is two numbers and a blank, or a number and a page counter. Each
+    spelling is weighed like the printed one; the arithmetic decides.
     """
     spellings: list[tuple[list[Token], int]] = [([], 0)]
     for token in tokens:
@@ -145,6 +166,8 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
             options.append((_as_blanks(token.text, token)[1], 1))
         elif token.kind == "num" and ("," in token.text or "，" in token.text):
             options.extend((grouped, 0) for grouped in _grouped_numbers(token))
+        elif token.kind == "doubt" and ("/" in token.text or "／" in token.text):
+            options.extend((spelling, 0) for spelling in _around_a_slash(token))
         spellings = [([*done, *option], extra + more) for done, extra in spellings for option, more in options if len(done) + len(option) <= width]
         if len(spellings) > MAX_SPELLINGS:
             return [(tokens, 0)]

@@ -326,6 +326,18 @@ def test_flattened_slash_blank_that_looks_like_a_page_counter() -> None:
     assert rows["new_received"] == [10, 10, 0, 0, 15, 0, 35]
 
 
+def test_flattened_dash_blanks_right_after_the_label() -> None:
+    """"四、结转下年度继续办理－－10001": the dashes follow the label, so the tokenizer sees a signed
+    number; table 三 counts are never negative, and two blanks before 1 0 0 0 1 fit the sums."""
+    table = requests_with(new_received=[0, 0, 1, 0, 0, 0, 1], carried_forward=[0, 0, 1, 0, 0, 0, 1])
+    lines = table3_lines(table, "")
+    for index, row in enumerate(ROWS):
+        if row.key == "carried_forward":
+            lines[index] = f"{row.label}－－10001"
+    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    assert rows["carried_forward"] == [None, None, 1, 0, 0, 0, 1]
+
+
 def test_flattened_thousands_separators_glued_to_other_cells() -> None:
     """"1,234001031,238": a separator is followed by three digits and its number starts one to
     three digits before it, so this is 1,234, then 0 0 1 0 3 run together, then 1,238."""

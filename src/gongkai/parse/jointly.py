@@ -147,8 +147,8 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
     """The run as printed, and the ways its dashes may print blank cells instead, each with
     how many blank cells it reads beyond the marks printed ("——" read as two blanks: one).
 
-    Table 三 counts are never negative, so a dash glued before digits ("55-17001094") is a
-    minus only as an agency's error, or the blank cell printed before them; "——" or "--" is
+    Table 三 counts are never negative, so a dash glued before digits ("55-17001094",
+    "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before them; "——" or "--" is
     one blank cell or two; digits glued to a number with thousands separators are cells of
     their own; "4246/8" is two numbers and a blank, or a number and a page counter. Each
     spelling is weighed like the printed one; the arithmetic decides.
@@ -158,7 +158,7 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
         options: list[tuple[list[Token], int]] = [([token], 0)]
         dashes = len(token.text) - len(token.text.lstrip(_DASHES))
         rest = token.text[dashes:]
-        if token.kind == "doubt" and dashes in (1, 2) and rest.isdigit():
+        if token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
             options.extend(([*blanks, number], extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))

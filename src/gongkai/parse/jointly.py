@@ -234,13 +234,23 @@ class _Problem:
     unknown_right: list[bool]
     effects: list[list[dict[int, tuple[float, bool, bool]]]]
     equations_of: list[list[int]]
-    neighbours: list[set[int]]  # the runs that share an equation with each
+    runs_of: list[list[int]]  # per equation, the runs it touches
     steps: int = MAX_STEPS  # left to the question being searched
 
     def spend(self, steps: int) -> None:
         self.steps -= steps
         if self.steps < 0 or not spend_budget(steps):
             raise _OutOfBudget
+
+    def affected_by(self, run: int) -> dict[int, set[int]]:
+        """The other runs whose readings a change to `run`'s range may rule out, each with the
+        equations (shared with `run`) to weigh them against again."""
+        affected: dict[int, set[int]] = {}
+        for e in self.equations_of[run]:
+            for other in self.runs_of[e]:
+                if other != run:
+                    affected.setdefault(other, set()).add(e)
+        return affected
 
 
 def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage_at_most: int | None) -> _Problem:
@@ -299,8 +309,7 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage
     for index, touched in enumerate(places):
         for e in touched:
             runs_of.setdefault(e, set()).add(index)
-    neighbours: list[set[int]] = [set().union(*(runs_of[e] for e in touched)) - {index} for index, touched in enumerate(places)]
-    return _Problem(start, unknown_left, unknown_right, effects, [list(t) for t in places], neighbours)
+    return _Problem(start, unknown_left, unknown_right, effects, [list(t) for t in places], [sorted(runs_of.get(e, ())) for e in range(len(start))])
 
 
 def _may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
@@ -357,13 +366,14 @@ def _start(problem: _Problem) -> _Search:
     return search
 
 
-def _narrow(problem: _Problem, search: _Search, queue: set[int]) -> bool:
+def _narrow(problem: _Problem, search: _Search, queue: dict[int, set[int]]) -> bool:
     """Drop every reading that no choice within the other runs' ranges lets hold, starting with
-    the runs in `queue`, until nothing changes (sound: a reading dropped here is in no
-    combination that holds); False when a run is left with none."""
+    the runs in `queue` weighed against the equations given (those whose totals changed),
+    until nothing changes (sound: a reading dropped here is in no combination that holds);
+    False when a run is left with none."""
     while queue:
-        run = queue.pop()
-        equations = problem.equations_of[run]
+        run, changed = queue.popitem()
+        equations = [e for e in problem.equations_of[run] if e in changed]
         domain = search.domains[run]
         problem.spend(len(domain) * len(equations))
         spans = search.spans[run]
@@ -382,7 +392,8 @@ def _narrow(problem: _Problem, search: _Search, queue: set[int]) -> bool:
             return False
         if len(kept) < len(domain):
             search.restrict(problem, run, kept)
-            queue.update(problem.neighbours[run])
+            for other, touched in problem.affected_by(run).items():
+                queue.setdefault(other, set()).update(touched)
     return True
 
 
@@ -400,7 +411,7 @@ def _one_that_holds(problem: _Problem, search: _Search) -> list[int] | None:
     for k in search.domains[run]:
         trial = search.copy()
         trial.restrict(problem, run, [k])
-        if _narrow(problem, trial, set(problem.neighbours[run])):
+        if _narrow(problem, trial, problem.affected_by(run)):
             found = _one_that_holds(problem, trial)
             if found is not None:
                 return found
@@ -429,7 +440,7 @@ def _first_that_holds(problem: _Problem) -> tuple[_Search, list[int]] | None:
     """The narrowed search and one combination that holds; None when none does. Raises
     `_OutOfBudget` when none was found in time."""
     root = _start(problem)
-    if not _narrow(problem, root, set(range(len(problem.effects)))):
+    if not _narrow(problem, root, {run: set(equations) for run, equations in enumerate(problem.equations_of)}):
         return None
     first = _one_that_holds(problem, root)
     return None if first is None else (root, first)
@@ -463,7 +474,7 @@ def _settled_readings(searched: list[_Run], problem: _Problem, root: _Search, fi
             trial.restrict(problem, run, differing)
             problem.steps = MAX_STEPS
             try:
-                found = _one_that_holds(problem, trial) if _narrow(problem, trial, set(problem.neighbours[run])) else None
+                found = _one_that_holds(problem, trial) if _narrow(problem, trial, problem.affected_by(run)) else None
             except _OutOfBudget:
                 proved = False
                 break

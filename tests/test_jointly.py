@@ -19,7 +19,7 @@ from gongkai import formats
 from gongkai.arithmetic import CellRef, Equation, request_equations
 from gongkai.parse.jointly import run_readings, solve_runs
 from gongkai.parse.resolve import Blanks, Cell, Grid, Slot
-from gongkai.parse.tokens import tokenize
+from gongkai.parse.tokens import Token, tokenize
 from gongkai.read import Line
 
 ROWS = formats.request_rows(formats.TEMPLATE_2021)
@@ -143,6 +143,19 @@ def test_joint_search_settles_exactly_what_brute_force_settles(
             assert solved[ref].value is None or solved[ref].value == truth, ref
 
 
+def _two_rows_glued(table: dict[str, list[int]], printed: dict[str, str]) -> tuple[Grid, list[tuple[list[Token], list[CellRef]]]]:
+    """The grid of `table` read cleanly but for the rows in `printed`, which are unreadable and
+    become runs of the tokens their text prints."""
+    grid: Grid = {(row.key, c): Cell(v, None) for row in ROWS for c, v in zip(COLUMNS, table[row.key], strict=True)}
+    runs = []
+    for number, (key, text) in enumerate(printed.items(), start=1):
+        refs = [(key, c) for c in COLUMNS]
+        for ref in refs:
+            grid[ref] = Cell(None, None, "unreadable")
+        runs.append(([t for t in tokenize([Line(number, text)], len(COLUMNS)) if t.is_value], refs))
+    return grid, runs
+
+
 def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
     """"120130016" is 1 2 0 13 0 0 16 or 12 0 1 3 0 0 16, "250210028" is 2 5 0 21 0 0 28 or
     25 0 2 1 0 0 28 (each adds up either way); the rows printed cleanly fix the column sums,
@@ -153,13 +166,7 @@ def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
     table["total_processed"] = [3, 7, 0, 34, 0, 0, 44]
     table["new_received"] = [3, 7, 0, 34, 0, 0, 44]
     equations = request_equations(ROWS)
-    grid: Grid = {(row.key, c): Cell(v, None) for row in ROWS for c, v in zip(COLUMNS, table[row.key], strict=True)}
-    runs = []
-    for number, key in enumerate(("granted", "partially_granted"), start=1):
-        refs = [(key, c) for c in COLUMNS]
-        for ref in refs:
-            grid[ref] = Cell(None, None, "unreadable")
-        runs.append((tokenize([Line(number, "".join(str(v) for v in table[key]))], len(COLUMNS)), refs))
+    grid, runs = _two_rows_glued(table, {key: "".join(str(v) for v in table[key]) for key in ("granted", "partially_granted")})
     for tokens, refs in runs:
         alone = run_readings(tokens, refs, grid, equations, hidden_blanks=False)
         assert alone is not None and len(alone) >= 2  # ambiguous on its own
@@ -182,13 +189,7 @@ def test_runs_the_columns_leave_open_stay_open(blanks: Blanks) -> None:
     table["total_processed"] = [12, 10, 0, 0, 0, 0, 22]
     table["new_received"] = [12, 10, 0, 0, 0, 0, 22]
     equations = request_equations(ROWS)
-    grid: Grid = {(row.key, c): Cell(v, None) for row in ROWS for c, v in zip(COLUMNS, table[row.key], strict=True)}
-    runs = []
-    for number, key in enumerate(("granted", "partially_granted"), start=1):
-        refs = [(key, c) for c in COLUMNS]
-        for ref in refs:
-            grid[ref] = Cell(None, None, "unreadable")
-        runs.append(([t for t in tokenize([Line(number, "1100000/")], len(COLUMNS)) if t.is_value], refs))
+    grid, runs = _two_rows_glued(table, {"granted": "1100000/", "partially_granted": "1100000/"})
     assert solve_runs(runs, grid, equations, blanks) == []
     for key in ("granted", "partially_granted"):
         assert [grid[(key, c)].value for c in COLUMNS[:2]] == [None, None]

@@ -38,6 +38,7 @@ def table3_lines(table: dict[str, list[int]], sep: str, lead: str = "", tail: st
 
 HEAD = "某县林业局2023年政府信息公开工作年度报告"
 SECTION3 = "三、收到和处理政府信息公开申请情况"
+REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况"
 HEADER = "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他"
 TABLE = requests_with(
     new_received=[53, 0, 0, 1, 0, 3, 57],
@@ -45,6 +46,13 @@ TABLE = requests_with(
     partially_granted=[13, 0, 0, 0, 0, 0, 13],
     total_processed=[53, 0, 0, 1, 0, 3, 57],
 )
+
+
+def flattened_table3(table: dict[str, list[int]], **printed: str) -> str:
+    """A report whose table 三 is flattened onto one line, each row glued to its label; the rows
+    named in `printed` print that text instead of their values."""
+    lines = [f"{row.label}{printed[row.key]}" if row.key in printed else line for row, line in zip(ROWS, table3_lines(table, ""), strict=True)]
+    return f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}"
 
 
 def read(text: str) -> gongkai.Record:
@@ -276,12 +284,9 @@ def test_values_between_dash_blanks_are_not_page_footers() -> None:
     cells between blanks printed as dashes."""
     table = requests_with(granted=[3, 0, 1, 0, 2, 0, 6], partially_granted=[4, 0, 2, 0, 0, 0, 6])
     table["new_received"] = table["total_processed"] = [7, 0, 3, 0, 2, 0, 12]
-    lines = table3_lines(table, "")
-    for index, row in enumerate(ROWS):
-        if row.key in ("granted", "partially_granted"):
-            values = table[row.key]
-            lines[index] = f"{row.label}{values[0]}—{values[2]}—{''.join(str(v) for v in values[4:])}"
-    text = f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}"
+    text = flattened_table3(
+        table, **{key: f"{table[key][0]}—{table[key][2]}—{''.join(str(v) for v in table[key][4:])}" for key in ("granted", "partially_granted")}
+    )
     assert page_footers([Line(1, text)]) is None
     rows = read(text).requests["rows"]
     assert rows["partially_granted"] == [4, None, 2, None, 0, 0, 6]
@@ -299,11 +304,7 @@ def test_flattened_dash_blanks_glued_before_digits() -> None:
         partially_granted=[13, 0, 0, 0, 0, 0, 13],
         total_processed=[53, 0, 0, 1, 0, 3, 57],
     )
-    lines = table3_lines(table, "")
-    for index, row in enumerate(ROWS):
-        if row.key == "granted":
-            lines[index] = f"{row.label}40-010344"
-    record = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}")
+    record = read(flattened_table3(table, granted="40-010344"))
     assert record.requests["rows"]["granted"] == [40, None, 0, 1, 0, 3, 44]
     assert record.requests["rows"]["new_received"] == [53, 0, 0, 1, 0, 3, 57]
 
@@ -317,11 +318,7 @@ def test_flattened_slash_blank_that_looks_like_a_page_counter() -> None:
         granted=[10, 10, 0, 0, 15, 0, 35],
         total_processed=[10, 10, 0, 0, 15, 0, 35],
     )
-    lines = table3_lines(table, "")
-    for index, row in enumerate(ROWS):
-        if row.key == "granted":
-            lines[index] = f"{row.label}10100015/35"
-    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    rows = read(flattened_table3(table, granted="10100015/35")).requests["rows"]
     assert rows["granted"] == [10, 10, 0, 0, 15, None, 35]
     assert rows["new_received"] == [10, 10, 0, 0, 15, 0, 35]
 
@@ -330,11 +327,7 @@ def test_flattened_dash_blanks_right_after_the_label() -> None:
     """"四、结转下年度继续办理－－10001": the dashes follow the label, so the tokenizer sees a signed
     number; table 三 counts are never negative, and two blanks before 1 0 0 0 1 fit the sums."""
     table = requests_with(new_received=[0, 0, 1, 0, 0, 0, 1], carried_forward=[0, 0, 1, 0, 0, 0, 1])
-    lines = table3_lines(table, "")
-    for index, row in enumerate(ROWS):
-        if row.key == "carried_forward":
-            lines[index] = f"{row.label}－－10001"
-    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    rows = read(flattened_table3(table, carried_forward="－－10001")).requests["rows"]
     assert rows["carried_forward"] == [None, None, 1, 0, 0, 0, 1]
 
 
@@ -346,8 +339,7 @@ def test_flattened_thousands_separators_glued_to_other_cells() -> None:
         granted=[1234, 0, 0, 1, 0, 3, 1238],
         total_processed=[1234, 0, 0, 1, 0, 3, 1238],
     )
-    lines = [line.replace("1234", "1,234").replace("1238", "1,238") for line in table3_lines(table, "")]
-    record = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}")
+    record = read(flattened_table3(table).replace("1234", "1,234").replace("1238", "1,238"))
     for key in ("new_received", "granted", "total_processed"):
         assert record.requests["rows"][key] == [1234, 0, 0, 1, 0, 3, 1238], key
 
@@ -401,11 +393,7 @@ def test_flattened_blanks_marked_elsewhere_hide_none_among_glued_digits() -> Non
         partially_granted=[11, 0, 0, 0, 0, 0, 11],
         total_processed=[12, 10, 0, 0, 0, 0, 22],
     )
-    lines = table3_lines(table, "")
-    for index, row in enumerate(ROWS):
-        if row.key in ("granted", "partially_granted"):
-            lines[index] = f"{row.label}1100000/"
-    rows = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{''.join(lines)}{REVIEW_SECTION}").requests["rows"]
+    rows = read(flattened_table3(table, granted="1100000/", partially_granted="1100000/")).requests["rows"]
     for key in ("granted", "partially_granted"):
         assert rows[key] == [None, None, 0, 0, 0, 0, None], key
     assert rows["new_received"] == [12, 10, 0, 0, 0, 0, 22]
@@ -442,7 +430,6 @@ def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
     assert record.active["licensing"] == {"previous": 14, "change": -14, "decisions": 6}
 
 
-REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况"
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ MAX_STEPS = 40_000  # readings weighed against their equations, for one question
 _EPSILON = 1e-9
 
 
-
 @dataclass
 class _Run:
     tokens: list[Token]
@@ -148,9 +147,9 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
     how many blank cells it reads beyond the marks printed ("——" read as two blanks: one).
 
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094",
-    "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before them; "——" or "--" is
-    one blank cell or two; digits glued to a number with thousands separators are cells of
-    their own; "4246/8" is two numbers and a blank, or a number and a page counter. Each
+    "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before
+    them; "——" or "--" is one blank cell or two; digits glued to a number with thousands
+    separators are cells of their own; "4246/8" is two numbers and a blank, or a number and a page counter. Each
     spelling is weighed like the printed one; the arithmetic decides.
     """
     spellings: list[tuple[list[Token], int]] = [([], 0)]
@@ -515,8 +514,8 @@ def solve_runs(
     try:
         start = _first_that_holds(problem)
         if start is not None and blanks == "marked":
-            # Only the combinations with the least damage are kept: from none
-            # up to as many as the one found leaves, the first limit some combination meets.
+            # Only the combinations with the least damage are kept: from none up to as much as
+            # the one found has, the first limit some combination meets.
             found = sum(run.damage[k] for run, k in zip(searched, start[1], strict=True) if run.damage)
             for damage_at_most in range(found + 1):
                 limited = _problem(searched, grid, equations, damage_at_most)

@@ -16,7 +16,9 @@ read):
 * wrong: a value different from the truth, or a value where the truth is None — also a value
   in a cell the spec does not print (e.g. a 2021 row read from a 2019 table).
 
-Per kind, the figures cover every document whose composition includes that kind. Metadata
+Per kind, the figures cover every document whose composition includes that kind; null cells are
+also counted by table (表二's rows tie no cell to another, so digits run together there stay
+open unless the agency's report of the year before is given: --with-last-year). Metadata
 (agency, year, template) is scored the same way. "False findings" counts findings of rules that
 must not fire on these reports, which are consistent, on time and in the right format:
 arithmetic, narrative, dates, template; table_missing and section_missing too unless the
@@ -60,6 +62,7 @@ MUST_NOT_FIRE = frozenset(
 # ... nor these, unless the excerpt really stops before a table or section (cut_short).
 MUST_NOT_FIRE_UNCUT = frozenset({"table_missing", "section_missing"})
 META = ("agency", "year", "template")
+_TABLES = {"active": "表二", "requests": "表三", "review_litigation": "表四"}
 WRONG_PER_DOC = 40  # wrong cells kept per document for the examples
 
 
@@ -75,6 +78,7 @@ class Result:
     false_findings: Counter[str] = field(default_factory=Counter)  # rule → count
     wrong: list[tuple[str, object, object]] = field(default_factory=list)  # (path, truth, read)
     seconds: float = 0.0  # reading and checking only
+    nulls: Counter[str] = field(default_factory=Counter)  # table (表二/表三/表四) → null cells
 
 
 def _same(a: object, b: object) -> bool:
@@ -117,9 +121,11 @@ def measure(job: tuple[int, tuple[str, ...] | None, bool]) -> Result:
     record = gongkai.check_text(doc.text, path=f"wild-{seed}.txt", previous=previous)
     seconds = time.perf_counter() - t0
     cells, wrong = score(doc, record)
+    read = record.cell_values()
+    nulls = Counter(_TABLES[path.split(".")[0]] for path, truth in doc.truth.items() if truth is not None and read.get(path) is None)
     cut = "cut_short" in doc.kinds
     false = Counter(f.rule for f in record.findings if f.rule in MUST_NOT_FIRE or (not cut and f.rule in MUST_NOT_FIRE_UNCUT))
-    return Result(seed, doc.kinds, doc.spec.template, cells, meta_score(doc, record), false, wrong[:WRONG_PER_DOC], seconds)
+    return Result(seed, doc.kinds, doc.spec.template, cells, meta_score(doc, record), false, wrong[:WRONG_PER_DOC], seconds, nulls)
 
 
 @dataclass
@@ -132,9 +138,11 @@ class Tally:
     wrong_docs: int = 0
     seconds: float = 0.0
     slowest: float = 0.0
+    nulls: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: Result) -> None:
         self.docs += 1
+        self.nulls.update(result.nulls)
         self.wrong_docs += bool(result.cells["wrong"])
         self.seconds += result.seconds
         self.slowest = max(self.slowest, result.seconds)
@@ -179,6 +187,9 @@ def print_tables(results: list[Result], kinds: list[str]) -> None:
             f"{name:<{width}}  {tally.docs:>5}  {_meta(tally, 'agency'):>14}  {_meta(tally, 'year'):>14}  {_meta(tally, 'template'):>14}"
             f"  {tally.false_docs:>18}  {tally.false_findings:>8}"
         )
+    print(f"\n{'null cells by table':<{width}}  {'表二':>6}  {'表三':>6}  {'表四':>6}")
+    for name, tally in rows:
+        print(f"{name:<{width}}  " + "  ".join(f"{tally.nulls[table]:>6}" for table in _TABLES.values()))
     rules: Counter[str] = Counter()
     for result in results:
         rules.update(result.false_findings)

@@ -115,6 +115,8 @@ class Table:
     separator: bool = True  # markdown: print the |---| line under the first row
     bare: bool = False  # markdown: rows without their leading pipe
     cut_after: int | None = None  # the text ends after this grid row
+    # first grid row of a block printed in reading order → (its last row, where its labels go)
+    reading_order: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.origin = self.grid.origin_map()
@@ -287,13 +289,44 @@ def _with_stray(lines: list[str], where: str, layout: str) -> list[str]:
     return lines
 
 
+def _reading_order_pieces(w: Wild, table: Table, first: int, last: int, labels: str) -> list[list[str]]:
+    """A block of rows as a PDF extractor's reading order gives it: the rows' labels listed
+    together (before or after the numbers), the numbers column by column — or the first row in
+    order after its label, the rest of the block as before. Each piece is a list of cells;
+    blank cells printed as nothing vanish, as they do from a PDF's text."""
+
+    def label_cells(rows: range) -> list[str]:
+        return [
+            _cell_text(w, table, cell, wrap=False) for r in rows for c in range(table.grid.cols) if (cell := table.origin.get((r, c))) is not None and not cell.is_value
+        ]
+
+    def number_cells(rows: range) -> list[list[str]]:
+        columns = sorted({c for (r, c) in table.paths if r in rows})
+        return [[shown for r in rows if (r, c) in table.paths and (shown := w.printed[table.paths[(r, c)]].shown())] for c in columns]
+
+    pieces: list[list[str]] = []
+    rows = range(first, last + 1)
+    if labels == "first_row":
+        pieces.append(_row_texts(w, table, first, False, wrap=False))
+        rows = range(first + 1, last + 1)
+    if labels == "before":
+        pieces.append(label_cells(rows))
+    pieces.extend(number_cells(rows))
+    if labels != "before":
+        pieces.append(label_cells(rows))
+    return [piece for piece in pieces if piece]
+
+
 def _table_lines(w: Wild, table: Table) -> list[str]:
     out: list[str] = []
     markdown = table.layout in _MARKDOWN
     if markdown:
         out.append("")
     header = table.header_rows
+    inside_block_until = -1
     for r in range(table.grid.rows):
+        if r <= inside_block_until:
+            continue
         for kind, text in table.before.get(r, []):
             if kind == "footer":
                 out.extend(["", text])
@@ -304,6 +337,16 @@ def _table_lines(w: Wild, table: Table) -> list[str]:
                     out.extend(_row_lines(w, table, h))
                     if markdown and h == 0 and table.separator:
                         out.append(_separator(table))
+        if r in table.reading_order:
+            last, labels = table.reading_order[r]
+            last = last if table.cut_after is None else min(last, table.cut_after)
+            for piece in _reading_order_pieces(w, table, r, last, labels):
+                out.extend(["", *piece])
+            out.append("")
+            if table.cut_after is not None and last == table.cut_after:
+                return out
+            inside_block_until = last
+            continue
         lines = _row_lines(w, table, r)
         if r in table.stray:
             lines = _with_stray(lines, table.stray[r], table.layout)
@@ -325,7 +368,10 @@ def _separator(table: Table) -> str:
 def _flat_table(w: Wild, table: Table, cell_sep: str, block_sep: str) -> tuple[str, bool]:
     """A table flattened into one string (cells joined by `cell_sep`); True when the text ends in it."""
     pieces: list[str] = []
+    inside_block_until = -1
     for r in range(table.grid.rows):
+        if r <= inside_block_until:
+            continue
         for kind, text in table.before.get(r, []):
             if kind == "footer":
                 pieces.append(text)
@@ -333,6 +379,14 @@ def _flat_table(w: Wild, table: Table, cell_sep: str, block_sep: str) -> tuple[s
                 pieces.append("\f")
             else:
                 pieces.extend(cell_sep.join(_row_texts(w, table, h, False, wrap=False)) for h in range(table.header_rows))
+        if r in table.reading_order:
+            last, labels = table.reading_order[r]
+            last = last if table.cut_after is None else min(last, table.cut_after)
+            pieces.extend(cell_sep.join(piece) for piece in _reading_order_pieces(w, table, r, last, labels))
+            if table.cut_after is not None and last == table.cut_after:
+                return block_sep.join(pieces), True
+            inside_block_until = last
+            continue
         row = cell_sep.join(t for t in _row_texts(w, table, r, False, wrap=False))
         if r in table.stray:
             row = "|" + row if table.stray[r] in ("start", "line") else row + "|"
@@ -420,6 +474,9 @@ _CONFLICTS = frozenset(
         ("wrapped_labels", "flattened_spaced"),
         ("wrapped_labels", "markdown_no_leading_pipe"),
         ("wrapped_labels", "collapsed_blanks"),
+        ("reading_order_blocks", "flattened"),  # a PDF extractor's order, a web page's lost separators
+        ("reading_order_blocks", "markdown_no_leading_pipe"),
+        ("reading_order_blocks", "collapsed_blanks"),
     )
 )
 
@@ -824,6 +881,25 @@ def mixed_layouts(w: Wild, rng: random.Random) -> None:
         table.chosen = True
         table.bare = layout == "markdown_bare"
         table.separator = rng.random() < 0.7
+
+
+@_damage("reading_order_blocks", 2.5)
+def reading_order_blocks(w: Wild, rng: random.Random) -> None:
+    """Blocks of table 三's rows in a PDF extractor's reading order (pdftotext without -layout,
+    a browser's copy of a PDF): the block's numbers column by column, one per line, its row
+    labels listed together before or after them — or its first row in order after its label
+    and the rest so. One to three blocks of 2–10 consecutive rows."""
+    table = w.table(3)
+    rows = table.data_rows
+    taken: set[int] = set()
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        size = rng.randint(2, min(10, len(rows)))
+        first = rng.randrange(len(rows) - size + 1)
+        block = rows[first : first + size]
+        if taken & set(range(block[0] - 1, block[-1] + 2)):
+            continue  # blocks kept apart: two adjacent blocks read as one
+        taken.update(block)
+        table.reading_order[block[0]] = (block[-1], rng.choice(("before", "after", "first_row")))
 
 
 def _chunks(text: str, width: int) -> list[str]:

@@ -416,6 +416,31 @@ def test_section_heading_running_into_its_prose_at_a_line_start() -> None:
     assert "section_missing" not in {f.rule for f in record.findings}
 
 
+@pytest.mark.parametrize("before", [" 0 0 0 0 0 0 0\n", "／／／／／／／"])
+def test_section_heading_running_into_its_table_at_a_page_break(before: str) -> None:
+    """A heading whose table's header runs on after it on the line, the page's footer and form
+    feed closing the line (or glued after a row of blank marks): still its section."""
+    filler = "本机关坚持以公开为常态、不公开为例外，围绕中心工作做好政府信息公开。"
+    sections = f"一、总体情况{filler}\n二、主动公开政府信息情况{filler}\n{SECTION3}{filler}\n四、结转下年度继续办理{before}"
+    review = f"{REVIEW_SECTION} 行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 -7- \f 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+    text = f"{HEAD}\n{sections}{review}五、存在的主要问题及改进情况 {filler}\n六、其他需要报告的事项\n{filler}"
+    record = read(text)
+    assert "section_missing" not in {f.rule for f in record.findings}, [f.message for f in record.findings]
+
+
+def test_flattened_2019_change_whose_dash_may_be_a_minus() -> None:
+    """"行政许可14-147" before a page break and the table's header again: 14 −14 7, 14 −1 47
+    and 14 _ 147 all fit, so the row stays open — never 1 4 (the "14" cut apart, the dashed
+    number left out)."""
+    text = (
+        "某县林业局2019年政府信息公开工作年度报告二、主动公开政府信息情况第二十条第（一）项|信息内容本年新制作数量本年新公开数量"
+        "对外公开总数量规章000|规范性文件000第二十条第（五）项|信息内容上一年项目数量本年增/减处理决定数量行政许可14-147"
+        "第2页\xa0共8页\f第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量|其他对外管理服务事项0110"
+        f"第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量|行政处罚3817|{SECTION3}"
+    )
+    assert read(text).active["licensing"] == {"previous": None, "change": None, "decisions": None}
+
+
 def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
     """Table 二 headers worded "本年制作数量 本年公开数量 对外公开总数", "上一年度项目数量",
     "本年增（减）": still the 2019 format — and a 2019 report cannot use the 2021 one."""
@@ -475,6 +500,105 @@ def test_table_four_markdown_row_with_blank_edges() -> None:
     assert set(review["litigation_after_review"].values()) == {None}
 
 
+# ------------------------------------------------------------------ a PDF extractor's reading order
+#
+# pdftotext without -layout (and a browser's copy of a PDF) gives a table block by block: a
+# block of rows' numbers column by column, one per line, the block's labels listed together
+# before or after them — sometimes right after a row printed in order.
+
+BLOCK = ("withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability", "withheld_third_party_rights")
+BLOCK_TABLE = requests_with(
+    new_received=[12, 0, 0, 1, 0, 0, 13],
+    partially_granted=[2, 0, 0, 0, 0, 0, 2],
+    withheld_state_secret=[1, 0, 0, 0, 0, 0, 1],
+    withheld_security_stability=[3, 0, 0, 1, 0, 0, 4],
+    withheld_third_party_rights=[6, 0, 0, 0, 0, 0, 6],
+    total_processed=[12, 0, 0, 1, 0, 0, 13],
+)
+
+
+def reading_order_table3(table: dict[str, list[int | str]], block: tuple[str, ...], labels: str) -> str:
+    """Table 三 one cell per line, the rows of `block` in reading order: their labels listed
+    `before` or `after` their numbers, which come column by column; a value "" is a blank cell
+    printed as nothing (it leaves no line)."""
+    lines = [HEAD, SECTION3, *HEADER.split()]
+    by_key = {row.key: row for row in ROWS}
+    for row in ROWS:
+        if row.key in block[1:]:
+            continue
+        if row.key != block[0]:
+            lines += [row.label, *(str(v) for v in table[row.key] if v != "")]
+            continue
+        names = [by_key[key].label for key in block]
+        numbers = [str(table[key][column]) for column in range(7) for key in block if table[key][column] != ""]
+        lines += [*names, *numbers] if labels == "before" else [*numbers, *names]
+    return "\n".join([*lines, REVIEW_SECTION])
+
+
+@pytest.mark.parametrize("labels", ["before", "after"])
+def test_block_of_rows_listed_column_by_column(labels: str) -> None:
+    """The row totals tell a block listed column by column from one listed row by row."""
+    record = read(reading_order_table3(BLOCK_TABLE, BLOCK, labels))
+    assert_table(record, BLOCK_TABLE)
+
+
+def test_block_listed_column_by_column_after_a_row_printed_in_order() -> None:
+    """The block's first row printed in order after its own label, the rest column by column,
+    their labels after them (as pdftotext printed the corpus's 洪泽区 reports)."""
+    lines = [HEAD, SECTION3, *HEADER.split()]
+    block = ("partially_granted", *BLOCK)
+    for row in ROWS:
+        if row.key in block[1:]:
+            continue
+        lines += [row.label, *(str(v) for v in BLOCK_TABLE[row.key])]
+        if row.key == block[0]:
+            lines += [str(BLOCK_TABLE[key][column]) for column in range(7) for key in BLOCK]
+            lines += [row.label for row in ROWS if row.key in BLOCK]
+    record = read("\n".join([*lines, REVIEW_SECTION]))
+    assert_table(record, BLOCK_TABLE)
+
+
+def test_block_cut_short_after_its_first_row_goes_nowhere() -> None:
+    """The text ends inside a block listed labels-after: row 一's numbers, then its label. The
+    header's 「其他」 and 「总计」 name no row, so the numbers go to row 一 or nowhere — never to
+    （六）3.其他."""
+    lines = [HEAD, SECTION3, *HEADER.split(), *(str(v) for v in BLOCK_TABLE["new_received"]), ROWS[0].label]
+    rows = read("\n".join(lines)).requests["rows"]
+    assert all(v is None for key, values in rows.items() if key != "new_received" and values for v in values)
+    assert rows["new_received"] in (BLOCK_TABLE["new_received"], [None] * 7)
+
+
+@pytest.mark.parametrize("labels", ["before", "after"])
+def test_block_listed_apart_whose_blank_cells_vanished(labels: str) -> None:
+    """Blank cells printed as nothing leave the block's numbers no count to trust: its rows are
+    null, never numbers from another row or column."""
+    table: dict[str, list[int | str]] = {key: list(values) for key, values in BLOCK_TABLE.items()}
+    table["withheld_prohibited_by_law"] = [0, "", "", "", "", "", 0]
+    table["carried_over"] = [0, "", 0, 0, 0, 0, 0]  # a blank printed as nothing outside the block too
+    record = read(reading_order_table3(table, BLOCK, labels))
+    rows = record.requests["rows"]
+    for key, values in table.items():
+        for column, (want, have) in enumerate(zip(values, rows[key], strict=True)):
+            note = record.notes.cells.get(f"requests.{key}.{formats.REQUEST_COLUMN_KEYS[column]}")
+            derived = want == "" and note is not None and note.status == "derived"  # the row's sum gives it
+            assert have is None or have == want or derived, (key, formats.REQUEST_COLUMN_KEYS[column], want, have)
+    assert all(v is None for key in BLOCK for v in rows[key])
+
+
+def test_label_list_before_a_row_printed_blank_keeps_its_neighbours() -> None:
+    """A row printed all blank (nothing) lists its label right before the next row's: the next
+    row's numbers, which add up, stay its own."""
+    table: dict[str, list[int | str]] = {key: list(values) for key, values in BLOCK_TABLE.items()}
+    table["carried_over"] = [""] * 7
+    table["granted"] = [0, "", 0, 0, 0, 0, 0]
+    lines = [HEAD, SECTION3, *HEADER.split()]
+    for row in ROWS:
+        lines += [row.label, *(str(v) for v in table[row.key] if v != "")]
+    rows = read("\n".join([*lines, REVIEW_SECTION])).requests["rows"]
+    assert rows["new_received"] == BLOCK_TABLE["new_received"]
+    assert rows["partially_granted"] == BLOCK_TABLE["partially_granted"]
+
+
 # ------------------------------------------------------------------ real reports, flattened
 #
 # The corpus's real PDFs, extracted by three tools, then flattened the way a web page or a
@@ -506,6 +630,24 @@ def test_real_report_flattened_to_one_line(truth_path: Path, tool: str, corpus: 
     have = record.cell_values()
     wrong = [(path, value, have.get(path)) for path, value in want.items() if have.get(path) != value]
     assert not wrong, wrong[:10]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("truth_path", corpus_params(truth_files("real")))
+def test_real_report_in_pdftotext_reading_order(truth_path: Path, flatten: bool, corpus: Path) -> None:
+    """pdftotext's default mode lists the real reports' table 三 block by block (numbers column
+    by column, labels apart): every hand-checked cell of table 三 is read, none is wrong; what
+    the order leaves open (table 四's scattered totals) is null."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    truth = load_truth(truth_path)
+    text = subprocess.run(["pdftotext", str(corpus / truth["file"]), "-"], check=True, capture_output=True, text=True, timeout=120).stdout
+    have = read(re.sub(r"\s+", " ", text) if flatten else text).cell_values()
+    want = cell_values(truth["requests"]["rows"], truth["review_litigation"], truth["active"])
+    wrong = [(path, value, have.get(path)) for path, value in want.items() if have.get(path) is not None and have.get(path) != value]
+    assert not wrong, wrong[:10]
+    unread = [path for path, value in want.items() if path.startswith("requests.") and have.get(path) != value]
+    assert not unread, unread[:10]
 
 
 @pytest.mark.parametrize("tool", ("pdftotext -layout", "pdftotext -raw"))

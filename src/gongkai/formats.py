@@ -295,6 +295,12 @@ ORGANISATIONS_HEADER = "法人或其他组织"  # table 三, over 商业企业 �
 CONTENT_HEADER = "信息内容"  # table 二, first column of each block
 
 
+def is_request_header(printed: str) -> bool:
+    """A label printed exactly as one of table 三's header cells (「其他」, 「总计」, 「自然人」 …):
+    a column's name, not a row's, though 「3.其他」 and 「（七）总计」 fold to the same words."""
+    return normalize_label(printed) in _REQUEST_HEADERS
+
+
 def request_rows(template: str, single_other_row: bool = False) -> tuple[Row, ...]:
     """The data rows of table 三 in printed order for a template."""
     if template == TEMPLATE_2019 or single_other_row:
@@ -529,3 +535,6 @@ def label_similarity(printed: str, official: str) -> float:
 
 
 NUMERIC_TEMPLATES: tuple[str, ...] = (TEMPLATE_2021, TEMPLATE_2019)  # the formats whose numbers are read and checked
+
+
+_REQUEST_HEADERS = frozenset(normalize_label(text) for text in (APPLICANTS_HEADER, ORGANISATIONS_HEADER, *(c.label for c in REQUEST_COLUMNS)))

@@ -80,7 +80,9 @@ def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, tuple[int,
 
 
 def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
-    """Drop what follows table 三's last row (notes, stray text) so it cannot add values."""
+    """Drop the values that follow table 三's last row (notes, stray text) so they cannot be
+    read as cells; the labels stay: an extractor may print a block's row labels after its
+    numbers, and they show which rows the table has."""
     for index in range(len(tokens) - 1, -1, -1):
         token = tokens[index]
         if not token.is_value and "结转下年度" in formats.normalize_label(token.text):
@@ -89,7 +91,7 @@ def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
                 if tokens[end].is_value:
                     seen_value = True
                 elif seen_value:
-                    return tokens[:end]
+                    return tokens[:end] + [t for t in tokens[end:] if not t.is_value]
             return tokens
     return tokens
 

@@ -311,7 +311,7 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage
     return _Problem(start, unknown_left, unknown_right, effects, [list(t) for t in places], [sorted(runs_of.get(e, ())) for e in range(len(start))])
 
 
-def _may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
+def may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
     """Left minus right lies in [low, high]: can the equation hold? An unknown count ≥ 0 on the
     left makes up any shortfall there, one on the right any excess."""
     if unknown_left and unknown_right:
@@ -383,7 +383,7 @@ def _narrow(problem: _Problem, search: _Search, queue: dict[int, set[int]]) -> b
                 add, left, right = effect[e]
                 low, high, was_left, was_right = spans[e]
                 total = search.totals[e]
-                if not _may_hold(total[0] - low + add, total[1] - high + add, total[2] - was_left + left > 0, total[3] - was_right + right > 0):
+                if not may_hold(total[0] - low + add, total[1] - high + add, total[2] - was_left + left > 0, total[3] - was_right + right > 0):
                     break
             else:
                 kept.append(k)

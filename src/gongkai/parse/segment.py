@@ -17,8 +17,9 @@ from functools import lru_cache
 from .. import formats
 from ..read import Line
 
-# What ends the text before a heading run into a line: a sentence, or a table's last number.
-_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９]\s*$")
+# What ends the text before a heading run into a line: a sentence, or a table's last number
+# or blank cell's mark.
+_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９/／\\—－]\s*$")
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
@@ -26,6 +27,13 @@ _HEADING_START = re.compile(r"[一二三四五六1-6]\s*[、.．]|第[一二三�
 _LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][ |:：]?[\d０-９]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _CN_NUMERAL = "一二三四五六"
+
+
+@lru_cache(maxsize=1)
+def _table_start() -> re.Pattern[str]:
+    """A table's first header cell (「行政复议」, 「信息内容」, 「申请人情况」, 「（本列数据…」, 「第二十条…」)."""
+    cells = (formats.REVIEW_BLOCKS[0].label, formats.CONTENT_HEADER, formats.APPLICANTS_HEADER, formats.BALANCE_NOTE[:5], "第二十条")
+    return re.compile(r"\s*(?:" + "|".join(_loose(cell) for cell in cells) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -118,9 +126,11 @@ def is_flattened(text: str) -> bool:
     # Cheap tests first: most lines are short or are sentences with a few numbers.
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
-        # Two headings, one that follows a sentence or a number, or one whose prose runs on
-        # after it: line breaks were lost around it.
-        if len(headings) >= 2 or any(_AFTER_SENTENCE.search(text, 0, h.start()) or "。" in text[h.end() :] for h in headings):
+        # Two headings, one that follows a sentence or a number, or one whose prose or table
+        # runs on after it: line breaks were lost around it.
+        if len(headings) >= 2 or any(
+            _AFTER_SENTENCE.search(text, 0, h.start()) or "。" in text[h.end() :] or _table_start().match(text, h.end()) for h in headings
+        ):
             return True
     meetings = len(_LABEL_THEN_DIGIT.findall(text))
     if meetings < 3 or ("。" in text and meetings < 8):

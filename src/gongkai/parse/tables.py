@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
-from .jointly import solve_runs
+from .jointly import may_hold, solve_runs
 from .resolve import (
     Blanks,
     Cell,
@@ -38,6 +38,7 @@ class Run:
 
     values: list[Token]
     labels: list[Token] = field(default_factory=list)
+    listed: bool = False  # the labels list the rows of a block whose numbers follow (see `_anchored_to_label_lists`)
 
 
 def runs_of(tokens: list[Token]) -> list[Run]:
@@ -75,15 +76,22 @@ def _labels_score(texts: tuple[str, ...], officials: tuple[str, ...]) -> float:
     """`_best_row_score` of the labels' texts (cached: the same labels and rows recur, in a
     table's several passes and in report after report)."""
     best = 0.0
+    # The table's header cells name no row: 「其他」 and 「总计」 among them are column names,
+    # alone or joined to the header cell before them.
+    texts = tuple(text for index, text in enumerate(texts) if not (formats.is_request_header(text) and index and formats.is_request_header(texts[index - 1])))
     # The nearest label, also joined with up to four before it (a label wrapped, or cut by
     # stray spaces, into pieces: 「一、本年」「新」「收政」「府信息公开申请数量」).
     for n in range(1, min(5, len(texts)) + 1):
         if n > 1 and best >= 0.95:
             break
         text = "".join(texts[len(texts) - n :])
+        if n == 1 and formats.is_request_header(text):
+            continue
         for official in officials:
             best = max(best, formats.label_similarity(text, official))
     for text in texts[:-1]:
+        if formats.is_request_header(text):
+            continue
         for official in officials:
             best = max(best, 0.75 * formats.label_similarity(text, official))
     return best
@@ -125,14 +133,18 @@ def _chunks(runs: list[Run], row_count: int) -> list[tuple[Run, int]] | None:
 
 
 def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tuple[Run, list[formats.Row]]]:
-    """Monotonic alignment of 7-value pieces to rows, scored by label similarity (DP)."""
+    """Monotonic alignment of 7-value pieces to rows, scored by label similarity (DP). The
+    pieces of one run go to consecutive rows: no label stands between them, so no row can."""
     pieces: list[Run] = []
+    continued: list[bool] = []  # the piece goes on the run of the piece before it
     for run in runs:
         if len(run.values) % WIDTH == 0:
             for i in range(0, len(run.values), WIDTH):
-                pieces.append(Run(run.values[i : i + WIDTH], run.labels if i == 0 else []))
+                pieces.append(Run(run.values[i : i + WIDTH], run.labels if i == 0 else [], run.listed and i == 0))
+                continued.append(i > 0)
         else:
             pieces.append(run)
+            continued.append(False)
     skip_piece, skip_row = -0.6, -0.4
     n, m = len(pieces), len(rows)
     score = [[float("-inf")] * (m + 1) for _ in range(n + 1)]
@@ -149,42 +161,153 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
                     score[i + 1][j + 1], move[i + 1][j + 1] = here + gain, "take"
             if i < n and here + skip_piece > score[i + 1][j]:
                 score[i + 1][j], move[i + 1][j] = here + skip_piece, "skip_piece"
-            if j < m and here + skip_row > score[i][j + 1]:
+            if j < m and not (0 < i < n and continued[i] and move[i][j] == "take") and here + skip_row > score[i][j + 1]:
                 score[i][j + 1], move[i][j + 1] = here + skip_row, "skip_row"
-    pairs: list[tuple[Run, list[formats.Row]]] = []
+    taken: list[tuple[int, int]] = []  # (piece, row), from the last
     i, j = n, m
     while i or j:
         step = move[i][j]
         if step == "take":
-            pairs.append((pieces[i - 1], [rows[j - 1]]))
+            taken.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif step == "skip_piece":
             i -= 1
         else:
             j -= 1
-    return _placed_unambiguously(list(reversed(pairs)), rows)
+    taken.reverse()
+    # Chains: pieces of one run on consecutive rows, placed as one.
+    chains: list[list[tuple[int, int]]] = []
+    for piece, row in taken:
+        if chains and continued[piece] and chains[-1][-1] == (piece - 1, row - 1):
+            chains[-1].append((piece, row))
+        else:
+            chains.append([(piece, row)])
+    return [(pieces[piece], [rows[row]]) for chain in _placed_unambiguously(chains, pieces, rows) for piece, row in chain]
 
 
-def _placed_unambiguously(pairs: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> list[tuple[Run, list[formats.Row]]]:
-    """The alignment's pieces whose row nothing else fits as well.
+def _naming_score(piece: Run, row: formats.Row) -> float:
+    """How well a piece's labels name `row`, for telling rows apart: labels that name it
+    weakly (below 0.5), or list a block's rows, name it no better than no label at all."""
+    if not piece.labels or piece.listed:
+        return 0.5
+    return max(0.5, _best_row_score(piece.labels, row))
 
-    A piece may go to any row between the rows of the pieces before and after it; when another
-    of those rows is named by its labels as well as the chosen one (or neither is named: a
-    piece without labels where rows were skipped), where it belongs is not known, and its
-    numbers are not placed (principle: a wrong cell is worse than none).
+
+def _placed_unambiguously(chains: list[list[tuple[int, int]]], pieces: list[Run], rows: tuple[formats.Row, ...]) -> list[list[tuple[int, int]]]:
+    """The alignment's chains (pieces of one run on consecutive rows, as (piece, row)) whose
+    rows nothing else fits as well.
+
+    A chain may start at any row that leaves it between the chains before and after it; when
+    another such start is named by its first piece's labels as well as the chosen one (or
+    neither is named: a piece without labels where rows were skipped), where it belongs is not
+    known, and its numbers are not placed (principle: a wrong cell is worse than none).
     """
-    index = {row.key: j for j, row in enumerate(rows)}
-    placed = [index[covered[0].key] for _piece, covered in pairs]
-    kept: list[tuple[Run, list[formats.Row]]] = []
-    for k, (piece, covered) in enumerate(pairs):
-        low = placed[k - 1] if k else -1
-        high = placed[k + 1] if k + 1 < len(pairs) else len(rows)
-        score = _best_row_score(piece.labels, covered[0]) if piece.labels else 0.5
-        rivals = (o for o in range(low + 1, high) if o != placed[k])
-        if any((_best_row_score(piece.labels, rows[o]) if piece.labels else 0.5) >= score - 1e-9 for o in rivals):
+    kept: list[list[tuple[int, int]]] = []
+    for k, chain in enumerate(chains):
+        low = chains[k - 1][-1][1] if k else -1
+        high = chains[k + 1][0][1] if k + 1 < len(chains) else len(rows)
+        first_piece, start = chain[0]
+        score = _naming_score(pieces[first_piece], rows[start])
+        rivals = (o for o in range(low + 1, high - len(chain) + 1) if o != start)
+        if any(_naming_score(pieces[first_piece], rows[o]) >= score - 1e-9 for o in rivals):
             continue
-        kept.append((piece, covered))
+        kept.append(chain)
     return kept
+
+
+def _anchored_to_label_lists(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[Run]:
+    """Runs whose labels end in a list of k consecutive rows' labels and that hold k rows'
+    numbers, as a PDF extractor's reading order prints them.
+
+    The list is either this run's block, labels before numbers (the run starts at the list's
+    first row), or the block of the run before it, labels after numbers, followed by this run's
+    own row (it starts at the list's last row). The counts on both sides tell: the run before
+    ends just before the list, or on the list's last row but one. A run whose list the counts
+    do not settle one way is `listed`: its labels confirm no row.
+    """
+    out: list[Run] = []
+    previous_end: int | None = -1  # the last row of the run before, as placed by its labels and count
+    for run in runs:
+        named: list[tuple[int, int]] = []  # (token index, row index) of the labels naming rows, from the end
+        for at in range(len(run.labels) - 1, -1, -1):
+            row = _nearest_label_row([run.labels[at]], rows)
+            if row is None:
+                continue
+            if named and row == named[-1][1]:
+                named[-1] = (at, row)  # a label wrapped onto two tokens
+                continue
+            if named and row != named[-1][1] - 1:
+                break
+            named.append((at, row))
+        first_row = named[-1][1] if named else None
+        if len(named) >= 2 and len(run.values) == WIDTH * len(named) and first_row is not None:
+            before = previous_end == first_row - 1  # this run's block, labels first
+            after = previous_end == named[1][1]  # the block before, labels after; then this run's own row
+            if before and not after:
+                run = Run(run.values, run.labels[: named[-1][0] + 1], listed=True)
+                first_row = named[-1][1]
+            elif after and not before:
+                first_row = named[0][1]
+            else:
+                run = Run(run.values, run.labels, listed=True)
+                first_row = None
+        elif named:
+            first_row = named[0][1]
+        rows_held = len(run.values) // WIDTH if len(run.values) % WIDTH == 0 else None
+        previous_end = None if first_row is None or rows_held is None else first_row + rows_held - 1
+        out.append(run)
+    return out
+
+
+def _label_confirms(run: Run, covered: list[formats.Row], rows: tuple[formats.Row, ...]) -> bool:
+    """The labels before a run name the first row it was placed in, their nearest clear label
+    names none of the others, and they are no list of rows' labels (a PDF extractor's reading
+    order lists a block's labels together, then its numbers column by column)."""
+    labels = run.labels
+    if run.listed or _best_row_score(labels, covered[0]) < 0.5 or _label_lists(labels, rows):
+        return False
+    named = _nearest_label_row(labels, rows)
+    return named is None or rows[named].key in {row.key for row in covered}
+
+
+def _guessed_against_labels(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:
+    """Rows counted out of runs whose length is no multiple of a row's cells (a guess), where
+    a run's label clearly names a row outside those it was given: the labels place the runs."""
+    if all(len(run.values) == WIDTH * len(covered) for run, covered in assignments):
+        return False
+    index = {row.key: i for i, row in enumerate(rows)}
+    for run, covered in assignments:
+        named = _nearest_label_row(run.labels, rows) if run.labels else None
+        if named is not None and not index[covered[0].key] <= named <= index[covered[-1].key]:
+            return True
+    return False
+
+
+def _unlabelled_blocks(
+    pairs: list[tuple[Run, list[formats.Row]]], runs: list[Run], rows: tuple[formats.Row, ...]
+) -> list[tuple[Run, list[formats.Row]]]:
+    """The alignment's pieces cut from one run with no label between them, on consecutive rows,
+    joined again into one block of rows.
+
+    Only the run's first piece follows a label; the rows after it are placed by position alone,
+    and together: the same extractor order holds for all of them (some extractors list such a
+    block column by column), and a row of it that does not add up puts every other row of it in
+    doubt — a row of zeros adds up in any order. A first piece its label names stays a row of
+    its own.
+    """
+    origin = {id(token): index for index, run in enumerate(runs) for token in run.values}
+    position = {row.key: j for j, row in enumerate(rows)}
+    joined: list[tuple[Run, list[formats.Row]]] = []
+    for piece, covered in pairs:
+        if joined and not piece.labels:
+            block, block_rows = joined[-1]
+            follows = position[covered[0].key] == position[block_rows[-1].key] + 1
+            named = bool(block.labels) and len(block_rows) == 1 and _label_confirms(block, block_rows, rows)
+            if follows and not named and origin.get(id(piece.values[0])) == origin.get(id(block.values[0])):
+                joined[-1] = (Run([*block.values, *piece.values], block.labels, block.listed), [*block_rows, *covered])
+                continue
+        joined.append((piece, covered))
+    return joined
 
 
 def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> RequestsTable:
@@ -203,7 +326,7 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
         for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
             grid[ref] = Cell(None, None, "unreadable", why)
         return RequestsTable(rows, grid, single, found=True)
-    runs = _blank_rows_under_labels(runs, rows)
+    runs = _anchored_to_label_lists(_blank_rows_under_labels(runs, rows), rows)
     if not runs:
         return RequestsTable(rows, grid, single, found=False)
     equations = request_equations(rows)
@@ -214,11 +337,11 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
         for run, count in chunks:
             assignments.append((run, list(rows[position : position + count])))
             position += count
-    else:
-        assignments = _align_by_labels(runs, rows)
+    if chunks is None or _guessed_against_labels(assignments, rows):
+        assignments = _unlabelled_blocks(_align_by_labels(runs, rows), runs, rows)
     damaged: list[tuple[list[Token], list[CellRef]]] = []
     multi_row: list[tuple[list[Token], list[formats.Row]]] = []
-    confirmed = {covered[0].key for run, covered in assignments if covered and _best_row_score(run.labels, covered[0]) >= 0.5}
+    confirmed = {covered[0].key for run, covered in assignments if covered and _label_confirms(run, covered, rows)}
     scrambled = _order_contradicted(assignments, rows)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
@@ -227,6 +350,11 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
                 grid[ref] = cell_from_token(token)
             if len(covered) > 1:
                 multi_row.append((run.values, covered))
+        elif len(covered) > 1:
+            # Several rows' numbers, not a multiple of a row's cells: whether the extractor
+            # listed them row by row or column by column, no count tells.
+            for ref in refs:
+                grid[ref] = Cell(None, None, "unreadable", "几行的数字连成一串且个数与格数不符，无法确定按行还是按列排列")
         else:
             damaged.append((run.values, refs))
     for values, covered in multi_row:
@@ -246,6 +374,8 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     if scrambled:
         groups = [[row for group in groups for row in group]]  # no positional attribution holds
     _distrust_unconfirmed_rows(groups, confirmed, grid, equations, force=scrambled)
+    if blanks == "nothing" and _blanks_vanish_among_numbers(tokens):
+        _distrust_rows_listed_apart(tokens, runs, assignments, rows, grid, equations)
     return RequestsTable(rows, grid, single, found=True)
 
 
@@ -360,8 +490,11 @@ def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid
 
 
 def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> int | None:
-    """The row named by the last label before a run that clearly names one row."""
+    """The row named by the last label before a run that clearly names one row (a header
+    cell's 「其他」 or 「总计」 names none)."""
     for token in reversed(labels):
+        if formats.is_request_header(token.text):
+            continue
         scores = [max(formats.label_similarity(token.text, o) for o in (row.label, *row.aliases)) for row in rows]
         best = max(scores)
         if best >= 0.8 and scores.count(best) == 1:
@@ -370,10 +503,11 @@ def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> in
 
 
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:
-    """Labels that name rows two or more places away from where position put the numbers.
+    """Labels that name rows two or more places away from the rows position put the numbers in.
 
-    One shifted label (a label printed a row early) is common in extracted text; two or more
-    runs whose labels point elsewhere mean the extractor scrambled the table's order.
+    A block of rows may print one of its rows' labels before its numbers, and one shifted
+    label (a label printed a row early) is common in extracted text; two or more runs whose
+    labels point elsewhere mean the extractor scrambled the table's order.
     """
     index = {row.key: i for i, row in enumerate(rows)}
     contradictions = 0
@@ -381,7 +515,8 @@ def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: 
         if not covered or not run.labels or _best_row_score(run.labels, covered[0]) >= 0.8:
             continue  # no label, or the label confirms the position
         named = _nearest_label_row(run.labels, rows)
-        if named is not None and abs(named - index[covered[0].key]) >= 2:
+        first, last = index[covered[0].key], index[covered[-1].key]
+        if named is not None and (named <= first - 2 or named >= last + 2):
             contradictions += 1
     return contradictions >= 2
 
@@ -400,7 +535,7 @@ def _distrust_unconfirmed_rows(
     checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
     for group in groups:
         unconfirmed = [row for row in group if row.key not in confirmed]
-        if not force and not any(checks[row.key].holds(lambda ref: grid[ref].value) is False for row in unconfirmed):
+        if not force and not any(_cannot_hold(checks[row.key], grid) for row in unconfirmed):
             continue
         for row in unconfirmed:
             for column in formats.REQUEST_COLUMN_KEYS:
@@ -408,23 +543,127 @@ def _distrust_unconfirmed_rows(
                 grid[(row.key, column)] = Cell(None, cell.token, "unreadable", "数字与行标签对不上且合计不符，提取的文字顺序可能错乱")
 
 
+def _cannot_hold(equation: Equation, grid: Grid) -> bool:
+    """No count ≥ 0 in its blank or unknown cells makes the equation hold."""
+    left = [grid[ref].value for ref in equation.left]
+    right = [grid[ref].value for ref in equation.right]
+    difference = sum(v for v in left if v is not None) - sum(v for v in right if v is not None)
+    return not may_hold(difference, difference, None in left, None in right)
+
+
+def _blanks_vanish_among_numbers(tokens: list[Token]) -> bool:
+    """Table 三's numbers show blank cells printed as nothing: an empty cell among a run's
+    numbers, or a run between two labels short of a row's cells (empty header cells do not
+    count: they are no data)."""
+    for run in runs_of(tokens):
+        if any(t.kind == "num" for t in run.values) and any(t.kind == "null" and (not t.text.strip() or t.text == EDGE_BLANK) for t in run.values):
+            return True
+    return rows_short_of_cells(tokens, WIDTH)
+
+
+def _label_lists(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[str]]:
+    """Labels of two or more consecutive rows printed one after another, no number between
+    them, each list as the rows it names in order (a header's 「总计」 or 「其他」 names no row in
+    such an order, and breaks no list)."""
+    position = {row.key: j for j, row in enumerate(rows)}
+    lists: list[list[str]] = []
+    current: list[str] = []
+
+    def close() -> None:
+        if len(current) >= 2:
+            lists.append(list(current))
+        current.clear()
+
+    for token in tokens:
+        if token.kind != "label":
+            close()
+            continue
+        index = _nearest_label_row([token], rows)
+        if index is None or (current and rows[index].key == current[-1]):
+            continue
+        if current and index != position[current[-1]] + 1:
+            close()
+        current.append(rows[index].key)
+    close()
+    return lists
+
+
+def _distrust_rows_listed_apart(
+    tokens: list[Token],
+    runs: list[Run],
+    assignments: list[tuple[Run, list[formats.Row]]],
+    rows: tuple[formats.Row, ...],
+    grid: Grid,
+    equations: list[Equation],
+) -> None:
+    """Where blank cells print as nothing, numbers placed by their count next to row labels
+    listed apart from them are not attributed.
+
+    A PDF extractor's reading order lists a block's labels together, before or after the
+    block's numbers (column by column). Those rows are then placed by the count of numbers
+    alone, and blank cells that print as nothing leave no count to trust. Not attributed: the
+    rows of a run of numbers spanning several rows that a list names; the rows of a run next
+    to two or more listed rows that received no numbers; and the rows of a run next to one
+    named row without numbers, when they do not add up (the row may be one printed blank, its
+    neighbours then adding up, or its numbers may be among theirs).
+    """
+    lists = _label_lists(tokens, rows)
+    placed = {row.key for _run, covered in assignments for row in covered}
+    listed = {key for names in lists for key in names}
+    empty = {key for names in lists if len(set(names) - placed) >= 2 for key in names if key not in placed}
+    named = {rows[index].key for token in tokens if token.kind == "label" and (index := _nearest_label_row([token], rows)) is not None}
+    checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
+    position = {row.key: j for j, row in enumerate(rows)}
+    # The rows each run of numbers went to, all its pieces together.
+    origin = {id(token): index for index, run in enumerate(runs) for token in run.values}
+    by_run: dict[int, list[formats.Row]] = {}
+    for run, covered in assignments:
+        by_run.setdefault(origin.get(id(run.values[0]), -1 - len(by_run)), []).extend(covered)
+    doubted: set[str] = set()
+    for covered in by_run.values():
+        first, last = position[covered[0].key], position[covered[-1].key]
+        before = rows[first - 1].key if first > 0 else None
+        after = rows[last + 1].key if last + 1 < len(rows) else None
+        beside_empty = before in empty or after in empty
+        # Next to a single named row without numbers (a row printed blank, or its numbers are
+        # among these): numbers that do not add up are more likely that row's.
+        beside_unfilled = bool({before, after} & (named - placed)) and any(_cannot_hold(checks[row.key], grid) for row in covered)
+        if beside_empty or beside_unfilled or (len(covered) > 1 and listed & {row.key for row in covered}):
+            doubted.update(row.key for row in covered)
+    for key in doubted:
+        for column in formats.REQUEST_COLUMN_KEYS:
+            cell = grid[(key, column)]
+            grid[(key, column)] = Cell(None, cell.token, "unreadable", "行标签与数字分开列出，空白格又不留痕迹，无法确定这些数字属于哪几行")
+
+
 def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list[Equation]) -> None:
-    """Some extractors list a block of rows column by column; the row totals tell which."""
+    """Some extractors list a block of rows column by column — all of it, or all but the first
+    row, printed in order after its label; the row totals tell which. Of the layouts that add up
+    in every row, a cell keeps the value they all agree on; where they differ it is not known."""
     keys = {row.key for row in rows}
     row_checks = [eq for eq in equations if eq.kind == "row_total" and eq.key in keys]
+    refs = [(r.key, c) for r in rows for c in formats.REQUEST_COLUMN_KEYS]
 
-    def broken() -> int:
-        return sum(1 for eq in row_checks if eq.holds(lambda ref: grid[ref].value) is False)
+    def holds(cells: Grid) -> bool:
+        return not any(_cannot_hold(eq, cells) for eq in row_checks)
 
-    if not broken():
-        return
-    row_major = {ref: grid[ref] for ref in ((r.key, c) for r in rows for c in formats.REQUEST_COLUMN_KEYS)}
+    layouts = [{ref: grid[ref] for ref in refs}, _column_major(values, rows)]
+    if len(rows) > 2:
+        layouts.append({**dict(zip(refs[:WIDTH], map(cell_from_token, values[:WIDTH]), strict=True)), **_column_major(values[WIDTH:], rows[1:])})
+    adding_up = [layout for layout in layouts if holds(layout)]
+    if not adding_up:
+        return  # the rows as printed stand, to be weighed as they are
+    for ref in refs:
+        readings = {layout[ref].value for layout in adding_up}
+        if len(readings) == 1:
+            grid[ref] = adding_up[0][ref]
+        else:
+            grid[ref] = Cell(None, None, "unreadable", "这几行的数字按行读、按列读都合计相符，无法确定属于哪一格")
+
+
+def _column_major(values: list[Token], rows: list[formats.Row]) -> dict[CellRef, Cell]:
     stream = iter(values)
-    for column in formats.REQUEST_COLUMN_KEYS:
-        for row in rows:
-            grid[(row.key, column)] = cell_from_token(next(stream))
-    if broken():
-        grid.update(row_major)
+    return {(row.key, column): cell_from_token(next(stream)) for column in formats.REQUEST_COLUMN_KEYS for row in rows}
 
 
 def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
@@ -664,6 +903,9 @@ def read_active(
                 # Cells run together ("000"): cut where only one cutting is possible.
                 refs = [(row.key, c.key) for c in row.fields]
                 if ref == refs[0]:
+                    if row.signed:
+                        # "14-147": the dash is 本年增/减's minus as much as a blank's mark.
+                        row_values = [t._replace(kind="num") if t.kind == "doubt" and t.text[:1] in "-－" and t.text[1:].isdigit() else t for t in row_values]
                     fill_run(row_values, refs, cells, [])
                     equations, grid = _last_year_grid(last_year, template, refs, cells)
                     if last_year is not None and equations and any(cells[r].value is None for r in refs):

@@ -389,8 +389,20 @@ def _inline_signature(text: str) -> tuple[str | None, str | None]:
         agency = match.group("agency")
         if date is None or (agency and not _is_organ(agency)):
             return None, None
+        if agency and len(agency) <= 3:  # 「利局」: too short for a whole name, a space may have cut it
+            agency = _spaced_apart(region, match.start("agency")) + agency
         return _agency_name(agency) if agency else None, date
     return None, None
+
+
+_WORD_AFTER_SENTENCE = re.compile(rf"(?:^|[。！？；;!?])\s*([{_CJK}]{{1,38}})\s+$")
+
+
+def _spaced_apart(text: str, start: int) -> str:
+    """The start of a signed name that stray spaces cut off, when a sentence's end (or the
+    line's start) comes right before it: 「…处理费。 淮安市泗阳县水　利局 2021年1月25日」."""
+    before = _WORD_AFTER_SENTENCE.search(text, 0, start)
+    return before.group(1) if before else ""
 
 
 def _organ_above(tail: list[tuple[str, Line]], index: int) -> tuple[str, Line] | None:

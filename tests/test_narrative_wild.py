@@ -62,6 +62,12 @@ STATEMENTS: list[tuple[str, str, int | None, list[tuple[str, int]]]] = [
         1,
         [("granted_or_partial", 258), ("total_processed", 805), ("unavailable", 265)],
     ),
+    (
+        "2019-granted-or-partial-spread-by-spaces",
+        "对政府信息公开申请，予以公\u00a0开及\u3000部分公开258件，无法\u3000提供265件。",
+        1,
+        [("granted_or_partial", 258), ("unavailable", 265)],
+    ),
     ("2019-granted-including-partial", "对政府信息公开申请，予以公开（含部分公开）258件。", 1, [("granted_or_partial", 258)]),
     ("2019-all-or-partly", "对政府信息公开申请，全部或部分公开258件。", 1, [("granted_or_partial", 258)]),
     ("unavailable-with-reason", "对政府信息公开申请，因本机关不掌握相关信息而无法提供的265件。", 1, [("unavailable", 265)]),

@@ -90,3 +90,28 @@ def test_scanned_generated_pdfs_through_ocr(pdfs: list[tuple[object, Path]], tmp
     print(f"\nOCR round trip: cells right {right}/{cells} over {N_OCR} scanned documents")
     assert not silent, silent[:5]
     assert right >= 0.99 * cells
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["", "-layout", "-raw"])
+@pytest.mark.parametrize("joined", [False, True], ids=["lines", "joined"])
+def test_generated_pdfs_through_pdftotext(pdfs: list[tuple[object, Path]], mode: str, joined: bool) -> None:
+    """The same PDFs as text a user extracts with pdftotext, as printed or with every line
+    break and space run joined into one space: -layout and -raw read every cell; the default
+    mode lists LibreOffice's tables in reading order (labels apart, numbers column by column,
+    in pieces), which reads little — and never a wrong number."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    cells = right = 0
+    wrong = []
+    for spec, pdf in pdfs:
+        text = subprocess.run(["pdftotext", *([mode] if mode else []), str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60).stdout
+        read = gongkai.check_text(" ".join(text.split()) if joined else text).cell_values()
+        want = expected_cells(spec)  # type: ignore[arg-type]
+        cells += len(want)
+        right += sum(1 for path, value in want.items() if read.get(path) == value)
+        wrong += [(pdf.name, path, value, read.get(path)) for path, value in want.items() if read.get(path) not in (None, value)]
+    print(f"\npdftotext {mode or '(default)'} {'joined' if joined else 'lines'}: cells right {right}/{cells}")
+    assert not wrong, wrong[:5]
+    if mode:
+        assert right == cells

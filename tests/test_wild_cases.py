@@ -428,6 +428,48 @@ def test_section_heading_running_into_its_table_at_a_page_break(before: str) -> 
     assert "section_missing" not in {f.rule for f in record.findings}, [f.message for f in record.findings]
 
 
+def test_row_total_before_a_wrapped_group_label_starting_like_a_row() -> None:
+    """「…行政 23 0 0 0 0 0 23 其他处 机关不再处理…申请 理 2.申请人…」 (LibreOffice's PDF through
+    pdftotext -layout, spaces joined): the 3 of 23 is no list marker of 「3.其他」 — 「其他处」 is
+    the wrapped group label 「其他处理」."""
+    rows = dict(TABLE)
+    rows["other_no_correction"] = [23, 0, 0, 0, 0, 0, 23]
+    rows["new_received"] = [76, 0, 0, 1, 0, 3, 80]
+    rows["total_processed"] = [76, 0, 0, 1, 0, 3, 80]
+    lines = table3_lines(rows, " ")
+    at = next(i for i, row in enumerate(ROWS) if row.key == "other_no_correction")
+    lines[at] = "（六） 1.申请人无正当理由逾期不补正、行政 23 0 0 0 0 0 23 其他处 机关不再处理其政府信息公开申请 理"
+    lines[at + 1] = "2.申请人逾期未按收费通知要求缴纳费 0 0 0 0 0 0 0 用、行政机关不再处理其政府信息公 开申请"
+    record = read(" ".join([HEAD, SECTION3, HEADER, *lines, REVIEW_SECTION]))
+    assert record.requests["rows"]["other_no_correction"] == [23, 0, 0, 0, 0, 0, 23]
+
+
+def test_table_two_labels_listed_apart_from_its_numbers() -> None:
+    """LibreOffice's PDF through pdftotext's reading order: table 二's row labels first, then the
+    numbers under the headers. No number is placed by where it stands — null, never the
+    numbers in the template's order."""
+    text = (
+        f"{HEAD} 二、主动公开政府信息情况 本部分以表格形式报告。 信息内容 规章 行政规范性文件 信息内容 行政许可 信息内容 "
+        "行政处罚 行政强制 信息内容 第二十条第（一）项 本年制发件数 本年废止件数 0 0 3 1 第二十条第（五）项 本年处理决定数量 238 "
+        "第二十条第（六）项 本年处理决定数量 18 1 第二十条第（八）项 本年收费金额（单位：万元） 现行有效件数 0 4 行政事业性收费 "
+        f"63401.37 {SECTION3}"
+    )
+    active = read(text).active
+    for row in ("regulations", "normative_documents", "licensing", "punishment", "coercion"):
+        assert set(active[row].values()) == {None}, (row, active[row])
+
+
+def test_section_heading_announcing_its_table_on_the_same_line() -> None:
+    """「四、政府信息公开行政复议、行政诉讼情况本机关…情况如下：行政复议行政诉讼结果维持…」 on one
+    line (a flattened page that kept a few breaks): the heading is still its section."""
+    filler = "本机关坚持以公开为常态、不公开为例外，围绕中心工作做好政府信息公开。"
+    review = f"{REVIEW_SECTION}本机关政府信息公开行政复议、行政诉讼情况如下：行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计" + "0" * 15
+    text = "\n".join(
+        [f"{HEAD}一、总体情况{filler}二、主动公开政府信息情况{filler}{SECTION3}{filler}", review, f"五、存在的主要问题及改进情况{filler}六、其他需要报告的事项{filler}"]
+    )
+    assert "section_missing" not in {f.rule for f in read(text).findings}
+
+
 def test_flattened_2019_change_whose_dash_may_be_a_minus() -> None:
     """"行政许可14-147" before a page break and the table's header again: 14 −14 7, 14 −1 47
     and 14 _ 147 all fit, so the row stays open — never 1 4 (the "14" cut apart, the dashed
@@ -498,6 +540,17 @@ def test_table_four_markdown_row_with_blank_edges() -> None:
     assert review["review"] == {"upheld": None, "corrected": 1, "other": None, "pending": None, "total": 1}
     assert review["litigation_direct"] == {"upheld": 5, "corrected": None, "other": 3, "pending": 5, "total": 13}
     assert set(review["litigation_after_review"].values()) == {None}
+
+
+def test_table_four_printed_without_a_number_is_blank_not_missing() -> None:
+    """Table 四's header printed and every cell left empty: the table is there, its cells blank
+    (blank_cell, a finding per row), never 「找不到表四」."""
+    header = "行政复议\n行政诉讼\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n未经复议直接起诉\n复议后起诉\n" + "结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n" * 2
+    text = "\n".join([HEAD, SECTION3, HEADER, *table3_lines(TABLE, "\t"), REVIEW_SECTION, header, "五、存在的主要问题及改进情况", "无。"])
+    record = read(text)
+    assert not [f for f in record.findings if f.rule == "table_missing" and f.location.get("table") == "四"]
+    assert sum(1 for f in record.findings if f.rule == "blank_cell" and "表四" in f.message) == 3  # a row each
+    assert all(v is None for block in record.review_litigation.values() for v in block.values())
 
 
 # ------------------------------------------------------------------ a PDF extractor's reading order

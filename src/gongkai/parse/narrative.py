@@ -110,13 +110,17 @@ class Prose:
         return self.starts[index - 1][1] if index else None
 
 
+# Spaces between two Chinese characters are layout (「予以公\u00a0开及\u3000部分公开」), not words' ends.
+_SPACE_IN_WORDS = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
+
+
 def build_prose(blocks: list[tuple[int | None, list[Line]]]) -> list[Prose]:
     prose: list[Prose] = []
     for section, lines in blocks:
         text = ""
         starts: list[tuple[int, Line]] = []
         for line in lines:
-            piece = line.text.strip()
+            piece = _SPACE_IN_WORDS.sub("", line.text.strip())
             if not piece:
                 continue
             starts.append((len(text), line))

@@ -26,6 +26,7 @@ _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
 _HEADING_START = re.compile(r"[一二三四五六1-6]\s*[、.．]|第[一二三四五六]部分")
 _LABEL_THEN_DIGIT = re.compile(r"[\u3400-\u9fff”）)][ |:：]?[\d０-９]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
+_PROSE_END = re.compile(r"[。：]")  # a sentence, or the one that announces a table (「…如下：」)
 _CN_NUMERAL = "一二三四五六"
 
 
@@ -127,9 +128,9 @@ def is_flattened(text: str) -> bool:
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
         # Two headings, one that follows a sentence or a number, or one whose prose or table
-        # runs on after it: line breaks were lost around it.
+        # runs on after it (「…情况如下：」 before the table): line breaks were lost around it.
         if len(headings) >= 2 or any(
-            _AFTER_SENTENCE.search(text, 0, h.start()) or "。" in text[h.end() :] or _table_start().match(text, h.end()) for h in headings
+            _AFTER_SENTENCE.search(text, 0, h.start()) or _PROSE_END.search(text, h.end()) or _table_start().match(text, h.end()) for h in headings
         ):
             return True
     meetings = len(_LABEL_THEN_DIGIT.findall(text))

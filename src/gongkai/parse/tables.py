@@ -675,6 +675,10 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     values = [t for t in tokens if t.is_value]
     grid: Grid = {ref: Cell(None, None, "unreadable", "表中找不到此格的数字") for ref in refs}
     if not values:
+        # The header printed (结果维持 … 总计) and not one number under it: a table left blank.
+        headers = {formats.normalize_label(field.label) for field in formats.REVIEW_FIELDS}
+        if sum(1 for t in tokens if formats.normalize_label(t.text) in headers) >= len(headers):
+            return {ref: Cell(None, None, "blank", "表四未填写任何数字") for ref in refs}, True
         return grid, False
     transposed = _transposed_review(tokens)
     runs = [r.values for r in runs_of(tokens)]
@@ -884,7 +888,12 @@ def read_active(
     fits = all(v is not None and len(v) == len(r.fields) for r, v in pending)
     overflow = any(values is not None and len(values) > len(row.fields) for row, values in pending)
     lost = any(values is None for _row, values in pending)
-    if not fits and lost and len(all_values) == expected and not overflow:
+    # A row found by its label with no number after it, while numbers stand elsewhere with no
+    # row of theirs: the labels are listed apart from the numbers (a PDF extractor's reading
+    # order), and no number can be placed by where it stands.
+    attributed = sum(len(values) for _row, values in pending if values)
+    listed_apart = any(values == [] for _row, values in pending) and len(all_values) > attributed
+    if not fits and lost and len(all_values) == expected and not overflow and not listed_apart:
         # Labels were lost but the count is exact: the fixed order decides. (A row with more
         # numbers than cells means numbers ran together or a note's figure crept in, not a lost
         # label; with every label found, a number between rows is a stray, not a shifted cell:
@@ -897,6 +906,8 @@ def read_active(
             ref = (row.key, column.key)
             if row_values is None:
                 cells[ref] = Cell(None, None, "unreadable", f"表中找不到“{row.label}”行")
+            elif not row_values and listed_apart:
+                cells[ref] = Cell(None, None, "unreadable", f"“{row.label}”行的标签后没有数字，表中数字与行标签分开排列，无法对位")
             elif not row_values:
                 cells[ref] = Cell(None, None, "blank", f"“{row.label}”行未填数字")
             elif len(row_values) < len(row.fields) and len(row.fields) > 1:

@@ -254,26 +254,33 @@ class _Cell:
         self.pieces.append((kind, raw, at, number, glued))
 
 
-def _marker_rows() -> dict[str, tuple[str, ...]]:
-    """List marker digit → the starts of the official row labels it numbers ("2" → "其他法律行政…")."""
-    out: dict[str, list[str]] = {}
+def _marker_rows() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """List marker digit → the starts of the official row labels it numbers ("2" → "其他法律"),
+    each with whether it is the whole label ("3" → "其他")."""
+    out: dict[str, list[tuple[str, bool]]] = {}
     for row in formats.ALL_REQUEST_ROWS.values():
         digit = formats.list_marker_digit(row.label)
         if digit:
-            out.setdefault(digit, []).append(formats.normalize_label(row.label)[2:6])
+            label = formats.normalize_label(row.label)[2:]
+            out.setdefault(digit, []).append((label[:4], len(label) <= 4))
     return {digit: tuple(starts) for digit, starts in out.items()}
 
 
 _MARKER_ROWS = _marker_rows()
+_CJK_AT = re.compile(r"[\u3400-\u9fff]")
 
 
 def _is_list_marker(digit: str, text: str, at: int) -> bool:
     """A digit that numbers the label printed from `at` on: "2.其他…", or "2其他…"/"2 其他…" when
-    that row is numbered 2."""
+    that row is numbered 2 (a whole label as short as 「其他」 not run on into a longer word:
+    "23 其他处理" is 23 and the group's label)."""
     if _LIST_MARK_AFTER.match(text, at):
         return True
     following = formats.normalize_label(text[at : at + 12])
-    return bool(following) and following.startswith(_MARKER_ROWS.get(digit, ("\0",)))
+    for start, whole in _MARKER_ROWS.get(digit, ()):
+        if following.startswith(start) and not (whole and _CJK_AT.match(following, len(start))):
+            return True
+    return False
 
 
 def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:

@@ -492,14 +492,35 @@ def _confirm_splits(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid
 def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> int | None:
     """The row named by the last label before a run that clearly names one row (a header
     cell's 「其他」 or 「总计」 names none)."""
+    officials = _officials(rows)
     for token in reversed(labels):
         if formats.is_request_header(token.text):
             continue
-        scores = [max(formats.label_similarity(token.text, o) for o in (row.label, *row.aliases)) for row in rows]
-        best = max(scores)
-        if best >= 0.8 and scores.count(best) == 1:
-            return scores.index(best)
+        named = _row_named_by(token.text, officials)
+        if named is not None:
+            return named
     return None
+
+
+# rows → their labels and aliases, by identity (the rows are the format's constants; the entry
+# holds them, so their id is not reused while it stands)
+_OFFICIALS: dict[int, tuple[tuple[formats.Row, ...], tuple[tuple[str, ...], ...]]] = {}
+
+
+def _officials(rows: tuple[formats.Row, ...]) -> tuple[tuple[str, ...], ...]:
+    entry = _OFFICIALS.get(id(rows))
+    if entry is None or entry[0] is not rows:
+        entry = _OFFICIALS[id(rows)] = (rows, tuple((row.label, *row.aliases) for row in rows))
+    return entry[1]
+
+
+@lru_cache(maxsize=65536)
+def _row_named_by(text: str, officials: tuple[tuple[str, ...], ...]) -> int | None:
+    """The one row whose official label or alias `text` clearly names (cached: the same labels
+    are weighed many times in a table, and report after report)."""
+    scores = [max(formats.label_similarity(text, official) for official in names) for names in officials]
+    best = max(scores)
+    return scores.index(best) if best >= 0.8 and scores.count(best) == 1 else None
 
 
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:

@@ -156,15 +156,20 @@ def _two_rows_glued(table: dict[str, list[int]], printed: dict[str, str]) -> tup
     return grid, runs
 
 
+def _balanced(**results: list[int]) -> dict[str, list[int]]:
+    """A table 三 of zeros but the result rows given; 总计 and 本年新收 are their column sums."""
+    table = {row.key: [0] * len(COLUMNS) for row in ROWS}
+    table.update(results)
+    for key in ("total_processed", "new_received"):
+        table[key] = [sum(column) for column in zip(*results.values(), strict=True)]
+    return table
+
+
 def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
     """"120130016" is 1 2 0 13 0 0 16 or 12 0 1 3 0 0 16, "250210028" is 2 5 0 21 0 0 28 or
     25 0 2 1 0 0 28 (each adds up either way); the rows printed cleanly fix the column sums,
     which only one pair of readings meets."""
-    table = {row.key: [0] * len(COLUMNS) for row in ROWS}
-    table["granted"] = [1, 2, 0, 13, 0, 0, 16]
-    table["partially_granted"] = [2, 5, 0, 21, 0, 0, 28]
-    table["total_processed"] = [3, 7, 0, 34, 0, 0, 44]
-    table["new_received"] = [3, 7, 0, 34, 0, 0, 44]
+    table = _balanced(granted=[1, 2, 0, 13, 0, 0, 16], partially_granted=[2, 5, 0, 21, 0, 0, 28])
     equations = request_equations(ROWS)
     grid, runs = _two_rows_glued(table, {key: "".join(str(v) for v in table[key]) for key in ("granted", "partially_granted")})
     for tokens, refs in runs:
@@ -183,11 +188,7 @@ def test_runs_the_columns_leave_open_stay_open(blanks: Blanks) -> None:
     four cells stay open — and a search that stopped at the first combination found would
     settle them — while the zeros every combination agrees on are settled (a blank hidden
     among the digits would leave a number, 100 or 110, that no column's sum allows)."""
-    table = {row.key: [0] * len(COLUMNS) for row in ROWS}
-    table["granted"] = [1, 10, 0, 0, 0, 0, 11]
-    table["partially_granted"] = [11, 0, 0, 0, 0, 0, 11]
-    table["total_processed"] = [12, 10, 0, 0, 0, 0, 22]
-    table["new_received"] = [12, 10, 0, 0, 0, 0, 22]
+    table = _balanced(granted=[1, 10, 0, 0, 0, 0, 11], partially_granted=[11, 0, 0, 0, 0, 0, 11])
     equations = request_equations(ROWS)
     grid, runs = _two_rows_glued(table, {"granted": "1100000/", "partially_granted": "1100000/"})
     assert solve_runs(runs, grid, equations, blanks) == []

@@ -228,31 +228,18 @@ def _anchored_to_label_lists(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
     out: list[Run] = []
     previous_end: int | None = -1  # the last row of the run before, as placed by its labels and count
     for run in runs:
-        named: list[tuple[int, int]] = []  # (token index, row index) of the labels naming rows, from the end
-        for at in range(len(run.labels) - 1, -1, -1):
-            row = _nearest_label_row([run.labels[at]], rows)
-            if row is None:
-                continue
-            if named and row == named[-1][1]:
-                named[-1] = (at, row)  # a label wrapped onto two tokens
-                continue
-            if named and row != named[-1][1] - 1:
-                break
-            named.append((at, row))
-        first_row = named[-1][1] if named else None
-        if len(named) >= 2 and len(run.values) == WIDTH * len(named) and first_row is not None:
-            before = previous_end == first_row - 1  # this run's block, labels first
-            after = previous_end == named[1][1]  # the block before, labels after; then this run's own row
+        sequences = _named_sequences(run.labels, rows)
+        nearest = sequences[-1] if sequences else []  # (token, row) of the labels nearest the numbers
+        first_row = nearest[-1][1] if nearest else None
+        if len(nearest) >= 2 and len(run.values) == WIDTH * len(nearest):
+            before = previous_end == nearest[0][1] - 1  # this run's block, labels first
+            after = previous_end == nearest[-2][1]  # the block before, labels after; then this run's own row
             if before and not after:
-                run = Run(run.values, run.labels[: named[-1][0] + 1], listed=True)
-                first_row = named[-1][1]
-            elif after and not before:
-                first_row = named[0][1]
-            else:
+                run = Run(run.values, run.labels[: nearest[0][0] + 1], listed=True)
+                first_row = nearest[0][1]
+            elif before == after:  # neither or both: the counts do not settle it
                 run = Run(run.values, run.labels, listed=True)
                 first_row = None
-        elif named:
-            first_row = named[0][1]
         rows_held = len(run.values) // WIDTH if len(run.values) % WIDTH == 0 else None
         previous_end = None if first_row is None or rows_held is None else first_row + rows_held - 1
         out.append(run)
@@ -283,6 +270,11 @@ def _guessed_against_labels(assignments: list[tuple[Run, list[formats.Row]]], ro
     return False
 
 
+def _run_of_each_value(runs: list[Run]) -> dict[int, int]:
+    """id of each value token → the index of the run it was printed in."""
+    return {id(token): index for index, run in enumerate(runs) for token in run.values}
+
+
 def _unlabelled_blocks(
     pairs: list[tuple[Run, list[formats.Row]]], runs: list[Run], rows: tuple[formats.Row, ...]
 ) -> list[tuple[Run, list[formats.Row]]]:
@@ -295,7 +287,7 @@ def _unlabelled_blocks(
     doubt — a row of zeros adds up in any order. A first piece its label names stays a row of
     its own.
     """
-    origin = {id(token): index for index, run in enumerate(runs) for token in run.values}
+    origin = _run_of_each_value(runs)
     position = {row.key: j for j, row in enumerate(rows)}
     joined: list[tuple[Run, list[formats.Row]]] = []
     for piece, covered in pairs:
@@ -582,31 +574,34 @@ def _blanks_vanish_among_numbers(tokens: list[Token]) -> bool:
     return rows_short_of_cells(tokens, WIDTH)
 
 
+def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[tuple[int, int]]]:
+    """Labels naming consecutive rows, printed one after another with no number between them:
+    each sequence as (token index, row index) of the first label naming each row (a label
+    wrapped onto two tokens names its row twice; a header's 「总计」 or 「其他」 names none)."""
+    sequences: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for at, token in enumerate(tokens):
+        if token.kind != "label":
+            if current:
+                sequences.append(current)
+                current = []
+            continue
+        row = _nearest_label_row([token], rows)
+        if row is None or (current and row == current[-1][1]):
+            continue
+        if current and row != current[-1][1] + 1:
+            sequences.append(current)
+            current = []
+        current.append((at, row))
+    if current:
+        sequences.append(current)
+    return sequences
+
+
 def _label_lists(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[str]]:
     """Labels of two or more consecutive rows printed one after another, no number between
-    them, each list as the rows it names in order (a header's 「总计」 or 「其他」 names no row in
-    such an order, and breaks no list)."""
-    position = {row.key: j for j, row in enumerate(rows)}
-    lists: list[list[str]] = []
-    current: list[str] = []
-
-    def close() -> None:
-        if len(current) >= 2:
-            lists.append(list(current))
-        current.clear()
-
-    for token in tokens:
-        if token.kind != "label":
-            close()
-            continue
-        index = _nearest_label_row([token], rows)
-        if index is None or (current and rows[index].key == current[-1]):
-            continue
-        if current and index != position[current[-1]] + 1:
-            close()
-        current.append(rows[index].key)
-    close()
-    return lists
+    them, each list as the rows it names in order."""
+    return [[rows[row].key for _at, row in sequence] for sequence in _named_sequences(tokens, rows) if len(sequence) >= 2]
 
 
 def _distrust_rows_listed_apart(
@@ -636,7 +631,7 @@ def _distrust_rows_listed_apart(
     checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
     position = {row.key: j for j, row in enumerate(rows)}
     # The rows each run of numbers went to, all its pieces together.
-    origin = {id(token): index for index, run in enumerate(runs) for token in run.values}
+    origin = _run_of_each_value(runs)
     by_run: dict[int, list[formats.Row]] = {}
     for run, covered in assignments:
         by_run.setdefault(origin.get(id(run.values[0]), -1 - len(by_run)), []).extend(covered)

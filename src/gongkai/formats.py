@@ -517,18 +517,42 @@ def strip_list_mark(label: str) -> str:
     return _LIST_MARK.sub("", folded)
 
 
+_CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_MARK_NUMBER = re.compile(r"^(?:\((\d+|[一二三四五六七八九十]+)\)|(\d+|[一二三四五六七八九十]+)[.．、,，])")
+
+
+def _list_number(folded: str) -> int | None:
+    """The number a folded label's list marker gives it (「（六）」 6, 「3.」 3, 「二、」 2), if any."""
+    mark = _MARK_NUMBER.match(folded)
+    if mark is None:
+        return None
+    numeral = mark.group(1) or mark.group(2)
+    if numeral.isdigit():
+        return int(numeral)
+    return _CHINESE_NUMERALS.get(numeral, 0) if len(numeral) == 1 else 10 + _CHINESE_NUMERALS.get(numeral[-1], 0)
+
+
 @lru_cache(maxsize=65536)
 def label_similarity(printed: str, official: str) -> float:
     """How well a printed label matches an official one, 0..1 (after folding both).
 
+    A printed label that is the official one or a piece of it, but numbered otherwise (「（六）其他」,
+    the first line of the group 「（六）其他处理」, is not the row 「3.其他」), matches half as well; the
+    first line of a wrapped label, numbered as the official one (「5.要求行政机关确认」), matches well.
     Cached: the same printed labels recur in report after report.
     """
-    a = strip_list_mark(normalize_label(printed))
-    b = strip_list_mark(normalize_label(official))
+    folded_printed, folded_official = normalize_label(printed), normalize_label(official)
+    a, b = strip_list_mark(folded_printed), strip_list_mark(folded_official)
     if not a or not b:
         return 0.0
-    if a == b:
-        return 1.0
+    if a in b:
+        numbers = _list_number(folded_printed), _list_number(folded_official)
+        if None not in numbers and numbers[0] != numbers[1]:
+            return 0.5 * (1.0 if a == b else len(a) / len(b) * 0.5 + 0.5)
+        if a == b:
+            return 1.0
+        if None not in numbers and b.startswith(a) and len(a) >= 4:
+            return max(0.85, len(a) / len(b) * 0.5 + 0.5)
     if b in a or a in b:
         return min(len(a), len(b)) / max(len(a), len(b)) * 0.5 + 0.5
     return SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -99,8 +99,8 @@ def _cut_after_last_row(tokens: list[Token]) -> list[Token]:
 # Words of table 二's headers and rows, variants included ("本年发文件数", "本年(2023)制发件数",
 # "本年增减"), searched in the tables themselves: the narrative may use any of them.
 _HEADER_CORES = {
-    formats.TEMPLATE_2021: re.compile(r"制发|发文件数|废止|现行有效|收费金额"),
-    formats.TEMPLATE_2019: re.compile(r"新制作|制作数量|新公开|对外公开总|其他对外管理服务事项|政府集中采购|上一年度?项目数量|增\s*[/／(（]?\s*减"),
+    formats.TEMPLATE_2021: re.compile(r"制发|发文件数|废止|现行有效|收费金额|本年处理决定"),
+    formats.TEMPLATE_2019: re.compile(r"新制作|制作数量|新公开|对外公开总|其他对外管理服务事项|政府集中采购|上一年|增\s*[/／(（]?\s*减"),
 }
 
 

@@ -38,6 +38,12 @@ def _table_start() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _prose_then_table() -> re.Pattern[str]:
+    """A sentence's end (or 「如下：」) right before a table's first header cell."""
+    return re.compile("[。：]" + _table_start().pattern)
+
+
+@lru_cache(maxsize=1)
 def _section_heading() -> re.Pattern[str]:
     """`二、主动公开政府信息情况` … inside a line: numeral, mark, the section's words."""
     keywords = sorted({k for s in formats.SECTIONS for k in s.keywords} | {s.title for s in formats.SECTIONS}, key=len, reverse=True)
@@ -133,6 +139,8 @@ def is_flattened(text: str) -> bool:
             _AFTER_SENTENCE.search(text, 0, h.start()) or _PROSE_END.search(text, h.end()) or _table_start().match(text, h.end()) for h in headings
         ):
             return True
+    if _prose_then_table().search(text):
+        return True  # a sentence, then a table's header on the same line (「…17件。 行政复议 行政诉讼 …」)
     meetings = len(_LABEL_THEN_DIGIT.findall(text))
     if meetings < 3 or ("。" in text and meetings < 8):
         return False  # few places where words meet numbers: a sentence, not a run of rows

@@ -67,8 +67,9 @@ Value = int | float | None
 # tabs: Word copy, merged cells once; tabs_padded: Word copy, merged cells leave empty cells;
 # markdown: pipe table; markdown_bare: rows without the leading pipe; markdown_collapsed: blank
 # cells printed as "||" without spaces; cells: one cell per line behind a tab, a blank line
-# between rows (a web page's copy); pipes: one cell per line with a lone "|" line between cells.
-TABLE_LAYOUTS: tuple[str, ...] = ("tabs", "tabs_padded", "markdown", "markdown_bare", "markdown_collapsed", "cells", "pipes")
+# between rows (a web page's copy); pipes: one cell per line with a lone "|" line between cells;
+# columns: cells at fixed character columns, long labels wrapped in their column (pdftotext -layout).
+TABLE_LAYOUTS: tuple[str, ...] = ("tabs", "tabs_padded", "markdown", "markdown_bare", "markdown_collapsed", "cells", "pipes", "columns")
 BASE_LAYOUTS: tuple[str, ...] = ("tabs", "tabs_padded", "markdown", "cells")
 _MARKDOWN = ("markdown", "markdown_bare", "markdown_collapsed")
 _WRAPPABLE = ("tabs", "tabs_padded", "cells", "pipes")  # layouts whose cells can hold a line break
@@ -100,6 +101,20 @@ Insert = tuple[str, str]
 
 
 @dataclass
+class Columns:
+    """Where a table printed in columns (`pdftotext -layout`) puts its cells, in characters."""
+
+    starts: list[int]  # grid column → the character its text starts at
+    widths: list[int]  # grid column → how many characters of a label it holds on one line
+    align: str  # values in their column: "left", "right" or "centre"
+    valign: str  # a row whose label wraps: its values beside the label's "top" line or in the "middle"
+    raised: frozenset[int]  # value columns printed beside the label's first line all the same (总计)
+    groups: dict[int, list[tuple[int, str]]]  # grid row → pieces of merged group labels (column, text)
+    own_line: bool  # group label pieces on lines of their own, not beside a row's label
+    pushed: dict[tuple[int, int], int]  # value cell → characters it stands off its column
+
+
+@dataclass
 class Table:
     """One of the three tables: its grid, how it is printed, and the damage done to its layout."""
 
@@ -117,6 +132,7 @@ class Table:
     cut_after: int | None = None  # the text ends after this grid row
     # first grid row of a block printed in reading order → (its last row, where its labels go)
     reading_order: dict[int, tuple[int, str]] = field(default_factory=dict)
+    columns: Columns | None = None  # layout "columns": where each cell goes
 
     def __post_init__(self) -> None:
         self.origin = self.grid.origin_map()
@@ -239,6 +255,8 @@ def _markdown_row(texts: list[str], layout: str, bare: bool) -> str:
 def _row_lines(w: Wild, table: Table, r: int) -> list[str]:
     """The lines of one grid row in the table's layout."""
     layout = table.layout
+    if layout == "columns" and table.columns is not None:
+        return _column_lines(w, table, table.columns, r)
     if layout in ("tabs", "tabs_padded"):
         return "\t".join(_row_texts(w, table, r, layout == "tabs_padded")).split("\n")
     if layout in _MARKDOWN:
@@ -271,6 +289,61 @@ def _row_lines(w: Wild, table: Table, r: int) -> list[str]:
     if layout == "cells":
         lines.append("")
     return lines
+
+
+def _put(line: list[str], at: int, text: str, *, after: bool = True) -> None:
+    """Write text into a line of characters at a column; `after`: past what the line holds
+    already if it would overlap (a long label pushes the value right, as pdftotext does)."""
+    if after:
+        used = len("".join(line).rstrip())
+        at = max(at, used + 1 if used else 0)
+    line.extend(" " * (at + len(text) - len(line)))
+    line[at : at + len(text)] = list(text)
+
+
+def _placed(columns: Columns, c: int, text: str, span: int = 1) -> int:
+    """Where a value's text starts in its column(s), by the table's alignment."""
+    room = sum(columns.widths[c : c + span])
+    if columns.align == "right":
+        return columns.starts[c] + max(0, room - len(text))
+    if columns.align == "centre":
+        return columns.starts[c] + max(0, (room - len(text)) // 2)
+    return columns.starts[c]
+
+
+def _column_lines(w: Wild, table: Table, columns: Columns, r: int) -> list[str]:
+    """One grid row at fixed character columns. A label longer than its column wraps onto 2–3
+    lines; the row's values stand beside the label's first line, or its middle (a line of their
+    own between a two-line label's halves), with some columns (总计) beside the first all the same.
+    Header cells wrap in their columns, top-aligned. Merged group labels come in pieces, one per
+    row they span, beside a row's label or on a line of their own."""
+    label_cells = [cell for c in range(table.grid.cols) if (cell := table.origin.get((r, c))) is not None and not cell.is_value]
+    values = {c: w.printed[path].shown() for (row, c), path in table.paths.items() if row == r}
+    pieces: list[tuple[int, list[str]]] = []  # (column, the label's lines)
+    for cell in label_cells:
+        if cell.rowspan > 1 and r >= table.header_rows:
+            continue  # a group label: printed in pieces over its rows
+        room = max(2, sum(columns.widths[cell.col : cell.col + cell.colspan]) - 1)
+        pieces.append((cell.col, [cell.text[i : i + room] for i in range(0, len(cell.text), room)] or [""]))
+    height = max((len(lines) for _, lines in pieces), default=1)
+    value_line = 0 if not values or columns.valign == "top" or height == 1 else 1
+    extra = 1 if value_line and height == 2 else 0  # a line of values only, between the halves
+    lines: list[list[str]] = [[] for _ in range(height + extra)]
+    value_columns = {c for _, c in table.paths}
+    for col, texts in pieces:
+        span = next(cell.colspan for cell in label_cells if cell.col == col)
+        for index, text in enumerate(texts):
+            _put(lines[index + 1 if extra and index else index], _placed(columns, col, text, span) if col in value_columns else columns.starts[col], text)
+    for c, text in sorted(values.items()):
+        if text:
+            _put(lines[0 if c in columns.raised else value_line], _placed(columns, c, text) + columns.pushed.get((r, c), 0), text)
+    own: list[str] = []
+    for col, text in columns.groups.get(r, []):
+        if columns.own_line:
+            own.append(" " * columns.starts[col] + text)
+        else:
+            _put(lines[0], columns.starts[col], text, after=False)
+    return own + ["".join(line).rstrip() for line in lines]
 
 
 def _with_stray(lines: list[str], where: str, layout: str) -> list[str]:
@@ -465,7 +538,7 @@ def _damage(name: str, order: float, applies: Callable[[ReportSpec], bool] | Non
 
 
 # At most one of these per document: each decides how the tables are laid out.
-_EXCLUSIVE = frozenset({"flattened", "flattened_spaced", "markdown_no_leading_pipe", "lone_pipes", "collapsed_blanks", "mixed_layouts"})
+_EXCLUSIVE = frozenset({"flattened", "flattened_spaced", "markdown_no_leading_pipe", "lone_pipes", "collapsed_blanks", "mixed_layouts", "layout_columns"})
 # Pairs that cannot both show in one document (a flattened text has no line for a wrapped label …).
 _CONFLICTS = frozenset(
     frozenset(pair)
@@ -881,6 +954,59 @@ def mixed_layouts(w: Wild, rng: random.Random) -> None:
         table.chosen = True
         table.bare = layout == "markdown_bare"
         table.separator = rng.random() < 0.7
+
+
+def _layout_columns(w: Wild, table: Table, rng: random.Random) -> Columns:
+    """Random character columns for a table: label columns 3–5 characters wide for merged group
+    labels, 8–18 for row labels; value columns as wide as their longest value plus a gap."""
+    grid = table.grid
+    value_columns = sorted({c for _, c in table.paths})
+    widths: list[int] = []
+    gap = rng.randint(2, 6)
+    for c in range(grid.cols):
+        if c in value_columns:
+            longest = max((len(w.printed[path].shown()) for (_, col), path in table.paths.items() if col == c), default=1)
+            widths.append(max(longest, 2) + gap)
+            continue
+        labels = [cell for cell in grid.cells if cell.col == c and not cell.is_value and cell.row >= table.header_rows]
+        if any(cell.rowspan > 1 for cell in labels):
+            widths.append(rng.randint(4, 6))
+        else:
+            longest = max((len(cell.text) for cell in labels if cell.colspan == 1), default=4)
+            widths.append(min(longest + 2, rng.randint(8, 18)))
+    starts = [rng.randint(0, 6)]
+    for c in range(1, grid.cols):
+        padding = rng.randint(1, 8) if c == (value_columns[0] if value_columns else -1) else 0
+        starts.append(starts[-1] + widths[c - 1] + padding)
+    valign = rng.choice(("middle", "middle", "top"))
+    uniform = table.number in (3, 4)  # rows of one width: 总计 may sit apart (the official template's PDF)
+    raised = frozenset({value_columns[-1]}) if uniform and valign == "middle" and value_columns and rng.random() < 0.6 else frozenset()
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for cell in grid.cells:
+        if cell.is_value or cell.rowspan < 2 or cell.row < table.header_rows:
+            continue
+        room = max(widths[cell.col] - 1, -(-len(cell.text) // cell.rowspan))
+        chunks = [cell.text[i : i + room] for i in range(0, len(cell.text), room)]
+        first = cell.row + (cell.rowspan - len(chunks)) // 2
+        for index, chunk in enumerate(chunks):
+            groups.setdefault(first + index, []).append((cell.col, chunk))
+    pushed = {key: rng.choice((-1, 1)) for key in table.paths if rng.random() < 0.05}
+    return Columns(starts, widths, rng.choice(("left", "right", "centre")), valign, raised, groups, rng.random() < 0.3, pushed)
+
+
+@_damage("layout_columns", 2.0)
+def layout_columns(w: Wild, rng: random.Random) -> None:
+    """Tables at fixed character columns, as `pdftotext -layout` prints a PDF's tables (the
+    official template printed to PDF): values aligned left, right or centred in their columns;
+    long labels wrapped in their column onto 2–3 lines, the row's values beside the first line or
+    the middle one (a two-line label's values on a line of their own between its halves), 总计
+    sometimes beside the first line while the others sit in the middle; merged group labels
+    (「三、本年度办理结果」) in pieces down the left, beside row labels or on lines of their own;
+    now and then a value a character off its column."""
+    for table in _tables(w, rng):
+        table.layout = "columns"
+        table.chosen = True
+        table.columns = _layout_columns(w, table, rng)
 
 
 @_damage("reading_order_blocks", 2.5)

@@ -207,3 +207,27 @@ def test_double_borders_are_one_border() -> None:
     rules = _frame([0, 100, 200], [300, 280, 260]) + [_Rule(True, 101.5, 260, 300), _Rule(False, 281, 0, 200)]
     (grid,) = _grids(rules)
     assert len(grid.xs) == 3 and len(grid.ys) == 3
+
+
+@pytest.mark.parametrize("name", [f"filled-{seed}" for seed in SEEDS] + ["pushed", "borderless"])
+def test_filled_template_reads_exactly_through_pdftotext_layout(pdfs: dict[str, tuple[ReportSpec, Path]], name: str) -> None:
+    """The same PDFs as `pdftotext -layout` prints them: a wrapped label's 总计 one line above
+    the row's other values; the columns put each value in its cell."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    spec, pdf = pdfs[name]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    record = gongkai.check_text(text)
+    read = record.cell_values()
+    wrong = {path: (value, read.get(path)) for path, value in expected_cells(spec).items() if read.get(path) != value}
+    assert not wrong, wrong
+    assert not [f for f in record.findings if f.rule in ARITHMETIC]
+
+
+def test_borderless_template_pdf_reads_exactly(pdfs: dict[str, tuple[ReportSpec, Path]]) -> None:
+    """Without rulings the PDF's visual lines carry each value's place across the page: the
+    wrapped rows' 总计 goes to its column, not first."""
+    spec, pdf = pdfs["borderless"]
+    read = gongkai.check(pdf).cell_values()
+    wrong = {path: (value, read.get(path)) for path, value in expected_cells(spec).items() if read.get(path) != value}
+    assert not wrong, wrong

@@ -730,3 +730,128 @@ def test_seed_with_its_line_breaks_lost(truth_path: Path, corpus: Path) -> None:
     have = record.cell_values()
     assert [(p, v, have.get(p)) for p, v in want.items() if have.get(p) != v] == []
     assert sorted(f.rule for f in record.findings) == sorted(f.rule for f in read(text).findings)
+
+
+# ------------------------------------------------------------------ class 7 in text: pdftotext -layout
+
+COLUMN_STARTS = (44, 51, 57, 63, 69, 75, 82)  # where each of table 三's seven columns starts
+
+
+def _at_columns(label: str, values: dict[int, int | str], shift: int = 0) -> str:
+    """One line of a table printed at fixed character columns (values `shift`ed right)."""
+    chars = list("    " + label)
+    for column, value in values.items():
+        at = COLUMN_STARTS[column] + shift
+        chars.extend(" " * (at + len(str(value)) - len(chars)))
+        chars[at : at + len(str(value))] = str(value)
+    return "".join(chars).rstrip()
+
+
+def columns_table3(
+    table: dict[str, list[int]],
+    wrapped: dict[str, tuple[str, ...]],
+    shift: int = 0,
+    printed: dict[tuple[str, int], str] | None = None,
+) -> str:
+    """Table 三 as `pdftotext -layout` prints the official template's PDF: the rows in `wrapped`
+    print their label in pieces, 总计 beside the first piece and the six applicants on the next
+    line (a line of their own between a two-piece label's halves), shifted by `shift`.
+    `printed`: (row, column) cells printed otherwise ("-", "" for a blank printed as nothing)."""
+    lines = [HEAD, SECTION3, HEADER]
+    for row in ROWS:
+        shown: list[int | str] = [(printed or {}).get((row.key, column), value) for column, value in enumerate(table[row.key])]
+        values = {column: value for column, value in enumerate(shown) if value != ""}
+        pieces = wrapped.get(row.key)
+        if pieces is None:
+            lines.append(_at_columns(row.label, values))
+            continue
+        if 6 not in values:
+            raise ValueError("a wrapped row's 总计 is printed")
+        six = {column: value for column, value in values.items() if column < 6}
+        lines.append(_at_columns(pieces[0], {6: values[6]}))
+        if len(pieces) == 2:
+            lines += [_at_columns("", six, shift), _at_columns(pieces[1], {})]
+        else:
+            lines += [_at_columns(pieces[1], six, shift), *(_at_columns(piece, {}) for piece in pieces[2:])]
+    return "\n".join([*lines, REVIEW_SECTION])
+
+
+WRAPPED_TABLE = requests_with(
+    new_received=[5, 0, 1, 0, 1, 3, 10],
+    partially_granted=[3, 0, 1, 0, 1, 2, 7],
+    other_no_correction=[2, 0, 0, 0, 0, 1, 3],
+    total_processed=[5, 0, 1, 0, 1, 3, 10],
+)
+WRAPPED = {
+    "partially_granted": ("（二）部分公开（区分处理的，只计这一情", "形，不计其他情形）"),
+    "other_no_correction": ("1.申请人无正当理由逾期不补正、", "行政机关不再处理其政府信息公开", "申请"),
+}
+
+
+def test_row_whose_total_stands_beside_its_wrapped_labels_first_line() -> None:
+    """Class 7 as pdftotext -layout prints it: 总计 one line above the six applicants. The
+    columns the table's other rows stand in place each value; line order would put 总计 first."""
+    record = read(columns_table3(WRAPPED_TABLE, WRAPPED))
+    assert_table(record, WRAPPED_TABLE)
+    assert not [f for f in record.findings if f.rule in {"row_total", "results_total", "balance"}]
+
+
+def test_wrapped_row_off_its_columns_is_put_in_order_by_its_total() -> None:
+    """The six applicants shifted off their columns: only the order in which the row adds up
+    (the six first, then 总计) is taken."""
+    record = read(columns_table3(WRAPPED_TABLE, WRAPPED, shift=4))
+    assert_table(record, WRAPPED_TABLE)
+
+
+def test_wrapped_row_off_its_columns_that_adds_up_both_ways_is_null() -> None:
+    """0 0 0 0 0 1 with 总计 1 adds up whether 总计 comes first or last: the row is null, not guessed."""
+    table = requests_with(
+        new_received=[5, 0, 1, 0, 1, 3, 10],
+        partially_granted=[3, 0, 1, 0, 1, 2, 7],
+        other_no_correction=[0, 0, 0, 0, 0, 1, 1],
+        other_misc=[2, 0, 0, 0, 0, 0, 2],
+        total_processed=[5, 0, 1, 0, 1, 3, 10],
+    )
+    record = read(columns_table3(table, {"other_no_correction": WRAPPED["other_no_correction"]}, shift=4))
+    assert record.requests["rows"]["other_no_correction"] == [None] * 7
+    assert "cell_unreadable" in {f.rule for f in record.findings}
+    assert_table(record, {key: values for key, values in table.items() if key != "other_no_correction"})
+
+
+def test_wrapped_row_with_a_blank_printed_as_nothing_is_read_by_its_columns() -> None:
+    """A wrapped row whose blank cell is printed as nothing: five values beside the label's
+    second line, 总计 beside its first. The table's columns say which cell is blank."""
+    record = read(columns_table3(WRAPPED_TABLE, WRAPPED, printed={("partially_granted", 1): ""}))
+    assert record.requests["rows"]["partially_granted"] == [3, None, 1, 0, 1, 2, 7]
+    assert_table(record, {key: values for key, values in WRAPPED_TABLE.items() if key != "partially_granted"})
+
+
+def test_wrapped_row_with_a_blank_off_its_columns_is_never_misplaced() -> None:
+    """The same shifted off the columns: which cell is blank and which line comes first are
+    both open; no value may land in another's cell."""
+    record = read(columns_table3(WRAPPED_TABLE, WRAPPED, shift=4, printed={("partially_granted", 1): ""}))
+    truth = [3, None, 1, 0, 1, 2, 7]
+    got = record.requests["rows"]["partially_granted"]
+    assert [(want, have) for want, have in zip(truth, got) if have is not None and have != want] == []
+
+
+def test_value_between_two_dash_blanks_in_spaced_columns_is_a_cell_not_a_page_footer() -> None:
+    """「-     1     -」 across three columns is a 1 between two blanks printed "-"; a page
+    footer 「- 1 -」 keeps its dashes close."""
+    dashes = {("new_received", 1): "-", ("new_received", 3): "-"}
+    record = read(columns_table3(WRAPPED_TABLE, {}, printed=dashes))
+    assert record.requests["rows"]["new_received"] == [5, None, 1, None, 1, 3, 10]
+    assert_table(record, {key: values for key, values in WRAPPED_TABLE.items() if key != "new_received"})
+
+
+@pytest.mark.parametrize(
+    ("printed", "official", "names"),
+    [
+        ("5.要求行政机关确认", "5.要求行政机关确认或重新出具已获取信息", True),  # a wrapped label's first line
+        ("（六）其他", "3.其他", False),  # the group （六）其他处理's first line is not the row 3.其他
+        ("（1）属于国家秘密", "1.属于国家秘密", True),  # the same number, marked otherwise
+        ("要求行政机关确认", "5.要求行政机关确认或重新出具已获取信息", False),  # no marker: a prefix only
+    ],
+)
+def test_list_markers_weigh_in_label_matching(printed: str, official: str, names: bool) -> None:
+    assert (formats.label_similarity(printed, official) >= 0.8) is names

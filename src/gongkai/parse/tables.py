@@ -337,7 +337,9 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     scrambled = _order_contradicted(assignments, rows)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
-        if len(run.values) == len(refs) and not any(t.kind == "doubt" or run_together(t) for t in run.values):
+        if any(t.unordered for t in run.values):
+            _fill_in_confirmed_order(run.values, refs, grid, equations)
+        elif len(run.values) == len(refs) and not any(t.kind == "doubt" or run_together(t) for t in run.values):
             for ref, token in zip(refs, run.values):
                 grid[ref] = cell_from_token(token)
             if len(covered) > 1:
@@ -369,6 +371,36 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     if blanks == "nothing" and _blanks_vanish_among_numbers(tokens):
         _distrust_rows_listed_apart(tokens, runs, assignments, rows, grid, equations)
     return RequestsTable(rows, grid, single, found=True)
+
+
+def _line_orders(values: list[Token]) -> list[list[Token]]:
+    """The orders a row's values may have when they stand on two lines whose columns the layout
+    leaves open (`Token.unordered`): as printed, or the second line's values first."""
+    unordered = [t for t in values if t.unordered]
+    first_line = [t for t in unordered if t.line == unordered[0].line]
+    if not first_line or len(first_line) == len(unordered):
+        return [values]
+    start = values.index(first_line[0])
+    rest = values[start + len(first_line) : start + len(unordered)]
+    return [values, [*values[:start], *rest, *first_line, *values[start + len(unordered) :]]]
+
+
+def _fill_in_confirmed_order(values: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
+    """A row printed on two lines, its columns unclear: read in the one order of its lines in
+    which the row's total holds; unreadable if no such order, or several reading differently."""
+    readings: list[list[Cell]] = []
+    row_totals = [eq for eq in equations if eq.kind == "row_total" and eq.key in {ref[0] for ref in refs}]
+    if len(values) == len(refs) and not any(t.kind == "doubt" or run_together(t) for t in values):
+        for order in _line_orders(values):
+            cells = [cell_from_token(token) for token in order]
+            read = {ref: cell.value for ref, cell in zip(refs, cells, strict=True)}
+            if all(eq.holds(read.get) for eq in row_totals):
+                readings.append(cells)
+    if readings and all([c.value for c in reading] == [c.value for c in readings[0]] for reading in readings):
+        grid.update(zip(refs, readings[0], strict=True))
+        return
+    for ref in refs:
+        grid[ref] = Cell(None, None, "unreadable", "一行的数字分印在两行，版面定不出各数所在的列，表内合计也不能唯一确定次序")
 
 
 _STATED = "narrative"  # the row of the pseudo cells that hold the narrative's figures
@@ -703,9 +735,9 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     elif len(values) > len(refs):
         exact = [r for r in runs if len(r) == len(refs)]
         values = exact[-1] if exact else max(runs, key=len)
-    elif len(runs) > 1 and len(values) == len(refs):
-        # Values interleaved with header labels: the extractor may have scrambled their order.
-        # Accept the reading order only if the table's arithmetic confirms it.
+    elif (len(runs) > 1 or any(t.unordered for t in values)) and len(values) == len(refs):
+        # Values interleaved with header labels, or printed on two lines whose columns the layout
+        # leaves open: the order may be scrambled. Accept it only if the arithmetic confirms it.
         in_order: Grid = {ref: cell_from_token(token) for ref, token in zip(refs, values)}
         equations = review_equations()
         if any(eq.holds(lambda ref: in_order[ref].value) is False for eq in equations):

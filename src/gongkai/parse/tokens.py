@@ -33,7 +33,8 @@ _PAGE_NUMBER = re.compile(
 # The same footers printed inside a line (a page flattened to one line, a footer between cells).
 _INLINE_FOOTER = re.compile(
     # (Not within longer dashes: "2041 —— 14 —— 19" are cells between blanks printed "——".)
-    r"(?<![\d\-—–－―─])[—–―─] *\d{1,3} *[—–―─](?![\d\-—–－―─])|(?<![\-—–－―─])[—–―─] +\d{1,3} +[—–―─](?![\-—–－―─])|(?<![^ ])- *\d{1,3} *-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    # At most a space inside the dashes: "-     5     -" is a row's cells, a 5 between two blanks.
+    r"(?<![\d\-—–－―─])[—–―─] ?\d{1,3} ?[—–―─](?![\d\-—–－―─])|(?<![\-—–－―─])[—–―─] \d{1,3} [—–―─](?![\-—–－―─])|(?<![^ ])- ?\d{1,3} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
@@ -77,6 +78,9 @@ class Token(NamedTuple):
     glued: bool = False  # printed against a label with no separator ("规章000"): cells may run together
     box: Box | None = None  # where it is printed on its page (see `read.Line`), when known
     confidence: float | None = None  # OCR: how sure the reading of its word is (0–1)
+    # Its line's values and the next's make one row whose columns the layout leaves open (see
+    # `_rows_spread_over_lines`): printed in line order, which the table's arithmetic must confirm.
+    unordered: bool = False
 
     @property
     def is_value(self) -> bool:
@@ -460,7 +464,7 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     if pages:
         seen = set(pages)  # at most 1000 numbers (three digits), however many pages
         found = sorted(seen | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in seen)})
-        patterns.append(rf"[-—–－―─] *(?:{'|'.join(str(n) for n in found)}) *[-—–－―─](?![\d])")
+        patterns.append(rf"[-—–－―─] ?(?:{'|'.join(str(n) for n in found)}) ?[-—–－―─](?![\d])")
     # "k/N": the same N after two or more different k is the page count.
     counts: dict[int, set[int]] = {}
     for line in lines:
@@ -539,7 +543,159 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         produced = _with_blank_cells(cells, line, width, "|" in text)
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
     tokens = _glued_page_counters(tokens)
+    if width is not None:
+        laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
+        tokens = _rows_spread_over_lines(tokens, width, laid_out)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
+
+
+_SEPARATORS = re.compile(r"[\t|]")  # cell separators other than spaces (a stray "|" at a line's end is none)
+
+
+def _position(token: Token) -> float | None:
+    """Where a value stands across its line: its box's middle, else its characters' middle."""
+    if token.box is not None:
+        return (token.box[0] + token.box[2]) / 2
+    if token.column is not None:
+        return token.column - 1 + len(token.text) / 2
+    return None
+
+
+def _column_anchors(lines: list[list[Token]], width: int) -> list[float] | None:
+    """Where each of a table's `width` columns stands, from the lines that print a whole row.
+
+    Needs three such lines at least (the table is printed in columns, `pdftotext -layout` or a
+    PDF's visual lines), each value of them near its column; otherwise None.
+    """
+    whole: list[list[float]] = []
+    for values in lines:
+        positions = [_position(token) for token in values]
+        if len(values) == width and all(at is not None for at in positions):
+            whole.append([at for at in positions if at is not None])
+    if len(whole) < 3:
+        return None
+    anchors = [sorted(column)[len(column) // 2] for column in zip(*whole, strict=True)]
+    gaps = [b - a for a, b in pairwise(anchors)]
+    if min(gaps) <= 0:
+        return None
+    aligned = sum(all(abs(at - anchor) < gap / 2 for at, anchor, gap in zip(row, anchors, [gaps[0], *gaps], strict=True)) for row in whole)
+    return anchors if aligned * 2 > len(whole) else None
+
+
+def _columns_of(values: list[Token], anchors: list[float]) -> list[int] | None:
+    """The column of each value of a line, by its position; None unless each is plainly in one."""
+    gaps = [b - a for a, b in pairwise(anchors)]
+    columns: list[int] = []
+    for token in values:
+        at = _position(token)
+        if at is None:
+            return None
+        nearest = min(range(len(anchors)), key=lambda k: abs(anchors[k] - at))
+        reach = (gaps[nearest - 1] if nearest else gaps[0]) if at < anchors[nearest] else (gaps[nearest] if nearest < len(gaps) else gaps[-1])
+        if abs(at - anchors[nearest]) >= reach / 2 and 0 < nearest < len(anchors) - 1:
+            return None
+        if columns and nearest <= columns[-1]:
+            return None
+        columns.append(nearest)
+    return columns
+
+
+def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int]) -> list[Token]:
+    """A row whose values stand on two visual lines, read in its columns' order.
+
+    A long label wrapped inside its cell (the official template printed to PDF) leaves a row's
+    values on different lines: 总计 beside the label's first line, the six applicants beside the
+    second. Read line by line, the row's values come out of column order and every one lands in
+    the wrong cell. Two nearby lines with no new row's label (a list marker) between them whose
+    values together make one row are that row. Where the table's columns are known (see
+    `_column_anchors`) and place each value, their values are put in column order where the
+    second line's values stand, a blank printed as nothing in each column no value stands in.
+    Otherwise, when they fill the row exactly, they are kept in line order, marked `unordered`:
+    only the arithmetic may decide their order.
+    `laid_out`: the lines whose characters stand where the page prints them (a PDF's visual lines,
+    plain text whose cells only spaces separate).
+    """
+    values_of: dict[int, list[Token]] = {}
+    for token in tokens:
+        if token.is_value and token.line in laid_out:
+            values_of.setdefault(token.line, []).append(token)
+    pages: dict[int | None, list[list[Token]]] = {}
+    for values in values_of.values():
+        pages.setdefault(values[0].page, []).append(values)
+    # a page's columns may differ; None where its rows are too few or too disturbed to place values
+    anchors_of = {page: _column_anchors(lines, width) for page, lines in pages.items()}
+    partial = [line for line, values in values_of.items() if len(values) < width]
+    next_with_values = dict(pairwise(sorted(values_of)))
+    index_of: dict[int, int] | None = None  # where each token stands, once a pair needs it
+    moved: dict[int, list[Token]] = {}  # id of the second line's first value → the row in column order
+    taken: set[int] = set()
+    for first, second in pairwise(partial):
+        page = values_of[first][0].page
+        if first in taken or second - first > 3 or values_of[second][0].page != page:
+            continue
+        if next_with_values.get(first) != second:  # a line of values between them
+            continue
+        anchors = anchors_of[page]
+        printed = len(values_of[first]) + len(values_of[second])
+        if printed > width:
+            continue
+        if index_of is None:
+            index_of = {id(token): index for index, token in enumerate(tokens)}
+        start, end = index_of[id(values_of[first][0])], index_of[id(values_of[second][-1])]
+        if any(t.kind == "label" and _starts_a_row(t.text) for t in tokens[start:end]):
+            continue
+        where = id(values_of[second][0])  # the merged row goes where the second line's values stand
+        columns = _pair_columns(values_of[first], values_of[second], anchors)
+        if printed < width:
+            # Blank cells printed as nothing: only the columns where each value stands tell
+            # which cells the blanks are.
+            if columns is None:
+                continue
+            blank = values_of[second][0]
+            filled = set(columns)
+            columns += [column for column in range(width) if column not in filled]
+            values_of[second] += [Token("null", "", blank.line, blank.page) for _ in range(width - printed)]
+        elif columns is None:
+            columns = list(range(width))  # line order, marked: the arithmetic decides
+            values_of[first] = [token._replace(unordered=True) for token in values_of[first]]
+            values_of[second] = [token._replace(unordered=True) for token in values_of[second]]
+        placed = sorted(zip(columns, values_of[first] + values_of[second], strict=True), key=lambda pair: pair[0])
+        moved[where] = [token for _, token in placed]
+        taken.update((first, second))
+    if not moved:
+        return tokens
+    dropped = {id(token) for token in tokens if token.is_value and token.line in taken}
+    out: list[Token] = []
+    for token in tokens:
+        if id(token) in moved:
+            out.extend(moved[id(token)])
+        elif id(token) not in dropped:
+            out.append(token)
+    return out
+
+
+def _pair_columns(first: list[Token], second: list[Token], anchors: list[float] | None) -> list[int] | None:
+    """The columns of two lines' values that together make one row, by the table's columns,
+    where each value stands plainly in one (the row's blank cells are the columns none stands
+    in); None where unclear.
+
+    (Their order across the page alone does not tell: values left of the line before are a
+    wrapped label's row whose 总计 stood beside the label's first line, or a row of text wrapped
+    at the page's edge, read in line order.)
+    """
+    if anchors is None:
+        return None
+    columns = [_columns_of(first, anchors), _columns_of(second, anchors)]
+    if columns[0] is None or columns[1] is None:
+        return None
+    together = columns[0] + columns[1]
+    return together if len(set(together)) == len(together) else None
+
+
+def _starts_a_row(label: str) -> bool:
+    """A label that opens a row of its own: it begins with a list marker (一、 （二） 3.)."""
+    folded = formats.normalize_label(label)
+    return formats.strip_list_mark(folded) != folded
 
 
 def _glued_page_counters(tokens: list[Token]) -> list[Token]:

@@ -23,7 +23,7 @@ from .resolve import (
     fill_run,
     run_together,
 )
-from .tokens import EDGE_BLANK, Token, digit_count
+from .tokens import EDGE_BLANK, Token, digit_count, starts_a_row
 
 WIDTH = len(formats.REQUEST_COLUMN_KEYS)
 # Runs of numbers per row of table 三, at most: past this the region is no table (a page of
@@ -246,6 +246,42 @@ def _anchored_to_label_lists(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
     return out
 
 
+def _rows_split_by_their_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[Run]:
+    """A row's numbers in two runs, the label's last words between them, joined into one.
+
+    A table of a web page printed to PDF and read in the extractor's order prints one number
+    beside the first line of a wrapped label and the rest after its last line. Two consecutive
+    runs short of a row that together make exactly one, the first on one line, the second after
+    words that begin no row (no list marker, naming no row clearly), are that row. Which part
+    comes first in the row is the layout's secret (总计 may be the one beside the label): the
+    values are marked `unordered`, for the row's total to decide.
+    """
+    out: list[Run] = []
+    index = 0
+    while index < len(runs):
+        run = runs[index]
+        following = runs[index + 1] if index + 1 < len(runs) else None
+        if (
+            following is not None
+            and 0 < len(run.values) < WIDTH
+            and 0 < len(following.values) < WIDTH
+            and len(run.values) + len(following.values) == WIDTH
+            and run.labels
+            and following.labels
+            and len({t.line for t in run.values}) == 1
+            and all(t.kind == "num" for t in [*run.values, *following.values])
+            and not any(starts_a_row(t.text) for t in following.labels)
+            and _nearest_label_row(following.labels, rows) is None
+        ):
+            values = [t._replace(unordered=True) for t in [*run.values, *following.values]]
+            out.append(Run(values, run.labels, run.listed))
+            index += 2
+            continue
+        out.append(run)
+        index += 1
+    return out
+
+
 def _label_confirms(run: Run, covered: list[formats.Row], rows: tuple[formats.Row, ...]) -> bool:
     """The labels before a run name the first row it was placed in, their nearest clear label
     names none of the others, and they are no list of rows' labels (a PDF extractor's reading
@@ -318,7 +354,7 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
         for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
             grid[ref] = Cell(None, None, "unreadable", why)
         return RequestsTable(rows, grid, single, found=True)
-    runs = _anchored_to_label_lists(_blank_rows_under_labels(runs, rows), rows)
+    runs = _rows_split_by_their_labels(_anchored_to_label_lists(_blank_rows_under_labels(runs, rows), rows), rows)
     if not runs:
         return RequestsTable(rows, grid, single, found=False)
     equations = request_equations(rows)
@@ -864,21 +900,30 @@ def _settle_by_last_year(
 
 def _active_row_values(tokens: list[Token], template: str) -> list[tuple[formats.ActiveRow, list[Token] | None]]:
     """Table 二's rows, each with the values printed after its label (None: label not found)."""
+    return [(row, values) for row, values, _listed in _active_rows_found(tokens, template)]
+
+
+def _active_rows_found(tokens: list[Token], template: str) -> list[tuple[formats.ActiveRow, list[Token] | None, bool]]:
+    """Table 二's rows, each with the values printed after its label (None: label not found) and
+    whether another row's label stands before it with no value between (the labels listed
+    together, as a PDF extractor's reading order lists a table's first column)."""
     position = 0
-    pending: list[tuple[formats.ActiveRow, list[Token] | None]] = []
+    previous: int | None = None  # where the last row's label found stands
+    found: list[tuple[formats.ActiveRow, list[Token] | None, bool]] = []
     for row in formats.active_rows(template):
         at = _find_label(tokens, position, (row.label,) + tuple(a for a in row.aliases))
         if at is None:
-            pending.append((row, None))
+            found.append((row, None, False))
             continue
         values: list[Token] = []
         for token in tokens[at + 1 :]:
             if not token.is_value:
                 break
             values.append(token)
-        pending.append((row, _with_edges(values, len(row.fields))))
-        position = at + 1
-    return pending
+        listed = previous is not None and not any(t.is_value for t in tokens[previous + 1 : at])
+        found.append((row, _with_edges(values, len(row.fields)), listed))
+        position, previous = at + 1, at
+    return found
 
 
 def blanks_printed_as_nothing(tokens: list[Token], template: str) -> bool:
@@ -929,7 +974,9 @@ def read_active(
     """
     rows = formats.active_rows(template)
     cells: dict[CellRef, Cell] = {}
-    pending = _active_row_values(tokens, template)
+    found = _active_rows_found(tokens, template)
+    pending = [(row, values) for row, values, _listed in found]
+    after_listed_label = {row.key for row, _values, listed in found if listed}
     found_any = any(values is not None for _row, values in pending)
     all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]
     expected = sum(len(r.fields) for r in rows)
@@ -956,6 +1003,11 @@ def read_active(
                 cells[ref] = Cell(None, None, "unreadable", f"表中找不到“{row.label}”行")
             elif not row_values and listed_apart:
                 cells[ref] = Cell(None, None, "unreadable", f"“{row.label}”行的标签后没有数字，表中数字与行标签分开排列，无法对位")
+            elif listed_apart and row.key in after_listed_label:
+                # The last of the labels listed together: the numbers after it begin the block
+                # of numbers listed apart, as likely another row's as its own.
+                token = row_values[0]
+                cells[ref] = Cell(None, token, "unreadable", f"“{row.label}”行的标签与其他行标签连排，其后的数字可能属于别的行，无法对位")
             elif not row_values:
                 cells[ref] = Cell(None, None, "blank", f"“{row.label}”行未填数字")
             elif len(row_values) < len(row.fields) and len(row.fields) > 1:

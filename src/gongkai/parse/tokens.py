@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Literal, NamedTuple
 
 from .. import formats, limits
@@ -78,8 +78,9 @@ class Token(NamedTuple):
     glued: bool = False  # printed against a label with no separator ("规章000"): cells may run together
     box: Box | None = None  # where it is printed on its page (see `read.Line`), when known
     confidence: float | None = None  # OCR: how sure the reading of its word is (0–1)
-    # Its line's values and the next's make one row whose columns the layout leaves open (see
-    # `_rows_spread_over_lines`): printed in line order, which the table's arithmetic must confirm.
+    # Its line's values and those after make one row whose order the layout leaves open (see
+    # `_rows_spread_over_lines`, `tables._rows_split_by_their_labels`): printed in line order,
+    # which the table's arithmetic must confirm.
     unordered: bool = False
 
     @property
@@ -642,7 +643,7 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
         if index_of is None:
             index_of = {id(token): index for index, token in enumerate(tokens)}
         start, end = index_of[id(values_of[first][0])], index_of[id(values_of[second][-1])]
-        if any(t.kind == "label" and _starts_a_row(t.text) for t in tokens[start:end]):
+        if _new_row_between(tokens, start, end):
             continue
         where = id(values_of[second][0])  # the merged row goes where the second line's values stand
         columns = _pair_columns(values_of[first], values_of[second], anchors)
@@ -692,7 +693,22 @@ def _pair_columns(first: list[Token], second: list[Token], anchors: list[float] 
     return together if len(set(together)) == len(together) else None
 
 
-def _starts_a_row(label: str) -> bool:
+def _new_row_between(tokens: list[Token], start: int, end: int) -> bool:
+    """A label among `tokens[start:end]` (from a line's first value to the next line's last)
+    that opens a row of its own. A bare marker ("2.") does not when the first line prints a
+    label's words without one: it is their marker, printed a line apart (a table of a web page
+    printed to PDF sets it on the cell's last line)."""
+    opening = [t for t in tokens[start:end] if t.kind == "label" and starts_a_row(t.text)]
+    if not opening:
+        return False
+    if not all(not formats.strip_list_mark(formats.normalize_label(t.text)) for t in opening) or len(opening) > 1:
+        return True
+    line = tokens[start].line
+    words = takewhile(lambda t: t.line == line, reversed(tokens[:start]))
+    return not any(t.kind == "label" and not starts_a_row(t.text) for t in words)
+
+
+def starts_a_row(label: str) -> bool:
     """A label that opens a row of its own: it begins with a list marker (一、 （二） 3.)."""
     folded = formats.normalize_label(label)
     return formats.strip_list_mark(folded) != folded

@@ -18,7 +18,7 @@ from conftest import corpus_params, load_truth, truth_files
 import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
-from gongkai.parse.tokens import page_footers, tokenize
+from gongkai.parse.tokens import page_footers, starts_a_row, tokenize
 from gongkai.read import Line
 
 ROWS = formats.REQUEST_ROWS_2021
@@ -851,7 +851,26 @@ def test_value_between_two_dash_blanks_in_spaced_columns_is_a_cell_not_a_page_fo
         ("（六）其他", "3.其他", False),  # the group （六）其他处理's first line is not the row 3.其他
         ("（1）属于国家秘密", "1.属于国家秘密", True),  # the same number, marked otherwise
         ("要求行政机关确认", "5.要求行政机关确认或重新出具已获取信息", False),  # no marker: a prefix only
+        ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", False),  # alike words, another number
     ],
 )
 def test_list_markers_weigh_in_label_matching(printed: str, official: str, names: bool) -> None:
     assert (formats.label_similarity(printed, official) >= 0.8) is names
+
+
+@pytest.mark.parametrize(
+    ("label", "opens"),
+    [
+        ("3.要求提供公开", True),
+        ("（一）予以公开", True),
+        ("（六）其他处理", True),  # a row of the 2019 format
+        ("（五）不予处理", False),  # a group's header: its rows have labels of their own
+        ("（五）不", False),  # its first line
+        ("（五）不 出版物", False),  # the group's first line beside a row's words, one text in pdftotext -layout
+        ("（五）不予处理1.信访举报投诉类申请", True),  # the group's header and its first row's label
+        ("出版物", False),
+    ],
+)
+def test_which_labels_open_a_row(label: str, opens: bool) -> None:
+    """A row's values on two lines are one row unless a label between them opens another."""
+    assert starts_a_row(label) is opens

@@ -288,6 +288,17 @@ GROUPS: tuple[Group, ...] = (
     Group("other", _G_OTHER, OTHER_2021_KEYS),
 )
 
+# The group headers of table 三 in both formats (2019's （六）其他处理 is a row, 2021's a group).
+SHARED_GROUP_LABELS = (_G_RESULTS, _G_WITHHELD, _G_UNAVAILABLE, _G_REJECTED)
+
+
+def is_group_header(label: str) -> bool:
+    """A label that is (a first piece of) a group header of table 三 and nothing more:
+    「（五）不」, 「（三）不予公开」; not 「（五）不予处理1.信访举报投诉类申请」."""
+    folded = normalize_label(label)
+    return bool(folded) and any(normalize_label(group).startswith(folded) for group in SHARED_GROUP_LABELS)
+
+
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 # Header cells of the tables, as printed.
 APPLICANTS_HEADER = "申请人情况"  # table 三, over the seven columns
@@ -536,9 +547,10 @@ def _list_number(folded: str) -> int | None:
 def label_similarity(printed: str, official: str) -> float:
     """How well a printed label matches an official one, 0..1 (after folding both).
 
-    A printed label that is the official one or a piece of it, but numbered otherwise (「（六）其他」,
-    the first line of the group 「（六）其他处理」, is not the row 「3.其他」), matches half as well; the
-    first line of a wrapped label, numbered as the official one (「5.要求行政机关确认」), matches well.
+    A printed label numbered otherwise than the official one matches half as well: a piece of
+    it (「（六）其他」, the first line of the group 「（六）其他处理」, is not the row 「3.其他」), or a
+    label alike in its words (「一、本年新收…申请数量」 is not 「二、上年结转…申请数量」). The first line
+    of a wrapped label, numbered as the official one (「5.要求行政机关确认」), matches well.
     Cached: the same printed labels recur in report after report.
     """
     folded_printed, folded_official = normalize_label(printed), normalize_label(official)
@@ -555,7 +567,10 @@ def label_similarity(printed: str, official: str) -> float:
             return max(0.85, len(a) / len(b) * 0.5 + 0.5)
     if b in a or a in b:
         return min(len(a), len(b)) / max(len(a), len(b)) * 0.5 + 0.5
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    numbers = _list_number(folded_printed), _list_number(folded_official)
+    # Alike in their words, numbered otherwise (「一、本年新收…申请数量」, 「二、上年结转…申请数量」): other rows.
+    return 0.5 * ratio if None not in numbers and numbers[0] != numbers[1] else ratio
 
 
 NUMERIC_TEMPLATES: tuple[str, ...] = (TEMPLATE_2021, TEMPLATE_2019)  # the formats whose numbers are read and checked

@@ -10,6 +10,7 @@ value. Anything else stays null (cell_unreadable). A printed number is never cha
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -333,6 +334,11 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
         return
     # Cells are lost only where the text separates them; glued to labels, they ran together.
     if all(t.glued for t in tokens) or any(run_together(t) for t in tokens):
+        return
+    # Numbers on several lines, some sharing one ("19 0 1" then "13 0 4"): pieces of rows an
+    # extractor's reading order cut apart, not one row with a cell lost.
+    per_line = Counter(t.line for t in tokens)
+    if len(per_line) > 1 and max(per_line.values()) > 1:
         return
     for positions in combinations(range(slots), holes):
         reading: list[Slot] = []

@@ -7,6 +7,7 @@ the count of values does not fit the template (a row left out, an extra row).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,14 +138,17 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
     pieces of one run go to consecutive rows: no label stands between them, so no row can."""
     pieces: list[Run] = []
     continued: list[bool] = []  # the piece goes on the run of the piece before it
-    for run in runs:
+    origin: list[int] = []  # the run each piece was cut from
+    for index, run in enumerate(runs):
         if len(run.values) % WIDTH == 0:
             for i in range(0, len(run.values), WIDTH):
                 pieces.append(Run(run.values[i : i + WIDTH], run.labels if i == 0 else [], run.listed and i == 0))
                 continued.append(i > 0)
+                origin.append(index)
         else:
             pieces.append(run)
             continued.append(False)
+            origin.append(index)
     skip_piece, skip_row = -0.6, -0.4
     n, m = len(pieces), len(rows)
     score = [[float("-inf")] * (m + 1) for _ in range(n + 1)]
@@ -175,6 +179,12 @@ def _align_by_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[tup
         else:
             j -= 1
     taken.reverse()
+    # A run of several rows' numbers only some of which find a row: which of them its label
+    # names is open (an extractor's reading order may print a row's numbers after the next
+    # row's label), so none of them is placed.
+    pieces_of = Counter(origin)
+    placed_of = Counter(origin[piece] for piece, _row in taken)
+    taken = [(piece, row) for piece, row in taken if placed_of[origin[piece]] == pieces_of[origin[piece]]]
     # Chains: pieces of one run on consecutive rows, placed as one.
     chains: list[list[tuple[int, int]]] = []
     for piece, row in taken:
@@ -200,19 +210,38 @@ def _placed_unambiguously(chains: list[list[tuple[int, int]]], pieces: list[Run]
     A chain may start at any row that leaves it between the chains before and after it; when
     another such start is named by its first piece's labels as well as the chosen one (or
     neither is named: a piece without labels where rows were skipped), where it belongs is not
-    known, and its numbers are not placed (principle: a wrong cell is worse than none).
+    known, and its numbers are not placed (principle: a wrong cell is worse than none). Nor are
+    they where its labels clearly name another row, one the order of the others left it no room in.
     """
     kept: list[list[tuple[int, int]]] = []
     for k, chain in enumerate(chains):
         low = chains[k - 1][-1][1] if k else -1
         high = chains[k + 1][0][1] if k + 1 < len(chains) else len(rows)
         first_piece, start = chain[0]
+        if _named_elsewhere(pieces[first_piece], start, rows):
+            continue
         score = _naming_score(pieces[first_piece], rows[start])
         rivals = (o for o in range(low + 1, high - len(chain) + 1) if o != start)
         if any(_naming_score(pieces[first_piece], rows[o]) >= score - 1e-9 for o in rivals):
             continue
         kept.append(chain)
     return kept
+
+
+def _named_elsewhere(piece: Run, row: int, rows: tuple[formats.Row, ...]) -> bool:
+    """The label nearest a piece's numbers clearly names another row than `row`, or fits
+    another row well and this one hardly (a wrapped label's last words, 「补正后申请内」).
+
+    Only the nearest: labels further back may be a group's header between a row's label lines
+    (「其他处」 of （六）其他处理 is no 「3.其他」)."""
+    if not piece.labels or piece.listed:
+        return False
+    nearest = piece.labels[-1]
+    named = _nearest_label_row([nearest], rows)
+    if named is not None:
+        return named != row
+    scores = [_best_row_score([nearest], other) for other in rows]
+    return scores[row] < 0.4 and max(score for index, score in enumerate(scores) if index != row) >= 0.7
 
 
 def _anchored_to_label_lists(runs: list[Run], rows: tuple[formats.Row, ...]) -> list[Run]:
@@ -284,13 +313,14 @@ def _rows_split_by_their_labels(runs: list[Run], rows: tuple[formats.Row, ...]) 
 
 def _label_confirms(run: Run, covered: list[formats.Row], rows: tuple[formats.Row, ...]) -> bool:
     """The labels before a run name the first row it was placed in, their nearest clear label
-    names none of the others, and they are no list of rows' labels (a PDF extractor's reading
-    order lists a block's labels together, then its numbers column by column)."""
+    names one of its rows (words two rows share, 「…行政机关不再处理其政府信息公开申请」, confirm neither), and
+    they are no list of rows' labels (a PDF extractor's reading order lists a block's labels
+    together, then its numbers column by column)."""
     labels = run.labels
     if run.listed or _best_row_score(labels, covered[0]) < 0.5 or _label_lists(labels, rows):
         return False
     named = _nearest_label_row(labels, rows)
-    return named is None or rows[named].key in {row.key for row in covered}
+    return named is not None and rows[named].key in {row.key for row in covered}
 
 
 def _guessed_against_labels(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:

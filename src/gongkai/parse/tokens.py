@@ -623,8 +623,10 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
     pages: dict[int | None, list[list[Token]]] = {}
     for values in values_of.values():
         pages.setdefault(values[0].page, []).append(values)
-    # a page's columns may differ; None where its rows are too few or too disturbed to place values
-    anchors_of = {page: _column_anchors(lines, width) for page, lines in pages.items()}
+    # A page's columns may differ from another's; a page with too few whole rows of its own (a
+    # narrow page) takes the table's, where they agree. None: too disturbed to place values.
+    whole_table = _column_anchors(list(values_of.values()), width) if len(pages) > 1 else None
+    anchors_of = {page: _column_anchors(lines, width) or whole_table for page, lines in pages.items()}
     partial = [line for line, values in values_of.items() if len(values) < width]
     next_with_values = dict(pairwise(sorted(values_of)))
     index_of: dict[int, int] | None = None  # where each token stands, once a pair needs it
@@ -646,7 +648,7 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
         if _new_row_between(tokens, start, end):
             continue
         where = id(values_of[second][0])  # the merged row goes where the second line's values stand
-        columns = _pair_columns(values_of[first], values_of[second], anchors)
+        columns = _pair_columns(values_of[first], values_of[second], width, anchors)
         if printed < width:
             # Blank cells printed as nothing: only the columns where each value stands tell
             # which cells the blanks are.
@@ -675,22 +677,29 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
     return out
 
 
-def _pair_columns(first: list[Token], second: list[Token], anchors: list[float] | None) -> list[int] | None:
-    """The columns of two lines' values that together make one row, by the table's columns,
-    where each value stands plainly in one (the row's blank cells are the columns none stands
-    in); None where unclear.
+def _pair_columns(first: list[Token], second: list[Token], width: int, anchors: list[float] | None) -> list[int] | None:
+    """The columns of two lines' values that together make one row, or None where unclear.
 
-    (Their order across the page alone does not tell: values left of the line before are a
-    wrapped label's row whose 总计 stood beside the label's first line, or a row of text wrapped
-    at the page's edge, read in line order.)
+    By the table's columns where each value stands plainly in one (the row's blank cells are
+    the columns none stands in). Else, when the two lines fill the row exactly (the spacing of
+    `pdftotext -layout` drifts from line to line), the first line's values all left of the
+    second's are the row's first columns. (The first line's values right of the second's are
+    no sure sign of the opposite: a row of text wrapped at the page's edge goes on at the left.)
     """
-    if anchors is None:
+    if anchors is not None:
+        columns = [_columns_of(first, anchors), _columns_of(second, anchors)]
+        if columns[0] is not None and columns[1] is not None:
+            together = columns[0] + columns[1]
+            return together if len(set(together)) == len(together) else None
+    if len(first) + len(second) != width:
         return None
-    columns = [_columns_of(first, anchors), _columns_of(second, anchors)]
-    if columns[0] is None or columns[1] is None:
+    above = [_position(token) for token in first]
+    below = [_position(token) for token in second]
+    if None in above or None in below:
         return None
-    together = columns[0] + columns[1]
-    return together if len(set(together)) == len(together) else None
+    if max(at for at in above if at is not None) < min(at for at in below if at is not None):
+        return list(range(width))
+    return None
 
 
 def _new_row_between(tokens: list[Token], start: int, end: int) -> bool:
@@ -709,9 +718,14 @@ def _new_row_between(tokens: list[Token], start: int, end: int) -> bool:
 
 
 def starts_a_row(label: str) -> bool:
-    """A label that opens a row of its own: it begins with a list marker (一、 （二） 3.)."""
+    """A label that opens a row of its own: it begins with a list marker (一、 （二） 3.), and is
+    no group's header (「（五）不予处理」 heads rows of its own, a line beside one of them), nor
+    a piece of one before a row's words that have none (「（五）不 出版物」)."""
+    head, _space, rest = label.strip().partition(" ")
+    if rest and formats.is_group_header(head):
+        return starts_a_row(rest)
     folded = formats.normalize_label(label)
-    return formats.strip_list_mark(folded) != folded
+    return formats.strip_list_mark(folded) != folded and not formats.is_group_header(folded)
 
 
 def _glued_page_counters(tokens: list[Token]) -> list[Token]:

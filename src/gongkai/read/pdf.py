@@ -515,6 +515,8 @@ def _page_lines(page, chars: list[_Char]) -> list[_Row]:  # type: ignore[no-unty
                 break
         else:
             loose.append(char)
+    if grids and loose:
+        loose = _overflowing(loose, grids)
     # Geometry from the top-left corner of the page as shown (its crop box), as it is rendered.
     left_edge, _bottom, _right, page_top = page.get_cropbox()
     placed: list[tuple[float, _Row]] = []
@@ -528,6 +530,51 @@ def _page_lines(page, chars: list[_Char]) -> list[_Row]:  # type: ignore[no-unty
         placed.extend(_grid_rows(grid, page_size, (left_edge, page_top)))
     placed.sort(key=lambda item: -item[0])  # stable: a table's rows keep their order
     return [row for _, row in placed]
+
+
+def _overflowing(loose: list[_Char], grids: list[_Grid]) -> list[_Char]:
+    """The characters outside every table, less those that continue a word of a cell on a
+    table's outer border, which join that cell.
+
+    A number wider than its cell on a narrow page runs past the table's border ("19126.1129"
+    on A5: ".1129" printed beyond it); apart, the cell would read 19126. A character continues
+    a word when it stands on the word's line with no space between them.
+    """
+    edge: list[tuple[_Char, list[_Char]]] = []  # the last character of each cell line at a right border, with its cell
+    first: list[tuple[_Char, list[_Char]]] = []  # the first at a left border
+    for grid in grids:
+        for (top, left, _bottom, right), chars in zip(grid.cells, grid.chars, strict=True):
+            del top
+            if chars and right == len(grid.xs) - 1:
+                edge.extend((max(line, key=lambda c: c.right), chars) for line in _lines(chars))
+            if chars and left == 0:
+                first.extend((min(line, key=lambda c: c.left), chars) for line in _lines(chars))
+    if not edge and not first:
+        return loose
+    rest: list[_Char] = []
+    for char in sorted(loose, key=lambda c: c.left):
+        joined = next((cell for end, cell in edge if _continues(end, char)), None)
+        if joined is not None:
+            joined.append(char)
+            edge.append((char, joined))
+        else:
+            rest.append(char)
+    kept: list[_Char] = []
+    for char in sorted(rest, key=lambda c: -c.right):
+        joined = next((cell for start, cell in first if _continues(char, start)), None)
+        if joined is not None:
+            joined.append(char)
+            first.append((char, joined))
+        else:
+            kept.append(char)
+    return kept
+
+
+def _continues(before: _Char, after: _Char) -> bool:
+    """`after` stands right after `before` on its line (the same baseline: a dot sits low), no
+    space between them."""
+    height = max(before.height, after.height)
+    return abs(before.bottom - after.bottom) < 0.2 * height and -0.1 * height <= after.left - before.right <= 0.25 * height
 
 
 def _render(page: Any, number: int, page_pixels: int) -> tuple[Any, float, bool]:

@@ -229,17 +229,27 @@ def _placed_unambiguously(chains: list[list[tuple[int, int]]], pieces: list[Run]
 
 
 def _named_elsewhere(piece: Run, row: int, rows: tuple[formats.Row, ...]) -> bool:
-    """The label nearest a piece's numbers clearly names another row than `row`, or fits
-    another row well and this one hardly (a wrapped label's last words, 「补正后申请内」).
+    """The label nearest a piece's numbers, or the last one with a list marker (the first line
+    of a wrapped label), clearly names another row than `row`; or the nearest is words of one
+    other row's label alone, or fits another row well and this one hardly (a wrapped label's
+    last words, 「补正后申请内」).
 
     Only the nearest: labels further back may be a group's header between a row's label lines
     (「其他处」 of （六）其他处理 is no 「3.其他」)."""
     if not piece.labels or piece.listed:
         return False
+    opening = next((t for t in reversed(piece.labels) if starts_a_row(t.text)), None)
+    if opening is not None and (named := _nearest_label_row([opening], rows)) is not None and named != row:
+        return True  # the marked label its words go on from names another row
     nearest = piece.labels[-1]
     named = _nearest_label_row([nearest], rows)
     if named is not None:
         return named != row
+    words = formats.strip_list_mark(formats.normalize_label(nearest.text))
+    if len(words) >= 4:
+        holding = [index for index, names in enumerate(_officials(rows)) if any(words in formats.normalize_label(name) for name in names)]
+        if len(holding) == 1 and holding[0] != row:
+            return True  # words only another row's label holds (「逾期不补正、行政」)
     scores = [_best_row_score([nearest], other) for other in rows]
     return scores[row] < 0.4 and max(score for index, score in enumerate(scores) if index != row) >= 0.7
 

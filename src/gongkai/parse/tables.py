@@ -410,7 +410,7 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     damaged: list[tuple[list[Token], list[CellRef]]] = []
     multi_row: list[tuple[list[Token], list[formats.Row]]] = []
     confirmed = {covered[0].key for run, covered in assignments if covered and _label_confirms(run, covered, rows)}
-    scrambled = _order_contradicted(assignments, rows)
+    scrambled = _order_contradicted(assignments, rows) or _cut_into_fragments(runs)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
         if any(t.unordered for t in run.values):
@@ -621,6 +621,21 @@ def _row_named_by(text: str, officials: tuple[tuple[str, ...], ...]) -> int | No
     scores = [max(formats.label_similarity(text, official) for official in names) for names in officials]
     best = max(scores)
     return scores.index(best) if best >= 0.8 and scores.count(best) == 1 else None
+
+
+def _cut_into_fragments(runs: list[Run]) -> bool:
+    """Runs short of whole rows whose numbers stand on several lines, some sharing one ("18 32
+    25" beside a label, then one number per line): an extractor's reading order cut the table's
+    rows into pieces and put them back in an order of its own. Two or more such runs, and the
+    rows no label of their own confirms are not placed by position."""
+    fragments = 0
+    for run in runs:
+        if len(run.values) % WIDTH == 0:
+            continue
+        per_line = Counter(t.line for t in run.values)
+        if len(per_line) > 1 and max(per_line.values()) > 1:
+            fragments += 1
+    return fragments >= 2
 
 
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:

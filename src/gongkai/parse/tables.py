@@ -975,7 +975,10 @@ def _active_rows_found(tokens: list[Token], template: str) -> list[tuple[formats
             if not token.is_value:
                 break
             values.append(token)
-        listed = previous is not None and not any(t.is_value for t in tokens[previous + 1 : at])
+        between = tokens[previous + 1 : at] if previous is not None else []
+        heading = formats.normalize_label(row.block)
+        # Listed together: no value between, nor the heading of this row's block (第二十条第（六）项).
+        listed = previous is not None and not any(t.is_value or heading in formats.normalize_label(t.text) for t in between)
         found.append((row, _with_edges(values, len(row.fields)), listed))
         position, previous = at + 1, at
     return found

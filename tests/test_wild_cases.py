@@ -18,7 +18,8 @@ from conftest import corpus_params, load_truth, truth_files
 import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
-from gongkai.parse.tokens import page_footers, starts_a_row, tokenize
+from gongkai.parse import resolve
+from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize
 from gongkai.read import Line
 
 ROWS = formats.REQUEST_ROWS_2021
@@ -874,3 +875,12 @@ def test_list_markers_weigh_in_label_matching(printed: str, official: str, names
 def test_which_labels_open_a_row(label: str, opens: bool) -> None:
     """A row's values on two lines are one row unless a label between them opens another."""
     assert starts_a_row(label) is opens
+
+
+def test_a_number_set_apart_in_columns_is_never_cut() -> None:
+    """「5      10      3」 prints three cells in columns: 10 is ten, not a 1 and a 0 run
+    together (a row short of cells there lost a blank, it did not glue two cells)."""
+    spaced = [Token("num", "5", 1, None, 10, "5"), Token("num", "10", 1, None, 17, "10"), Token("num", "3", 1, None, 25, "3")]
+    assert list(resolve._split_hypotheses(spaced, 4)) == []
+    unplaced = [token._replace(column=None) for token in spaced]  # no positions: it may be
+    assert [[slot[0] for slot in reading] for reading in resolve._split_hypotheses(unplaced, 4)] == [[5, 1, 0, 3]]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from itertools import chain, combinations
+from itertools import chain, combinations, pairwise
 from typing import Literal
 
 from .. import limits
@@ -285,12 +285,20 @@ def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     """Every way of cutting run-together tokens so the run fills `slots` cells (lazily: the caller bounds it)."""
     extra = slots - len(tokens)
     splittable = [i for i, t in enumerate(tokens) if splittable_token(t)]
-    if not splittable or extra <= 0:
+    if not splittable or extra <= 0 or _set_apart(tokens):
         return
     caps = [min(len(_integer_digits(tokens[i])) - 1, extra) for i in splittable]
     for counts in _compositions(caps, extra):
         per_token = dict(zip(splittable, counts))
         yield from _readings(tokens, per_token, 0, [])
+
+
+def _set_apart(tokens: list[Token]) -> bool:
+    """A line's values each two spaces or more from the next (cells in columns): none of them
+    is several cells run together ("10" there is ten, not 1 and 0)."""
+    if len(tokens) < 2 or len({t.line for t in tokens}) > 1 or any(t.column is None for t in tokens):
+        return False
+    return all(b.column - a.column - len(a.text) >= 2 for a, b in pairwise(tokens) if a.column is not None and b.column is not None)
 
 
 def _compositions(caps: list[int], total: int) -> Iterator[tuple[int, ...]]:

@@ -884,3 +884,6 @@ def test_a_number_set_apart_in_columns_is_never_cut() -> None:
     assert list(resolve._split_hypotheses(spaced, 4)) == []
     unplaced = [token._replace(column=None) for token in spaced]  # no positions: it may be
     assert [[slot[0] for slot in reading] for reading in resolve._split_hypotheses(unplaced, 4)] == [[5, 1, 0, 3]]
+    # Nor is a number alone on the line before them (总计 beside a wrapped label's first line).
+    wrapped = [Token("num", "42", 1, None, 80, "42"), *(token._replace(line=2) for token in spaced)]
+    assert list(resolve._split_hypotheses(wrapped, 5)) == []

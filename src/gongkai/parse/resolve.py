@@ -294,11 +294,18 @@ def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
 
 
 def _set_apart(tokens: list[Token]) -> bool:
-    """A line's values each two spaces or more from the next (cells in columns): none of them
-    is several cells run together ("10" there is ten, not 1 and 0)."""
-    if len(tokens) < 2 or len({t.line for t in tokens}) > 1 or any(t.column is None for t in tokens):
+    """Values printed in columns: on each line that holds several of them, each two spaces or
+    more from the next, and none glued to a label. None of them is several cells run together
+    ("10" there is ten, not 1 and 0), nor is a value alone on its line beside them."""
+    if any(t.column is None or t.glued for t in tokens):
         return False
-    return all(b.column - a.column - len(a.text) >= 2 for a, b in pairwise(tokens) if a.column is not None and b.column is not None)
+    lines: dict[int, list[Token]] = {}
+    for token in tokens:
+        lines.setdefault(token.line, []).append(token)
+    shared = [values for values in lines.values() if len(values) > 1]
+    return bool(shared) and all(
+        b.column - a.column - len(a.text) >= 2 for values in shared for a, b in pairwise(values) if a.column is not None and b.column is not None
+    )
 
 
 def _compositions(caps: list[int], total: int) -> Iterator[tuple[int, ...]]:

@@ -350,10 +350,7 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
     # Cells are lost only where the text separates them; glued to labels, they ran together.
     if all(t.glued for t in tokens) or any(run_together(t) for t in tokens):
         return
-    # Numbers on several lines, some sharing one ("19 0 1" then "13 0 4"): pieces of rows an
-    # extractor's reading order cut apart, not one row with a cell lost.
-    per_line = Counter(t.line for t in tokens)
-    if len(per_line) > 1 and max(per_line.values()) > 1:
+    if in_pieces(tokens):  # rows an extractor's reading order cut apart, not one with a cell lost
         return
     for positions in combinations(range(slots), holes):
         reading: list[Slot] = []
@@ -366,6 +363,13 @@ def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
                 cell = cell_from_token(token)
                 reading.append((cell.value, token, cell.status))
         yield reading
+
+
+def in_pieces(tokens: list[Token]) -> bool:
+    """Numbers on several lines, some sharing one ("19 0 1" then "13 0 4", or "18 32 25" beside
+    a label, then one number per line): pieces an extractor's reading order cut out of rows."""
+    per_line = Counter(t.line for t in tokens)
+    return len(per_line) > 1 and max(per_line.values()) > 1
 
 
 def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:

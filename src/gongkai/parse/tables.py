@@ -22,6 +22,7 @@ from .resolve import (
     cells_a_blank_may_hide,
     decide_jointly,
     fill_run,
+    in_pieces,
     run_together,
 )
 from .tokens import EDGE_BLANK, Token, digit_count, starts_a_row
@@ -624,18 +625,10 @@ def _row_named_by(text: str, officials: tuple[tuple[str, ...], ...]) -> int | No
 
 
 def _cut_into_fragments(runs: list[Run]) -> bool:
-    """Runs short of whole rows whose numbers stand on several lines, some sharing one ("18 32
-    25" beside a label, then one number per line): an extractor's reading order cut the table's
-    rows into pieces and put them back in an order of its own. Two or more such runs, and the
-    rows no label of their own confirms are not placed by position."""
-    fragments = 0
-    for run in runs:
-        if len(run.values) % WIDTH == 0:
-            continue
-        per_line = Counter(t.line for t in run.values)
-        if len(per_line) > 1 and max(per_line.values()) > 1:
-            fragments += 1
-    return fragments >= 2
+    """Two or more runs short of whole rows `in_pieces`: an extractor's reading order cut the
+    table's rows into pieces and put them back in an order of its own, and the rows no label of
+    their own confirms are not placed by position."""
+    return sum(len(run.values) % WIDTH != 0 and in_pieces(run.values) for run in runs) >= 2
 
 
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:

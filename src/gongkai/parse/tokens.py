@@ -710,8 +710,8 @@ def _new_row_between(tokens: list[Token], start: int, end: int) -> bool:
     opening = [t for t in tokens[start:end] if t.kind == "label" and starts_a_row(t.text)]
     if not opening:
         return False
-    if not all(not formats.strip_list_mark(formats.normalize_label(t.text)) for t in opening) or len(opening) > 1:
-        return True
+    if len(opening) > 1 or formats.strip_list_mark(formats.normalize_label(opening[0].text)):
+        return True  # two rows' labels, or one with words of its own
     line = tokens[start].line
     words = takewhile(lambda t: t.line == line, reversed(tokens[:start]))
     return not any(t.kind == "label" and not starts_a_row(t.text) for t in words)

@@ -540,34 +540,35 @@ def _overflowing(loose: list[_Char], grids: list[_Grid]) -> list[_Char]:
     on A5: ".1129" printed beyond it); apart, the cell would read 19126. A character continues
     a word when it stands on the word's line with no space between them.
     """
-    edge: list[tuple[_Char, list[_Char]]] = []  # the last character of each cell line at a right border, with its cell
-    first: list[tuple[_Char, list[_Char]]] = []  # the first at a left border
+    right: list[tuple[_Char, list[_Char]]] = []  # the last character of each cell line at a right border, with its cell
+    left: list[tuple[_Char, list[_Char]]] = []  # the first at a left border
     for grid in grids:
-        for (top, left, _bottom, right), chars in zip(grid.cells, grid.chars, strict=True):
-            del top
-            if chars and right == len(grid.xs) - 1:
-                edge.extend((max(line, key=lambda c: c.right), chars) for line in _lines(chars))
-            if chars and left == 0:
-                first.extend((min(line, key=lambda c: c.left), chars) for line in _lines(chars))
-    if not edge and not first:
+        for (_top, first_column, _bottom, end_column), chars in zip(grid.cells, grid.chars, strict=True):
+            if chars and end_column == len(grid.xs) - 1:
+                right.extend((max(line, key=lambda c: c.right), chars) for line in _lines(chars))
+            if chars and first_column == 0:
+                left.extend((min(line, key=lambda c: c.left), chars) for line in _lines(chars))
+    # Only characters level with a table can continue its cells (the page's prose is not weighed).
+    beside = [c for c in loose if any(grid.ys[-1] < c.centre < grid.ys[0] for grid in grids)]
+    if not beside or not (right or left):
         return loose
-    rest: list[_Char] = []
-    for char in sorted(loose, key=lambda c: c.left):
-        joined = next((cell for end, cell in edge if _continues(end, char)), None)
-        if joined is not None:
-            joined.append(char)
-            edge.append((char, joined))
-        else:
-            rest.append(char)
-    kept: list[_Char] = []
-    for char in sorted(rest, key=lambda c: -c.right):
-        joined = next((cell for start, cell in first if _continues(char, start)), None)
-        if joined is not None:
-            joined.append(char)
-            first.append((char, joined))
-        else:
-            kept.append(char)
-    return kept
+    joined = _join_words(sorted(beside, key=lambda c: c.left), right, leftwards=False)
+    joined |= _join_words(sorted((c for c in beside if id(c) not in joined), key=lambda c: -c.right), left, leftwards=True)
+    return [c for c in loose if id(c) not in joined]
+
+
+def _join_words(chars: list[_Char], ends: list[tuple[_Char, list[_Char]]], *, leftwards: bool) -> set[int]:
+    """Put each character that continues a cell's word (rightwards past its last character, or
+    leftwards before its first) into that cell, in `chars`' order so that a word continues
+    character by character; the ids of those joined."""
+    joined: set[int] = set()
+    for char in chars:
+        cell = next((cell for end, cell in ends if (_continues(char, end) if leftwards else _continues(end, char))), None)
+        if cell is not None:
+            cell.append(char)
+            ends.append((char, cell))
+            joined.add(id(char))
+    return joined
 
 
 def _continues(before: _Char, after: _Char) -> bool:

@@ -370,8 +370,8 @@ class Job:
             "files": [asdict(f) for f in self.files], "known": sorted(self.known),
         }  # fmt: skip
 
-    def outcome(self) -> dict[str, Any]:
-        return {"state": self.state, "summary": self.summary.as_dict(), "error": self.error, "elapsed": self.elapsed, "finished_at": self.finished_at}
+    def outcome(self, state: JobState) -> dict[str, Any]:
+        return {"state": state, "summary": self.summary.as_dict(), "error": self.error, "elapsed": self.elapsed, "finished_at": self.finished_at}
 
     def visible_to(self, user: User) -> bool:
         """A job is its uploader's (and every admin's)."""
@@ -507,24 +507,26 @@ class JobRunner:
             job.done += 1
             job.summary = summary
 
+        state: JobState = "failed"
         try:
             summary = ingest(self.store, [str(job.folder)], workers=max(1, min(self.workers, job.total)), progress=progress)
             job.summary = summary
             publish(self.store, job)
-            job.state = "done"
             self._audit(job, "upload_done", summary.line())
+            state = "done"
         except StoreError as error:
-            job.state, job.error = "failed", f"数据库出错，处理中止：{error}"
+            job.error = f"数据库出错，处理中止：{error}"
         except Exception as error:  # noqa: BLE001 - a background job must record its failure, not vanish
-            job.state, job.error = "failed", f"处理时发生内部错误（{type(error).__name__}），请重新上传或报告给 gongkai 开发者"
+            job.error = f"处理时发生内部错误（{type(error).__name__}），请重新上传或报告给 gongkai 开发者"
         job.elapsed = time.monotonic() - (job.started or time.monotonic())
         job.finished_at = now_text()
-        if job.state == "failed":
+        if state == "failed":
             self._audit(job, "upload_failed", job.error)
         try:
-            _write_json(job.folder / RESULT, job.outcome())
+            _write_json(job.folder / RESULT, job.outcome(state))
         except OSError:
             pass  # the outcome stays in memory; a restart runs the job again
+        job.state = state  # only now is the job finished: its outcome is on disk first
         with self._changed:
             self._changed.notify_all()
 

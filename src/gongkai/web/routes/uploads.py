@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from starlette.datastructures import UploadFile
 from starlette.types import Message, Receive
 
@@ -338,7 +338,7 @@ def list_agencies(
     query = (
         select(agencies.c.key, agencies.c.name, agencies.c.region, shown.label("reports"), fuzzy.label("fuzzy"))
         .select_from(agencies.outerjoin(counts, counts.c.key == agencies.c.key))
-        .where(and_(*conditions))
+        .where(*conditions)
     )
     page = max(1, page)
     with store.engine.connect() as connection:

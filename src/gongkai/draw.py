@@ -138,7 +138,13 @@ def drawable(path: str | Path) -> str | None:
 
 
 def _kind(media_type: str) -> str:
-    kinds = {"text/plain": "纯文本文件", "text/html": "网页（HTML）文件", "application/msword": "Word（DOC/WPS）文档"}
+    kinds = {
+        "text/plain": "纯文本文件",
+        "text/html": "网页（HTML）文件",
+        "application/msword": "Word（DOC/WPS）文档",
+        "application/rtf": "RTF文档",
+        "application/vnd.oasis.opendocument.text": "ODT（OpenDocument）文档",
+    }
     if "wordprocessingml" in media_type:
         return "Word（DOCX）文档"
     return kinds.get(media_type, f"{media_type or '未知类型'}文件")

@@ -1,7 +1,7 @@
-"""LibreOffice headless conversions: DOC/WPS to DOCX for reading (and, for the report writer,
-DOCX to PDF).
+"""LibreOffice headless conversions: DOC/WPS/RTF/ODT to DOCX for reading (and, for the report
+writer, DOCX to PDF).
 
-DOC and WPS (OLE compound files) are converted to DOCX, then read as DOCX. LibreOffice is
+DOC and WPS (OLE compound files), RTF and ODT are converted to DOCX, then read as DOCX. LibreOffice is
 optional: where `soffice` is not installed the file gets a clear `unreadable` finding saying
 what to install. A conversion runs in its own profile folder with a time limit, so a file that
 hangs LibreOffice cannot hang a batch.
@@ -78,19 +78,25 @@ def convert_to_docx(data: bytes, suffix: str = ".doc") -> bytes:
         return convert(data, suffix, "docx:MS Word 2007 XML")
     except OfficeMissing as error:
         raise ReadError(
-            "这是DOC/WPS等旧版Office文件，读取需要 LibreOffice：请安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
+            "这是DOC/WPS/RTF/ODT等Word以外格式的文档，读取需要 LibreOffice：请安装（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），"
             "或在Word/WPS中另存为DOCX后再检查"
         ) from error
     except ConversionTimeout as error:
         raise ReadError(f"LibreOffice转换超过{CONVERT_SECONDS}秒未完成，文件可能已损坏") from error
     except ConversionError as error:
-        raise ReadError("LibreOffice无法转换此文件（可能已损坏，或不是Word/WPS文档）") from error
+        raise ReadError("LibreOffice无法转换此文件（可能已损坏，或不是Word/WPS/ODT文档）") from error
 
 
-def read_office(data: bytes, path: str, sha256: str) -> Document:
+# The suffix LibreOffice is given for each media type sniffed (a DOC file may be named .wps).
+_SUFFIXES = {"application/rtf": ".rtf", "application/vnd.oasis.opendocument.text": ".odt"}
+
+
+def read_office(data: bytes, path: str, sha256: str, media_type: str) -> Document:
+    """A DOC/WPS (OLE), RTF or ODT file, converted to DOCX by LibreOffice and read as DOCX."""
     from .docx import read_docx
 
-    suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in (".doc", ".wps", ".rtf") else ".doc"
+    named = Path(path).suffix.lower()
+    suffix = _SUFFIXES.get(media_type) or (named if named in (".doc", ".wps") else ".doc")
     document = read_docx(convert_to_docx(data, suffix), path, sha256)
-    document.media_type = "application/msword"
+    document.media_type = "application/msword" if media_type == "application/x-ole-storage" else media_type
     return document

@@ -29,8 +29,15 @@ def _markup(stripped: bytes) -> bool:
     return lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<?xml")) or b"<html" in lowered
 
 
+# An OpenDocument package stores its media type first, uncompressed (ODF 1.2 part 3, 3.3).
+_ODT = b"PK\x03\x04", b"mimetypeapplication/vnd.oasis.opendocument.text"
+ODT_MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
+
+
 def sniff(head: bytes) -> str:
     """The media type of a file from its first bytes (magic numbers, then markup, then text)."""
+    if head.startswith(_ODT[0]) and _ODT[1] in head[:128]:
+        return ODT_MEDIA_TYPE
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     for magic, media_type in _MAGIC:
         if stripped.startswith(magic) or head.startswith(magic):
@@ -85,10 +92,10 @@ def _read(data: bytes, path: str) -> Document:
     """The Document of a file's bytes, by the reader for its type."""
     sha256 = hashlib.sha256(data).hexdigest()
     media_type = sniff(data[:2048])
-    if media_type in ("application/x-ole-storage", "application/rtf"):
+    if media_type in ("application/x-ole-storage", "application/rtf", ODT_MEDIA_TYPE):
         from .office import read_office
 
-        return read_office(data, path, sha256)
+        return read_office(data, path, sha256, media_type)
     if media_type.startswith("image/"):
         from .ocr import read_image
 

@@ -65,6 +65,7 @@ def media_name(media_type: str | None) -> str:
         "application/msword": "Word（DOC/WPS）",
         "application/x-ole-storage": "Word（DOC/WPS）",
         "application/rtf": "RTF",
+        "application/vnd.oasis.opendocument.text": "ODT（OpenDocument）",
     }
     if not media_type:
         return "未知类型"

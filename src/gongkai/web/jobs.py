@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 # Suffixes a stored file may keep (the readers decide the type from the bytes; a suffix helps
 # LibreOffice and people looking at the folder). Anything else is stored without one.
 ALLOWED_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".csv", ".tsv", ".pdf", ".doc", ".docx", ".wps", ".rtf", ".htm", ".html", ".shtml", ".mht",
+    {".txt", ".text", ".md", ".csv", ".tsv", ".pdf", ".doc", ".docx", ".wps", ".rtf", ".odt", ".htm", ".html", ".shtml", ".mht",
      ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".zip"}
 )  # fmt: skip
 ACCEPT = ",".join(sorted(ALLOWED_SUFFIXES))  # for <input type=file accept=…>

@@ -887,3 +887,61 @@ def test_a_number_set_apart_in_columns_is_never_cut() -> None:
     # Nor is a number alone on the line before them (总计 beside a wrapped label's first line).
     wrapped = [Token("num", "42", 1, None, 80, "42"), *(token._replace(line=2) for token in spaced)]
     assert list(resolve._split_hypotheses(wrapped, 5)) == []
+
+
+def markdown_table3(table: dict[str, list[int]], wrapped: dict[str, int]) -> list[str]:
+    """Table 三 as PDF-to-Markdown converters print it: `|label|v|…|`, a label's wrapped lines
+    joined by `<br>`; a row in `wrapped` has its label's first `n` characters on a row of empty
+    cells of its own (the converter cut the table row where the label wrapped)."""
+    lines = ["|申请人情况<br>|自然人|商业<br>企业|科研<br>机构|社会公益<br>组织|法律服务<br>机构|其他|总计|", "|---|---|---|---|---|---|---|---|"]
+    for row in ROWS:
+        label = row.label if len(row.label) < 12 else f"{row.label[:8]}<br>{row.label[8:]}"
+        cells = "|".join(str(v) for v in table[row.key])
+        if row.key in wrapped:
+            cut = wrapped[row.key]
+            lines.append(f"|{row.label[:cut]}{'|' * 8}")
+            label = row.label[cut:]
+        lines.append(f"|{label}|{cells}|")
+    return lines
+
+
+MARKDOWN_TABLE = requests_with(
+    new_received=[53, 0, 0, 1, 0, 3, 57],
+    granted=[40, 0, 0, 1, 0, 3, 44],
+    other_no_correction=[13, 0, 0, 0, 0, 0, 13],
+    total_processed=[53, 0, 0, 1, 0, 3, 57],
+)
+
+
+def test_markdown_cells_with_br_and_a_label_wrapped_onto_an_empty_row() -> None:
+    """pymupdf4llm's Markdown: `<br>` inside labels, and 「1.申请人无正当理由逾期不补||||||||」
+    whose words go on in the next row (「正、行政机关不再处理…|13|0|…」): one row, not a blank one."""
+    lines = markdown_table3(MARKDOWN_TABLE, {"other_no_correction": 13})
+    record = read("\n".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert_table(record, MARKDOWN_TABLE)
+    assert not [f for f in record.findings if f.rule in ("cell_unreadable", "blank_cell")]
+
+
+def test_markdown_joined_onto_one_line_with_a_rule_inside() -> None:
+    """The same Markdown with every line break turned into a space (a web page's copy), a page
+    break's new `|---|---|` rule between two rows: the rule is no row of blank cells, and a line
+    of pipes and numbers with long labels is table text, not a sentence."""
+    lines = markdown_table3(MARKDOWN_TABLE, {"other_no_correction": 13})
+    at = next(i for i, line in enumerate(lines) if line.startswith("|2.没有现成信息"))
+    lines.insert(at, "|---|---|---|---|---|---|---|---|")
+    record = read(" ".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert_table(record, MARKDOWN_TABLE)
+    assert not [f for f in record.findings if f.rule == "cell_unreadable"]
+
+
+def test_an_empty_row_whose_label_is_complete_stays_a_blank_row() -> None:
+    """A row printed with empty cells under its whole label is a blank row (`blank_cell`), even
+    when the next row's label begins without its list marker: the words are not moved on."""
+    lines = markdown_table3(TABLE, {})
+    at = next(i for i, line in enumerate(lines) if line.startswith("|1.申请人无正"))
+    lines[at] = "|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" + "|" * 8
+    lines[at + 1] = "|申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请|0|0|0|0|0|0|0|"
+    record = read("\n".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert any(f.rule == "blank_cell" and f.location.get("row") == "other_no_correction" for f in record.findings)
+    assert record.requests["rows"]["other_no_fee"] == [0] * 7
+    assert_table(record, {key: values for key, values in TABLE.items() if key != "other_no_correction"})

@@ -530,20 +530,36 @@ def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
     The same empty cells under a header (申请人情况 over its merged columns) are layout: the run
     is dropped and its labels go to the next run.
     """
+    runs = list(runs)  # a label's words that go on are moved to the run they name
     out: list[Run] = []
     carried: list[Token] = []
-    for run in runs:
+    for index, run in enumerate(runs):
         labels = carried + run.labels
         carried = []
         if run.values and all(t.text == EDGE_BLANK for t in run.values):
             if labels and max(_best_row_score(labels, row) for row in rows) < 0.8:
                 carried = labels
                 continue
+            if labels and index + 1 < len(runs) and _label_goes_on(labels[-1], runs[index + 1], rows):
+                carried = labels[:-1] + [labels[-1]._replace(text=labels[-1].text + runs[index + 1].labels[0].text)]
+                runs[index + 1] = Run(runs[index + 1].values, runs[index + 1].labels[1:])
+                continue
             run = Run([Token("null", "", t.line, t.page, t.column, box=t.box) for t in run.values], labels)
         else:
             run = Run(run.values, labels)
         out.append(run)
     return out
+
+
+def _label_goes_on(label: Token, following: Run, rows: tuple[formats.Row, ...]) -> bool:
+    """A blank run's label whose words go on before the next run's values (a Markdown table
+    that gave a wrapped label's first line a row of empty cells): the next run's first label
+    opens no row, and the two read together name a row plainly, better than the first alone."""
+    if not following.labels or not any(t.text != EDGE_BLANK for t in following.values) or starts_a_row(following.labels[0].text):
+        return False
+    alone = max(_best_row_score([label], row) for row in rows)
+    joined = max(_best_row_score([label._replace(text=label.text + following.labels[0].text)], row) for row in rows)
+    return joined >= 0.95 and joined > alone
 
 
 def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks: Blanks) -> None:

@@ -154,7 +154,7 @@ def classify(word: str) -> TokenKind:
 
 
 _GLUED_ROW = re.compile(r"[\u3400-\u9fff]\d{5,}")
-_NUMBER_ROW = re.compile(r"(?<!\d)(?:\d++[ \t]++){3,}\d")  # whole runs only: linear on long digit runs
+_NUMBER_ROW = re.compile(r"(?<!\d)(?:\d++[ \t|]++){3,}\d")  # whole runs only: linear on long digit runs; pipes separate cells too
 # Header words of the tables: a long run of them is a table's header, not a sentence.
 _HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议|复议后起诉|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
 
@@ -190,6 +190,7 @@ def split_cells(text: str) -> list[tuple[int, str]]:
         stripped = [c.strip() for _, c in cells]
         if all(_MARKDOWN_RULE.match(c) or not c for c in stripped):
             return []
+        cells = _without_markdown_rules(cells, stripped)
         # The outer pipes of a Markdown row delimit nothing.
         if not stripped[0]:
             cells = cells[1:]
@@ -205,6 +206,22 @@ def split_cells(text: str) -> list[tuple[int, str]]:
         return cells
     cells = [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)]
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
+
+
+def _without_markdown_rules(cells: list[tuple[int, str]], stripped: list[str]) -> list[tuple[int, str]]:
+    """A Markdown table's rule (「|---|---|---|」) inside a line that runs several rows together
+    (a page's text joined onto one line): two or more rule cells between empty cells, where the
+    rows around it end and begin, are no cells of the table."""
+    drop: set[int] = set()
+    start = 0
+    while start < len(stripped):
+        end = start
+        while end < len(stripped) and _MARKDOWN_RULE.match(stripped[end]):
+            end += 1
+        if end - start >= 2 and (start == 0 or not stripped[start - 1]) and (end == len(stripped) or not stripped[end]):
+            drop.update(range(start, end))
+        start = max(end, start + 1)
+    return [cell for index, cell in enumerate(cells) if index not in drop] if drop else cells
 
 
 def _close_parentheses(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:

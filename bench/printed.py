@@ -6,7 +6,9 @@ Agencies publish what their tools print: a web page's report printed by Chromium
 whose narrower columns wrap more labels), a Word report converted by LibreOffice (tables kept
 on one page, and broken across pages inside a row). Each generated report (random template,
 year and share of zeros, by seed) is printed so, then read as PDF (`gongkai.check`) and as the
-text pdftotext extracts (`-layout`, and its default reading order) (`gongkai.check_text`).
+text other tools extract (`gongkai.check_text`): pdftotext (`-layout`, `-raw`, its default
+reading order), pypdfium2, and pdfplumber, PyMuPDF and pymupdf4llm where installed (see
+bench/extractors.py).
 Printed per tool and reading: cells right, null and wrong, and the first wrong cells. Needs
 Chromium, LibreOffice (soffice) and pdftotext; the PDFs are kept in --folder (made once).
 Asserts nothing.
@@ -27,11 +29,12 @@ from pathlib import Path
 import gongkai
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
+from extractors import extractors  # bench/ is the script's own folder
+
 from synth.generate import ReportSpec, expected_cells, random_report, render
 
 A5 = b"<style>@page { size: A5; }</style>"
 PRINTS = ("chromium-a4", "chromium-a5", "libreoffice", "libreoffice-break")
-READINGS = ("pdf", "pdftotext -layout", "pdftotext")
 
 
 def spec_of(seed: int) -> ReportSpec:
@@ -73,9 +76,7 @@ def print_all(specs: dict[int, ReportSpec], folder: Path, chromium: str) -> dict
 def read(pdf: Path, reading: str) -> gongkai.Record:
     if reading == "pdf":
         return gongkai.check(pdf)
-    options = ["-layout"] if reading.endswith("-layout") else []
-    text = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, timeout=120, check=False).stdout
-    return gongkai.check_text(text, path=pdf.name)
+    return gongkai.check_text(extractors()[reading](pdf), path=pdf.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             tally.setdefault((name, "not printed"), Counter())["docs"] += 1
             continue
         want = expected_cells(specs[seed])
-        for reading in READINGS:
+        for reading in ("pdf", *extractors()):
             got = read(pdf, reading).cell_values()
             counts = tally.setdefault((name, reading), Counter())
             counts["docs"] += 1
@@ -113,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
                 if outcome == "wrong":
                     examples.setdefault((name, reading), []).append(f"{pdf.name} {path}: {value} → {have}")
     print(f"printed reports: {args.docs} from seed {args.seed}, printed four ways in {printing:.0f} s, PDFs in {folder}\n")
-    print(f"{'print':<20}{'reading':<20}{'docs':>6}{'cells':>9}{'right':>9}{'null':>8}{'wrong':>7}{'% right':>9}")
+    print(f"{'print':<20}{'reading':<24}{'docs':>6}{'cells':>9}{'right':>9}{'null':>8}{'wrong':>7}{'% right':>9}")
     for (name, reading), counts in sorted(tally.items(), key=lambda item: (PRINTS.index(item[0][0]), item[0][1])):
         cells = counts["right"] + counts["null"] + counts["wrong"]
         share = f"{100 * counts['right'] / cells:.2f}" if cells else "-"
-        print(f"{name:<20}{reading:<20}{counts['docs']:>6}{cells:>9}{counts['right']:>9}{counts['null']:>8}{counts['wrong']:>7}{share:>9}")
+        print(f"{name:<20}{reading:<24}{counts['docs']:>6}{cells:>9}{counts['right']:>9}{counts['null']:>8}{counts['wrong']:>7}{share:>9}")
     if examples:
         print("\nwrong cells (first 5 per print and reading):")
         for key, lines in sorted(examples.items()):

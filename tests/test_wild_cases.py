@@ -922,13 +922,17 @@ def test_markdown_cells_with_br_and_a_label_wrapped_onto_an_empty_row() -> None:
     assert not [f for f in record.findings if f.rule in ("cell_unreadable", "blank_cell")]
 
 
-def test_markdown_joined_onto_one_line_with_a_rule_inside() -> None:
+@pytest.mark.parametrize("outer_pipes", [True, False], ids=["pymupdf4llm", "html2text"])
+def test_markdown_joined_onto_one_line_with_a_rule_inside(outer_pipes: bool) -> None:
     """The same Markdown with every line break turned into a space (a web page's copy), a page
-    break's new `|---|---|` rule between two rows: the rule is no row of blank cells, and a line
-    of pipes and numbers with long labels is table text, not a sentence."""
+    break's new rule between two rows: the rule is no row of blank cells — also without outer
+    pipes, glued to the rows around it (「… | 12 ---|---|…|--- 4.保护… | 0」) — and a line of
+    pipes and numbers with long labels is table text, not a sentence."""
     lines = markdown_table3(MARKDOWN_TABLE, {"other_no_correction": 13})
     at = next(i for i, line in enumerate(lines) if line.startswith("|2.没有现成信息"))
     lines.insert(at, "|---|---|---|---|---|---|---|---|")
+    if not outer_pipes:
+        lines = [line[1:-1] for line in lines]
     record = read(" ".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
     assert_table(record, MARKDOWN_TABLE)
     assert not [f for f in record.findings if f.rule == "cell_unreadable"]
@@ -945,3 +949,38 @@ def test_an_empty_row_whose_label_is_complete_stays_a_blank_row() -> None:
     assert any(f.rule == "blank_cell" and f.location.get("row") == "other_no_correction" for f in record.findings)
     assert record.requests["rows"]["other_no_fee"] == [0] * 7
     assert_table(record, {key: values for key, values in TABLE.items() if key != "other_no_correction"})
+
+
+def test_markdown_table_two_with_two_columns_in_one_cell() -> None:
+    """pymupdf4llm on a Word report's PDF: 本年增/减 and 处理决定数量 in one cell (「7<br>2」),
+    an empty column beside them that the table does not have. The values keep their order;
+    the empty cell is no blank — and where a row's count still does not fit, nothing is placed."""
+    text = "\n".join(
+        [
+            HEAD.replace("2023年", "2019年"),
+            "二、主动公开政府信息情况",
+            "||第二十条第|（一）项||",
+            "|---|---|---|---|",
+            "|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|",
+            "|规章|0|0|0|",
+            "|规范性文件|3|0|0|",
+            "|信息内容|上一年项目数量||本年增/减<br>处理决定数量|",
+            "|---|---|---|---|",
+            "|行政许可|6||7<br>2|",
+            "|其他对外管理服务事项|32||-1<br>1|",
+            "|行政处罚|15||-15<br>130|",
+            "|行政强制|115|4|-8<br>600|",
+            "|信息内容|上一年项目数量||本年增/减|",
+            "|行政事业性收费|2||6|",
+            "|信息内容|采购项目数量||采购总金额|",
+            "|政府集中采购|0||0|",
+            SECTION3,
+        ]
+    )
+    active = read(text).active
+    assert active["licensing"] == {"previous": 6, "change": 7, "decisions": 2}
+    assert active["other_services"] == {"previous": 32, "change": -1, "decisions": 1}
+    assert active["punishment"] == {"previous": 15, "change": -15, "decisions": 130}
+    assert active["coercion"] == {"previous": None, "change": None, "decisions": None}  # 4 values for 3 cells, none empty
+    assert active["fees"] == {"previous": 2, "change": 6}
+    assert active["procurement"] == {"items": 0, "amount": 0}

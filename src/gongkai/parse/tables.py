@@ -1031,6 +1031,16 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     return "marked" if nulls else "none"
 
 
+def _without_phantom_columns(values: list[Token] | None, fields: int) -> list[Token] | None:
+    """A row with more values than cells whose empty cells are exactly the excess: columns the
+    layout added (a PDF-to-Markdown converter's 「|行政许可|6||7<br>2|」, two columns merged
+    into one cell and an empty one beside them), not blank cells; the values keep their order."""
+    if values is None or len(values) <= fields:
+        return values
+    printed = [t for t in values if not (t.kind == "null" and t.text == "")]
+    return printed if len(printed) == fields else values
+
+
 def read_active(
     tokens: list[Token], template: str, blanks: Blanks = "nothing", last_year: LastYear | None = None
 ) -> tuple[dict[CellRef, Cell], bool]:
@@ -1042,7 +1052,7 @@ def read_active(
     rows = formats.active_rows(template)
     cells: dict[CellRef, Cell] = {}
     found = _active_rows_found(tokens, template)
-    pending = [(row, values) for row, values, _listed in found]
+    pending = [(row, _without_phantom_columns(values, len(row.fields))) for row, values, _listed in found]
     after_listed_label = {row.key for row, _values, listed in found if listed}
     found_any = any(values is not None for _row, values in pending)
     all_values = [t for t in tokens if t.is_value and t.text != EDGE_BLANK]

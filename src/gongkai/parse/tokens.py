@@ -208,20 +208,36 @@ def split_cells(text: str) -> list[tuple[int, str]]:
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
 
+_RULE_ENDS_CELL = re.compile(r"\s+:?-{2,}:?\s*$")  # 「12 ---」: a row's last value, the rule's first cell glued on
+_RULE_STARTS_CELL = re.compile(r"^\s*:?-{2,}:?\s+(?=\S)")  # 「--- 4.保护…」: the rule's last cell, the next row's label
+
+
 def _without_markdown_rules(cells: list[tuple[int, str]], stripped: list[str]) -> list[tuple[int, str]]:
     """A Markdown table's rule (「|---|---|---|」) inside a line that runs several rows together
-    (a page's text joined onto one line): two or more rule cells between empty cells, where the
-    rows around it end and begin, are no cells of the table."""
+    (a page's text joined onto one line): two or more rule cells, between empty cells where the
+    rows around it end and begin, or glued to the row before and after where the rule has no
+    outer pipes (「… | 12 ---|---|…|--- 4.保护… | 0」), are no cells of the table."""
+    out = list(cells)
     drop: set[int] = set()
     start = 0
     while start < len(stripped):
         end = start
         while end < len(stripped) and _MARKDOWN_RULE.match(stripped[end]):
             end += 1
-        if end - start >= 2 and (start == 0 or not stripped[start - 1]) and (end == len(stripped) or not stripped[end]):
-            drop.update(range(start, end))
+        if end > start:
+            before = _RULE_ENDS_CELL.search(cells[start - 1][1]) if start > 0 and stripped[start - 1] else None
+            after = _RULE_STARTS_CELL.match(cells[end][1]) if end < len(stripped) and stripped[end] else None
+            bounded = (start == 0 or not stripped[start - 1] or before) and (end == len(stripped) or not stripped[end] or after)
+            if bounded and end - start + bool(before) + bool(after) >= 2:
+                drop.update(range(start, end))
+                if before:
+                    column, text = cells[start - 1]
+                    out[start - 1] = (column, text[: before.start()])
+                if after:
+                    column, text = cells[end]
+                    out[end] = (column + after.end(), text[after.end() :])
         start = max(end, start + 1)
-    return [cell for index, cell in enumerate(cells) if index not in drop] if drop else cells
+    return [cell for index, cell in enumerate(out) if index not in drop] if drop else cells
 
 
 def _close_parentheses(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
@@ -549,10 +565,13 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
                 tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
                 soft_blanks = True
             continue
-        hint = _FOOTER_HINT.search(line.text) is not None
-        text = _INLINE_FOOTER.sub(_blank_out_footer, line.text) if hint else line.text
+        # A Markdown cell's line breaks (「7<br>2」: two values a converter put in one cell) part
+        # what they stand between, as spaces do; the columns stay where they were printed.
+        text = _LINE_BREAK_TAG.sub(_as_spaces, line.text) if "<" in line.text else line.text
+        hint = _FOOTER_HINT.search(text) is not None
+        text = _INLINE_FOOTER.sub(_as_spaces, text) if hint else text
         if footers is not None and hint:
-            text = footers.sub(lambda m: " " * len(m.group()), text)
+            text = footers.sub(_as_spaces, text)
         cells = [
             tokenize_cell(cell, line, start) if cell and not cell.isspace() else []
             for start, cell in split_cells(text)
@@ -565,6 +584,14 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
         tokens = _rows_spread_over_lines(tokens, width, laid_out)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
+
+
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _as_spaces(match: re.Match[str]) -> str:
+    """What a match covers, blanked out with spaces (the columns of the rest kept)."""
+    return " " * len(match.group())
 
 
 _SEPARATORS = re.compile(r"[\t|]")  # cell separators other than spaces (a stray "|" at a line's end is none)
@@ -698,10 +725,13 @@ def _pair_columns(first: list[Token], second: list[Token], width: int, anchors: 
     """The columns of two lines' values that together make one row, or None where unclear.
 
     By the table's columns where each value stands plainly in one (the row's blank cells are
-    the columns none stands in). Else, when the two lines fill the row exactly (the spacing of
-    `pdftotext -layout` drifts from line to line), the first line's values all left of the
-    second's are the row's first columns. (The first line's values right of the second's are
-    no sure sign of the opposite: a row of text wrapped at the page's edge goes on at the left.)
+    the columns none stands in). Else, when the two lines fill the row exactly and the table is
+    printed in columns (the spacing of `pdftotext -layout` drifts from line to line), the first
+    line's values all left of the second's are the row's first columns. (The first line's
+    values right of the second's are no sure sign of the opposite: a row of text wrapped at the
+    page's edge goes on at the left. And where nothing shows columns — no table's columns, no
+    box, values one space apart, as in an extractor's reading order — where a value stands
+    across its line tells nothing.)
     """
     if anchors is not None:
         columns = [_columns_of(first, anchors), _columns_of(second, anchors)]
@@ -710,6 +740,8 @@ def _pair_columns(first: list[Token], second: list[Token], width: int, anchors: 
             return together if len(set(together)) == len(together) else None
     if len(first) + len(second) != width:
         return None
+    if anchors is None and not any(t.box is not None for t in first) and not (_spaced_apart(first) or _spaced_apart(second)):
+        return None
     above = [_position(token) for token in first]
     below = [_position(token) for token in second]
     if None in above or None in below:
@@ -717,6 +749,13 @@ def _pair_columns(first: list[Token], second: list[Token], width: int, anchors: 
     if max(at for at in above if at is not None) < min(at for at in below if at is not None):
         return list(range(width))
     return None
+
+
+def _spaced_apart(values: list[Token]) -> bool:
+    """Values of one line set apart by more than a space, as a layout's columns set them."""
+    return any(
+        a.column is not None and b.column is not None and b.column - (a.column + len(a.text)) >= 2 for a, b in pairwise(values)
+    )
 
 
 def _new_row_between(tokens: list[Token], start: int, end: int) -> bool:
@@ -797,11 +836,6 @@ def _continued(lines: list[Line], index: int) -> bool:
     """An empty cell line whose content slipped onto the next line, printed without the cell's tab."""
     following = lines[index + 1] if index + 1 < len(lines) else None
     return following is not None and following.cells is None and bool(following.text.strip()) and not following.text.startswith("\t")
-
-
-def _blank_out_footer(match: re.Match[str]) -> str:
-    """A page footer inside a line, replaced by spaces (columns kept)."""
-    return " " * len(match.group())
 
 
 _SOFT_BLANK = "|"  # a blank that only a separator shows ("||||", an empty cell's line)

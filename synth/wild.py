@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -1168,6 +1169,23 @@ def irregular_spaces(w: Wild, rng: random.Random) -> None:
     spaces (「规　　章」, 「结 果 维 持」), single spaces doubled or turned into NBSP, trailing spaces.
     Never inside a number."""
     w.text_ops.append(_spaces(random.Random(rng.random()), _rate(rng) / 2))
+
+
+# Characters as some PDF fonts print them: Kangxi radicals (whose NFKC form is the character)
+# and a few simplified forms of the radicals supplement (CJK RADICAL CIVILIAN for 民, …).
+_RADICAL_OF = {unicodedata.normalize("NFKC", chr(code)): chr(code) for code in range(0x2F00, 0x2FD6)} | dict(
+    zip("民长门见马页车", "\u2ea0\u2ed3\u2ed4\u2ec5\u2ee2\u2eda\u2ecb", strict=True)
+)
+
+
+@_damage("font_radicals", 5.1)
+def font_radicals(w: Wild, rng: random.Random) -> None:
+    """Characters printed as the radicals a PDF's font maps them to, as text copied from such a
+    PDF shows them (「⼈⺠政府」 for 人民政府, 「4.⽆正当理由⼤量反复申请」): every character that has
+    a radical form, or some at random. Never a digit."""
+    local = random.Random(rng.random())
+    rate = 1.0 if rng.random() < 0.5 else _rate(rng)
+    w.text_ops.append(lambda text: "".join(_RADICAL_OF[ch] if ch in _RADICAL_OF and local.random() < rate else ch for ch in text))
 
 
 @_damage("crlf", 5.9)

@@ -984,3 +984,14 @@ def test_markdown_table_two_with_two_columns_in_one_cell() -> None:
     assert active["coercion"] == {"previous": None, "change": None, "decisions": None}  # 4 values for 3 cells, none empty
     assert active["fees"] == {"previous": 2, "change": 6}
     assert active["procurement"] == {"items": 0, "amount": 0}
+
+
+def test_characters_printed_as_radicals() -> None:
+    """Text copied from a PDF whose font prints characters as radicals (「⼈⺠政府」 for 人民政府,
+    「4.⽆正当理由…」): the agency, the year and every row are read as if printed plainly."""
+    radicals = str.maketrans({"人": "\u2f08", "民": "\u2ea0", "无": "\u2f46", "大": "\u2f24", "一": "\u2f00", "工": "\u2f2f"})
+    plain = "\n".join([f"某县{'人民政府'}2023年政府信息公开工作年度报告", SECTION3, HEADER, *table3_lines(TABLE, "\t")])
+    record = read(plain.translate(radicals))
+    assert record.agency == "某县人民政府" and record.year == 2023
+    assert_table(record, TABLE)
+    assert not [f for f in record.findings if f.rule in ("cell_unreadable", "row_total", "balance")]

@@ -476,6 +476,26 @@ SECTIONS: tuple[Section, ...] = (
 _LIST_MARK = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.．、,，]")
 
 
+# Some PDF fonts print characters as radicals: the Kangxi radicals (U+2F00–2FD5, 「⼈」 for 人;
+# NFKC gives the character) and, in the radicals supplement, these simplified forms («⺠» for 民),
+# which NFKC leaves alone. Each is one character for one, so columns do not move.
+_RADICALS = re.compile("[\u2e80-\u2fdf]+")
+_SUPPLEMENT_FORMS = str.maketrans(
+    "\u2ea0\u2ed3\u2ecb\u2ed4\u2ec5\u2ee2\u2eda\u2edb\u2edc\u2ee5\u2ee6\u2ef0\u2ee9\u2eec\u2eee\u2ec6\u2ed8\u2edd\u2ec4\u2ee8\u2ec9\u2eca\u2ee4\u2ee3\u2ed7\u2ed9",
+    "民长车门见马页风飞鱼鸟龙黄齐齿角青食西麦贝足鬼骨雨韦",
+)
+
+
+def _as_characters(run: re.Match[str]) -> str:
+    unified = unicodedata.normalize("NFKC", run.group().translate(_SUPPLEMENT_FORMS))
+    return unified if len(unified) == len(run.group()) else run.group()
+
+
+def unify_radicals(text: str) -> str:
+    """`text` with the radicals a PDF font printed for characters read as those characters."""
+    return _RADICALS.sub(_as_characters, text) if _RADICALS.search(text) else text
+
+
 def normalize_label(text: str) -> str:
     """Fold a printed label (cached for the short strings labels are); see `_fold`."""
     return _fold_cached(text) if len(text) < 200 else _fold(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from .. import formats
@@ -182,12 +182,12 @@ def parse(document: Document, previous: Record | None = None) -> Record:
     if problem is not None:
         return Record.unreadable(document.path, problem, sha256=document.sha256 or None)
     with search_budget():
-        return _parse(document, text, previous)
+        return _parse(document, formats.unify_radicals(text), previous)
 
 
 def _parse(document: Document, text: str, previous: Record | None) -> Record:
     record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
-    lines = segment(document.lines)
+    lines = segment([replace(line, text=unified) if (unified := formats.unify_radicals(line.text)) is not line.text else line for line in document.lines])
     headings = find_sections(lines)
     meta = read_meta(lines, headings)
     notes = record.notes

@@ -182,6 +182,27 @@ def test_ocr_words_keep_their_boxes_in_points_and_their_confidence(monkeypatch: 
     assert doubted.box == pytest.approx(line.boxes[2])
 
 
+def _tilted(text: str, left: float, top: float, right: float, slope: float, thickness: float = 30) -> object:
+    """An OCR box of text laid along `slope` (a page scanned askew): its level hull and its own height."""
+    rise = slope * (right - left)
+    return ocr_module._Box(text, left, top + min(0, rise), right, top + max(0, rise) + thickness, 0.99, slope, thickness)
+
+
+@pytest.mark.parametrize("slope", [0.03, -0.03, 0.0])
+def test_ocr_rows_of_a_page_scanned_askew_stay_rows(monkeypatch: pytest.MonkeyPatch, slope: float) -> None:
+    """On a page turned by ~1.7°, a row's numbers at the right stand a row's height lower (or
+    higher) than its label at the left: the page's tilt, measured from the long boxes, is taken
+    out before boxes are grouped into lines, so each line is one row again."""
+    words = []
+    for row, (label, value) in enumerate([("一、本年新收政府信息公开申请数量", "57"), ("二、上年结转政府信息公开申请数量", "3"), ("（一）予以公开", "44")]):
+        top = 500 + 40 * row
+        words.append(_tilted(label, 100, top + slope * 100, 400, slope))
+        words.append(_tilted(value, 900, top + slope * 900, 940, slope))
+    monkeypatch.setattr(ocr_module, "_boxes", lambda image: list(words))
+    lines = ocr_module.ocr_lines(None, 1, 1)
+    assert [line.text for line in lines] == ["一、本年新收政府信息公开申请数量\t57", "二、上年结转政府信息公开申请数量\t3", "（一）予以公开\t44"]
+
+
 @pytest.mark.slow
 def test_scanned_table_three_numbers_carry_a_confidence_and_a_box(tmp_path: Path) -> None:
     """OCR (rapidocr) on a one-page scan of table 三: numbers have a confidence, and each box

@@ -953,8 +953,9 @@ def test_an_empty_row_whose_label_is_complete_stays_a_blank_row() -> None:
 
 def test_markdown_table_two_with_two_columns_in_one_cell() -> None:
     """pymupdf4llm on a Word report's PDF: 本年增/减 and 处理决定数量 in one cell (「7<br>2」),
-    an empty column beside them that the table does not have. The values keep their order;
-    the empty cell is no blank — and where a row's count still does not fit, nothing is placed."""
+    an empty column beside them that the table does not have, a number's decimals cut off into
+    a cell of their own. The values keep their order; the empty cell is no blank — and where a
+    row's count still does not fit, nothing is placed."""
     text = "\n".join(
         [
             HEAD.replace("2023年", "2019年"),
@@ -973,7 +974,7 @@ def test_markdown_table_two_with_two_columns_in_one_cell() -> None:
             "|信息内容|上一年项目数量||本年增/减|",
             "|行政事业性收费|2||6|",
             "|信息内容|采购项目数量||采购总金额|",
-            "|政府集中采购|0||0|",
+            "|政府集中采购|1||196|.61|",
             SECTION3,
         ]
     )
@@ -983,7 +984,7 @@ def test_markdown_table_two_with_two_columns_in_one_cell() -> None:
     assert active["punishment"] == {"previous": 15, "change": -15, "decisions": 130}
     assert active["coercion"] == {"previous": None, "change": None, "decisions": None}  # 4 values for 3 cells, none empty
     assert active["fees"] == {"previous": 2, "change": 6}
-    assert active["procurement"] == {"items": 0, "amount": 0}
+    assert active["procurement"] == {"items": 1, "amount": 196.61}  # 「196|.61」: one number the converter cut
 
 
 def test_characters_printed_as_radicals() -> None:

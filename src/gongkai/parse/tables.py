@@ -1038,7 +1038,8 @@ def _without_phantom_columns(values: list[Token] | None, fields: int) -> list[To
     if values is None or len(values) <= fields:
         return values
     printed = [t for t in values if not (t.kind == "null" and t.text == "")]
-    return printed if len(printed) == fields else values
+    one_line = len({t.line for t in values}) == 1  # a row's cells as one line of the layout printed them
+    return printed if len(printed) == fields and one_line and all(t.kind == "num" for t in printed) else values
 
 
 def read_active(

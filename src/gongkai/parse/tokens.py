@@ -196,16 +196,34 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells = cells[1:]
         if cells and not cells[-1][1].strip():
             cells = cells[:-1]
-        return cells
+        return _fractions_rejoined(cells)
     if "\t" in text:
         cells = []
         start = 0
         for piece in text.split("\t"):
             cells.append((start, piece))
             start += len(piece) + 1
-        return cells
+        return _fractions_rejoined(cells)
     cells = [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)]
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
+
+
+_FRACTION_CELL = re.compile(r"^\s*[.．]\d+\s*$")  # 「.61」: a number's decimals, cut off into a cell of their own
+_ENDS_IN_DIGIT = re.compile(r"\d\s*$")
+
+
+def _fractions_rejoined(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A cell of decimals alone after a cell ending in digits (「|196|.61|」: a PDF-to-Markdown
+    converter cut 196.61 where its columns met) is that number's end: one cell again."""
+    if not any(_FRACTION_CELL.match(cell) for _start, cell in cells[1:]):
+        return cells
+    out: list[tuple[int, str]] = []
+    for start, cell in cells:
+        if out and _FRACTION_CELL.match(cell) and _ENDS_IN_DIGIT.search(out[-1][1]):
+            out[-1] = (out[-1][0], out[-1][1].rstrip() + cell.strip())
+            continue
+        out.append((start, cell))
+    return out
 
 
 _RULE_ENDS_CELL = re.compile(r"\s+:?-{2,}:?\s*$")  # 「12 ---」: a row's last value, the rule's first cell glued on

@@ -35,10 +35,12 @@ class _Box:
     right: float
     bottom: float
     score: float
+    slope: float = 0.0  # of the text's top edge (dy/dx): a page scanned askew tilts every line alike
+    thickness: float | None = None  # the text's own height, across its slope (the box's, level)
 
     @property
     def height(self) -> float:
-        return self.bottom - self.top
+        return self.thickness if self.thickness is not None else self.bottom - self.top
 
 
 @lru_cache(maxsize=1)
@@ -69,11 +71,34 @@ def _boxes(image: Any) -> list[_Box]:
     if result is None or getattr(result, "boxes", None) is None:
         return boxes
     for points, text, score in zip(result.boxes, result.txts, result.scores):
-        # In the pixels of the image as given (before any scaling down).
+        # In the pixels of the image as given (before any scaling down); the corners clockwise
+        # from the text's top left.
         xs = [float(p[0]) / scale for p in points]
         ys = [float(p[1]) / scale for p in points]
-        boxes.append(_Box(str(text), min(xs), min(ys), max(xs), max(ys), float(score)))
+        run = xs[1] - xs[0]
+        slope = (ys[1] - ys[0]) / run if run > 0 else 0.0
+        thickness = ((ys[3] - ys[0]) + (ys[2] - ys[1])) / 2
+        boxes.append(_Box(str(text), min(xs), min(ys), max(xs), max(ys), float(score), slope, thickness if thickness > 0 else None))
     return boxes
+
+
+MIN_SKEW = 0.002  # slope (about 0.1°) below which a page is taken as level
+MAX_SKEW = 0.1  # about 6°: beyond it the slopes measure something other than the page
+
+
+def _skew(boxes: list[_Box]) -> float:
+    """How far the page is tilted: the median slope of the long text boxes (at least three times
+    as wide as tall, whose slope is measured well), when there are three of them and they agree."""
+    slopes = sorted(b.slope for b in boxes if b.right - b.left >= 3 * b.height)
+    if len(slopes) < 3:
+        return 0.0
+    skew = statistics.median(slopes)
+    return skew if MIN_SKEW <= abs(skew) <= MAX_SKEW else 0.0
+
+
+def _level(box: _Box, skew: float) -> float:
+    """Where a box's middle stands down the page once the page's tilt is taken out."""
+    return (box.top + box.bottom) / 2 - skew * (box.left + box.right) / 2
 
 
 def _is_number(text: str) -> bool:
@@ -103,20 +128,22 @@ def ocr_lines(image: Any, page: int | None, first_line: int, scale: float = 1.0)
     `scale`: the image's pixels per point (a PDF page rendered at 200 dpi: 200/72); an image
     file is measured in its own pixels (scale 1).
     """
-    boxes = sorted(_boxes(image), key=lambda b: ((b.top + b.bottom) / 2, b.left))
+    found = _boxes(image)
+    skew = _skew(found)  # a page scanned askew: rows are grouped along its tilt, not the image's
+    boxes = sorted(found, key=lambda b: (_level(b, skew), b.left))
     if not boxes:
         return []
     typical = statistics.median(b.height for b in boxes)
     rows: list[list[_Box]] = []
     centre = 0.0
     for box in boxes:
-        middle = (box.top + box.bottom) / 2
+        middle = _level(box, skew)
         if box.height > 1.6 * typical:
             rows.append([box])  # a label spanning several rows (a merged cell) stands alone
             continue
         if rows and abs(middle - centre) <= 0.5 * typical and rows[-1][0].height <= 1.6 * typical:
             rows[-1].append(box)
-            centre = statistics.fmean((b.top + b.bottom) / 2 for b in rows[-1])
+            centre = statistics.fmean(_level(b, skew) for b in rows[-1])
             continue
         rows.append([box])
         centre = middle

@@ -269,6 +269,21 @@ CASES = [
         None,
     ),
     Case(
+        "title-in-a-sentence-its-name-cut-by-stray-spaces",
+        "现公布绵阳市卧龙 区自然 资源局2023年政府信息公开工作年度报告。\n"
+        "如对本报告有疑问，请与绵阳市卧龙区自然资源局联系。\n" + BODY,
+        "绵阳市卧龙区自然资源局",
+        2023,
+        None,
+    ),
+    Case(
+        "title-in-a-sentence-its-words-spread-by-stray-spaces",
+        "现将淮安市信州区医疗保障局2021年政府信  息公开工作年度   报告公布如下：\n" + BODY,
+        "淮安市信州区医疗保障局",
+        2021,
+        None,
+    ),
+    Case(
         "name-printed-once-with-a-stray-space",
         "南平市绥阳  县城市管理局2019年政府信息公开工作年  度报告\n" + INTRO + BODY,
         "南平市绥阳县城市管理局",

@@ -325,6 +325,14 @@ def _title_lines(lines: list[Line]) -> _Title | None:
     return None
 
 
+# A title's words with stray spaces between their characters (「政府信  息公开工作年度   报告」).
+_SPACED_TAIL = re.compile("[ \u3000]*".join("信息公开") + "[ \u3000]*(?:工[ \u3000]*作[ \u3000]*)?" + "[ \u3000]*".join("年度报告"))
+
+
+def _unspaced(match: re.Match[str]) -> str:
+    return re.sub("[ \u3000]+", "", match.group())
+
+
 def _titles_in_text(lines: list[Line]) -> list[_Title]:
     """Every `<agency><year>年…年度报告` inside the lines' text, in order."""
     found: list[_Title] = []
@@ -332,6 +340,8 @@ def _titles_in_text(lines: list[Line]) -> list[_Title]:
     for line in lines:
         text = clean(line.text)[:budget]
         budget -= len(text)
+        if " " in text or "\u3000" in text:
+            text = _SPACED_TAIL.sub(_unspaced, text)
         for match in _TITLE_IN_TEXT.finditer(text):
             agency, year, start = _parts_of_match(match, text)
             found.append(_Title(text[start : match.end()], line, agency, year))
@@ -498,6 +508,32 @@ def _body_year(text: str) -> int | None:
     return year if 1990 <= year <= 2100 else None
 
 
+_SPACES = " \t\u3000\xa0"
+
+
+def _with_words_a_space_cut_off(agency: str, title: Line, lines: list[Line]) -> str:
+    """The title's agency with its first words, which a stray space cut off (「现公布绵阳市卧龙
+    区自然 资源局2023年…」 read 「资源局」): taken back only when the document prints the longer name
+    whole elsewhere, after no other Chinese word or after 「请与」 (「请与绵阳市卧龙区自然资源局联系」)."""
+    spaced = title.text.find(agency)
+    if spaced <= 0 or title.text[spaced - 1] not in _SPACES:
+        return agency  # no space before the name as printed: nothing was cut off
+    before = re.sub(f"[{_SPACES}]+", "", title.text[:spaced])
+    begin = len(before)
+    while begin and len(before) - begin < 20 and _CJK_CHAR.match(before[begin - 1]):
+        begin -= 1
+    elsewhere = re.sub(f"[{_SPACES}]+", "", "\n".join(line.text for line in lines if line is not title))
+    for start in range(begin, len(before)):
+        name = before[start:] + agency
+        if not _is_organ(name):
+            continue
+        for match in re.finditer(re.escape(name), elsewhere):
+            where = match.start()
+            if where == 0 or not _CJK_CHAR.match(elsewhere[where - 1]) or elsewhere.endswith("请与", 0, where):
+                return name
+    return agency
+
+
 def _without_glued_chrome(agency: str, lines: list[Line]) -> str:
     """The title's agency without page chrome a flattened copy glued before it
     (「扫一扫在手机打开当前页吉安市公共资源交易中心」, 「年度报告湖州市…」 after a breadcrumb).
@@ -506,7 +542,7 @@ def _without_glued_chrome(agency: str, lines: list[Line]) -> str:
     document prints elsewhere as a whole name (「来源：吉安市…」, 「请与湖州市…联系」), not after
     a place name (「赣州市」+「赣县区…」 is one name).
     """
-    text = re.sub(r"[ \t\u3000\xa0]+", "", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
+    text = re.sub(f"[{_SPACES}]+", "", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
     if text.count(agency) > 1:
         return agency
     for cut in range(1, len(agency) - 3):
@@ -528,7 +564,7 @@ def read_meta(lines: list[Line], headings: list[Heading]) -> Meta:
         meta.title, meta.title_line = title.text, title.line
         meta.title_agency, meta.title_year = title.agency, title.year
         if title.agency:
-            meta.title_agency = _without_glued_chrome(title.agency, lines)
+            meta.title_agency = _with_words_a_space_cut_off(_without_glued_chrome(title.agency, lines), title.line, lines)
     body_end = headings[-1].line_index if headings else 0
     meta.signature_agency, meta.signature_line, meta.published, meta.published_line = _signature(lines[body_end:])
     period = _period("\n".join(line.text for line in lines[: first_heading + 40]))

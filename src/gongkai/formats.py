@@ -512,8 +512,8 @@ _FULL_WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(0x
 _FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters NFKC changes that a report may print, beyond the full-width ASCII forms.
 _COMPATIBILITY = re.compile("[\u00a0-\u00bf\u2000-\u2017\u2024-\u2026\u2150-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef]")
-# Whitespace, quotes and the HTML line breaks Markdown tables print inside a cell (「其<br>他处理」), all dropped (one pass).
-_DROPPED = re.compile("(?:[\\s“”\"'‘’「」『』]|<br\\s*/?>)+", re.IGNORECASE)
+# Whitespace and quotes, both dropped (one pass).
+_DROPPED = re.compile("[\\s“”\"'‘’「」『』]+")
 
 
 def _half_width(run: re.Match[str]) -> str:
@@ -524,7 +524,7 @@ def _fold(text: str) -> str:
     """Fold a printed label so that variants compare equal.
 
     Full/half-width forms (NFKC), whitespace inside labels ("规    章", "结 果 维 持"), line
-    breaks (also a Markdown cell's <br>), curly or straight quotes, and 1. / 1、 / 1． list markers all fold to one form.
+    breaks, curly or straight quotes, and 1. / 1、 / 1． list markers all fold to one form.
     """
     # The full-width forms every Chinese text is full of fold by a table; the costlier NFKC
     # runs only for the rarer compatibility characters (Kangxi radicals from PDF fonts, ①, Ⅰ …).

@@ -181,13 +181,17 @@ def parse(document: Document, previous: Record | None = None) -> Record:
     problem = document.fatal or size_problem(len(text), len(document.lines))
     if problem is not None:
         return Record.unreadable(document.path, problem, sha256=document.sha256 or None)
+    unified = formats.unify_radicals(text)
+    lines = document.lines
+    if unified is not text:  # radicals printed for characters: read as the characters
+        lines = [replace(line, text=formats.unify_radicals(line.text)) for line in lines]
     with search_budget():
-        return _parse(document, formats.unify_radicals(text), previous)
+        return _parse(document, unified, lines, previous)
 
 
-def _parse(document: Document, text: str, previous: Record | None) -> Record:
+def _parse(document: Document, text: str, printed: list[Line], previous: Record | None) -> Record:
     record = Record(Source(document.path, document.sha256, document.media_type, document.pages))
-    lines = segment([replace(line, text=unified) if (unified := formats.unify_radicals(line.text)) is not line.text else line for line in document.lines])
+    lines = segment(printed)
     headings = find_sections(lines)
     meta = read_meta(lines, headings)
     notes = record.notes

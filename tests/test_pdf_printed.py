@@ -30,10 +30,11 @@ pytestmark = pytest.mark.skipif(
 # narrow columns), a number wider than its cell running past the table's border (A5, seed
 # 118), table 二's labels listed together before its numbers (LibreOffice through pdftotext), two
 # lines of values one space apart that make a row's count but belong to two rows (A5 through
-# pdftotext's reading order, seed 508: where values stand across such lines tells no column).
+# pdftotext's reading order, seed 508: where values stand across such lines tells no column), a
+# row's labels and markers listed apart so that another row's number joins it (A5, seed 702).
 PRINTS = {
     "chromium-a4": (1, 2, 16, 34, 139, 238),
-    "chromium-a5": (28, 101, 102, 106, 118, 124, 136, 208, 232, 302, 339, 508),
+    "chromium-a5": (28, 101, 102, 106, 118, 124, 136, 208, 232, 302, 339, 508, 702),
     "libreoffice": (1, 2, 16, 34),
 }
 A5 = b"<style>@page { size: A5; }</style>"

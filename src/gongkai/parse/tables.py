@@ -7,9 +7,11 @@ the count of values does not fit the template (a row left out, an extra row).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
@@ -411,7 +413,7 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     damaged: list[tuple[list[Token], list[CellRef]]] = []
     multi_row: list[tuple[list[Token], list[formats.Row]]] = []
     confirmed = {covered[0].key for run, covered in assignments if covered and _label_confirms(run, covered, rows)}
-    scrambled = _order_contradicted(assignments, rows) or _cut_into_fragments(runs)
+    scrambled = _order_contradicted(assignments, rows) or _cut_into_fragments(runs) or _markers_listed_apart(runs)
     for run, covered in assignments:
         refs = [(row.key, column) for row in covered for column in formats.REQUEST_COLUMN_KEYS]
         if any(t.unordered for t in run.values):
@@ -647,6 +649,15 @@ def _cut_into_fragments(runs: list[Run]) -> bool:
     return sum(len(run.values) % WIDTH != 0 and in_pieces(run.values) for run in runs) >= 2
 
 
+_BARE_MARKER = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*$")
+
+
+def _markers_listed_apart(runs: list[Run]) -> bool:
+    """Three or more rows' list markers printed one after another with nothing between (「2.」
+    「3.」 「4.」): an extractor's reading order took them from their labels and their numbers."""
+    return any(sum(1 for _ in group) >= 3 for run in runs for bare, group in groupby(_BARE_MARKER.match(t.text) is not None for t in run.labels) if bare)
+
+
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:
     """Labels that name rows two or more places away from the rows position put the numbers in.
 
@@ -675,10 +686,18 @@ def _distrust_unconfirmed_rows(
     extractor has more likely scrambled the order than the agency erred in that row. Its cells,
     and those of every unconfirmed row read from the same run of numbers, become unreadable
     rather than the grounds of an arithmetic error or a silently wrong value. With `force`
-    (the labels contradict the order) no unconfirmed row is attributed at all.
+    (the labels contradict the order) no unconfirmed row is attributed at all, nor a confirmed
+    one whose own numbers do not add up: in a text whose order is scrambled, another row's
+    number among them is likelier than an agency's error.
     """
     checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
     for group in groups:
+        if force:
+            for row in group:
+                if row.key in confirmed and _cannot_hold(checks[row.key], grid):
+                    for column in formats.REQUEST_COLUMN_KEYS:
+                        cell = grid[(row.key, column)]
+                        grid[(row.key, column)] = Cell(None, cell.token, "unreadable", "提取的文字顺序错乱，此行合计不符，可能混入了别行的数字")
         unconfirmed = [row for row in group if row.key not in confirmed]
         if not force and not any(_cannot_hold(checks[row.key], grid) for row in unconfirmed):
             continue

@@ -996,3 +996,23 @@ def test_characters_printed_as_radicals() -> None:
     assert record.agency == "某县人民政府" and record.year == 2023
     assert_table(record, TABLE)
     assert not [f for f in record.findings if f.rule in ("cell_unreadable", "row_total", "balance")]
+
+
+def test_table_four_header_word_misread_as_a_number() -> None:
+    """A scan's OCR reads the header's 「计」 as 「+1」 right before the row of numbers: the one line
+    that prints all fifteen cells is the row, the stray number is none of them."""
+    row = [1, 0, 0, 0, 1, 0, 2, 0, 0, 2, 0, 0, 0, 1, 1]
+    text = "\n".join(
+        [
+            HEAD,
+            REVIEW_SECTION,
+            "行政复议\t行政诉讼",
+            "未经复议直接起诉\t复议后起诉",
+            "结果维结果纠其他结尚未审总",
+            "持\t正\t果\t结\t计持\t正\t结\t+1",
+            "\t".join(str(v) for v in row),
+            "五、存在的主要问题及改进情况",
+        ]
+    )
+    review = read(text).review_litigation
+    assert [review[block][field] for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")] == row

@@ -833,6 +833,14 @@ def _column_major(values: list[Token], rows: list[formats.Row]) -> dict[CellRef,
     return {(row.key, column): cell_from_token(next(stream)) for column in formats.REQUEST_COLUMN_KEYS for row in rows}
 
 
+def _values_by_line(values: list[Token]) -> list[list[Token]]:
+    """Values grouped by the line that prints them, in order."""
+    lines: dict[tuple[int | None, int], list[Token]] = {}
+    for token in values:
+        lines.setdefault((token.page, token.line), []).append(token)
+    return list(lines.values())
+
+
 def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
 
@@ -852,7 +860,9 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     if transposed is not None:
         values = transposed
     elif len(values) > len(refs):
-        exact = [r for r in runs if len(r) == len(refs)]
+        # More numbers than cells: the run of exactly the table's cells, else the one line that
+        # prints them all (a scan's header word misread as a number, 「计」 as 「+1」, runs into it).
+        exact = [r for r in runs if len(r) == len(refs)] or [line for line in _values_by_line(values) if len(line) == len(refs)]
         values = exact[-1] if exact else max(runs, key=len)
     elif (len(runs) > 1 or any(t.unordered for t in values)) and len(values) == len(refs):
         # Values interleaved with header labels, or printed on two lines whose columns the layout

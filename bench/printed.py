@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import gongkai
@@ -73,10 +74,10 @@ def print_all(specs: dict[int, ReportSpec], folder: Path, chromium: str) -> dict
     return pdfs
 
 
-def read(pdf: Path, reading: str) -> gongkai.Record:
+def read(pdf: Path, reading: str, readers: dict[str, Callable[[Path], str]]) -> gongkai.Record:
     if reading == "pdf":
         return gongkai.check(pdf)
-    return gongkai.check_text(extractors()[reading](pdf), path=pdf.name)
+    return gongkai.check_text(readers[reading](pdf), path=pdf.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pdfs = print_all(specs, folder, chromium)
     printing = time.perf_counter() - started
+    readers = extractors()
     tally: dict[tuple[str, str], Counter[str]] = {}
     examples: dict[tuple[str, str], list[str]] = {}
     for (seed, name), pdf in pdfs.items():
@@ -103,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             tally.setdefault((name, "not printed"), Counter())["docs"] += 1
             continue
         want = expected_cells(specs[seed])
-        for reading in ("pdf", *extractors()):
-            got = read(pdf, reading).cell_values()
+        for reading in ("pdf", *readers):
+            got = read(pdf, reading, readers).cell_values()
             counts = tally.setdefault((name, reading), Counter())
             counts["docs"] += 1
             for path, value in want.items():

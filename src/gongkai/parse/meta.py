@@ -325,12 +325,13 @@ def _title_lines(lines: list[Line]) -> _Title | None:
     return None
 
 
+_SPACES = re.compile("[ \t\u3000\xa0]+")
 # A title's words with stray spaces between their characters (「政府信  息公开工作年度   报告」).
 _SPACED_TAIL = re.compile("[ \u3000]*".join("信息公开") + "[ \u3000]*(?:工[ \u3000]*作[ \u3000]*)?" + "[ \u3000]*".join("年度报告"))
 
 
 def _unspaced(match: re.Match[str]) -> str:
-    return re.sub("[ \u3000]+", "", match.group())
+    return _SPACES.sub("", match.group())
 
 
 def _titles_in_text(lines: list[Line]) -> list[_Title]:
@@ -508,7 +509,13 @@ def _body_year(text: str) -> int | None:
     return year if 1990 <= year <= 2100 else None
 
 
-_SPACES = " \t\u3000\xa0"
+def _printed_whole(name: str, text: str) -> bool:
+    """`text` prints `name` as a whole name somewhere: after no other Chinese word, or after 「请与」."""
+    for match in re.finditer(re.escape(name), text):
+        at = match.start()
+        if at == 0 or not _CJK_CHAR.match(text[at - 1]) or text.endswith("请与", 0, at):
+            return True
+    return False
 
 
 def _with_words_a_space_cut_off(agency: str, title: Line, lines: list[Line]) -> str:
@@ -516,21 +523,17 @@ def _with_words_a_space_cut_off(agency: str, title: Line, lines: list[Line]) -> 
     区自然 资源局2023年…」 read 「资源局」): taken back only when the document prints the longer name
     whole elsewhere, after no other Chinese word or after 「请与」 (「请与绵阳市卧龙区自然资源局联系」)."""
     spaced = title.text.find(agency)
-    if spaced <= 0 or title.text[spaced - 1] not in _SPACES:
+    if spaced <= 0 or not _SPACES.match(title.text, spaced - 1):
         return agency  # no space before the name as printed: nothing was cut off
-    before = re.sub(f"[{_SPACES}]+", "", title.text[:spaced])
+    before = _SPACES.sub("", title.text[:spaced])
     begin = len(before)
     while begin and len(before) - begin < 20 and _CJK_CHAR.match(before[begin - 1]):
         begin -= 1
-    elsewhere = re.sub(f"[{_SPACES}]+", "", "\n".join(line.text for line in lines if line is not title))
+    elsewhere = _SPACES.sub("", "\n".join(line.text for line in lines if line is not title))
     for start in range(begin, len(before)):
         name = before[start:] + agency
-        if not _is_organ(name):
-            continue
-        for match in re.finditer(re.escape(name), elsewhere):
-            where = match.start()
-            if where == 0 or not _CJK_CHAR.match(elsewhere[where - 1]) or elsewhere.endswith("请与", 0, where):
-                return name
+        if _is_organ(name) and _printed_whole(name, elsewhere):
+            return name
     return agency
 
 
@@ -542,17 +545,13 @@ def _without_glued_chrome(agency: str, lines: list[Line]) -> str:
     document prints elsewhere as a whole name (「来源：吉安市…」, 「请与湖州市…联系」), not after
     a place name (「赣州市」+「赣县区…」 is one name).
     """
-    text = re.sub(f"[{_SPACES}]+", "", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
+    text = _SPACES.sub("", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
     if text.count(agency) > 1:
         return agency
     for cut in range(1, len(agency) - 3):
         head, tail = agency[:cut], agency[cut:]
-        if _PLACE_END.search(head) or not _is_organ(tail):
-            continue
-        for match in re.finditer(re.escape(tail), text):
-            at = match.start()
-            if at == 0 or not _CJK_CHAR.match(text[at - 1]) or text.endswith("请与", 0, at):
-                return tail
+        if not _PLACE_END.search(head) and _is_organ(tail) and _printed_whole(tail, text):
+            return tail
     return agency
 
 

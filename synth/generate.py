@@ -127,11 +127,12 @@ class NarrativeItem:
     """A sentence of the narrative that states table figures: its section and what it states.
 
     `kind` is "requests" (新收/上年结转/办结/结转下年度), "results" (the result categories of
-    `topics`) or "review" (行政复议/行政诉讼); `variant` picks the wording.
+    `topics`), "review" (行政复议/行政诉讼) or "active" (table 二's cells of `topics`, e.g.
+    "active.normative_documents.issued"); `variant` picks the wording.
     """
 
     section: int
-    kind: Literal["requests", "results", "review"]
+    kind: Literal["requests", "results", "review", "active"]
     variant: int = 0
     topics: tuple[str, ...] = ()
 
@@ -205,6 +206,11 @@ class ReportSpec:
             "review_total": self.review["review"]["total"],
             "litigation_total": self.review["litigation_direct"]["total"] + self.review["litigation_after_review"]["total"],
         }
+        for row in self.active_rows():
+            for column in row.fields:
+                value = self.active[row.key][column.key]
+                if row.stated_as and column.stated_as and isinstance(value, int):
+                    out[formats.active_topic(row.key, column.key)] = value
         return out
 
     def stated(self) -> dict[str, int]:
@@ -263,7 +269,7 @@ def _cn_small(value: int) -> str:
 def _narrative_anchor(paragraphs: list[str], item: NarrativeItem) -> int:
     """Where a narrative sentence goes: after the section-1 sub-heading it belongs to, else first."""
     if item.section == 1:
-        heading = "（二）依申请公开"
+        heading = "（一）主动公开" if item.kind == "active" else "（二）依申请公开"
         for index, text in enumerate(paragraphs):
             if text == heading:
                 return index + 1
@@ -281,10 +287,50 @@ _CATEGORY_WORDS = {
 }
 
 
+# Figures of other things than table 二's cells that a 主动公开 paragraph states next to them
+# (counted in 篇, 条, 次: none is a table 二 figure).
+_ACTIVE_ASIDES = ("发布政策解读{n}篇", "公开行政处罚信息{n}条", "开展规范性文件合法性审查{n}次", "公开行政许可信息{n}条")
+
+
+def _active_sentence(spec: ReportSpec, item: NarrativeItem) -> tuple[str, list[tuple[str, int]]]:
+    """Table 二's figures of `item.topics` in one sentence: variant 0 names each row once and
+    lists its verbs (「制发行政规范性文件3件，废止1件」), 1 names each verb once and lists its
+    rows (「制发规章0件、行政规范性文件3件」); odd-numbered variants above 1 add figures of
+    other things (`_ACTIVE_ASIDES`)."""
+    s = spec.stated()
+    rows = {row.key: row for row in spec.active_rows()}
+    cells = [formats.active_topic_cell(t) for t in item.topics]
+    stated = [(t, cell) for t, cell in zip(item.topics, cells) if cell is not None]
+
+    def verb(row: str, field: str) -> str:
+        return next(c.stated_as[0] for c in rows[row].fields if c.key == field)
+
+    def name(row: str) -> str:
+        return rows[row].stated_as[0]
+
+    groups: list[str] = []
+    if item.variant % 2 == 0:
+        for row in dict.fromkeys(cell[0] for _t, cell in stated):
+            mine = [(t, cell[1]) for t, cell in stated if cell[0] == row]
+            clauses = [f"{verb(row, field)}{name(row) if i == 0 else ''}{s[t]}件" for i, (t, field) in enumerate(mine)]
+            groups.append("，".join(clauses))
+    else:
+        for field_verb in dict.fromkeys(verb(*cell) for _t, cell in stated):
+            mine = [(t, cell[0]) for t, cell in stated if verb(*cell) == field_verb]
+            groups.append(field_verb + "、".join(f"{name(row)}{s[t]}件" for t, row in mine))
+    if item.variant > 1 and item.variant % 2 == 1:
+        aside = _ACTIVE_ASIDES[item.variant % len(_ACTIVE_ASIDES)].format(n=item.variant * 7 % 90 + 3)
+        groups.append(aside)
+    lead = "本年度" if item.variant % 3 else "全年共"
+    return lead + "；".join(groups) + "。", [(t, s[t]) for t, _cell in stated]
+
+
 def _narrative_sentence(spec: ReportSpec, item: NarrativeItem) -> tuple[str, list[tuple[str, int]]]:
     """The sentence for a narrative item and the (topic, value) pairs it states."""
     s = spec.stated()
     y = spec.year
+    if item.kind == "active":
+        return _active_sentence(spec, item)
     if item.kind == "requests":
         keys = ("new_received", "carried_over", "total_processed", "carried_forward")
         if all(s[k] == 0 for k in keys) and item.variant % 2 == 0:
@@ -488,6 +534,22 @@ def _narrative_plan(rng: random.Random, requests: dict[str, list[int]]) -> list[
     return items
 
 
+def _active_plan(seed: int, template: str, active: dict[str, dict[str, Number]]) -> list[NarrativeItem]:
+    """Half the reports state some of table 二's figures in their 主动公开 paragraph (its own
+    random stream, so that the rest of a seed's report stays as it was)."""
+    rng = random.Random(f"gongkai-active-narrative-{seed}")
+    if rng.random() >= 0.5:
+        return []
+    topics = [
+        formats.active_topic(row.key, column.key)
+        for row in formats.active_rows(template)
+        if row.stated_as and (row.key == "normative_documents" or rng.random() < 0.4)
+        for column in row.fields
+        if column.stated_as and isinstance(active[row.key][column.key], int) and rng.random() < 0.8
+    ]
+    return [NarrativeItem(1, "active", rng.randint(0, 5), tuple(topics))] if topics else []
+
+
 def random_report(
     seed: int,
     *,
@@ -528,7 +590,7 @@ def random_report(
         active=active,
         single_other_row=single_other_row,
         sections=_sections(rng),
-        narrative=_narrative_plan(rng, requests),
+        narrative=[*_narrative_plan(rng, requests), *_active_plan(seed, template, active)],
         listed=listed,
         site=_site(agency),
     )

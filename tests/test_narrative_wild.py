@@ -110,6 +110,56 @@ def test_statements(sentence: str, section: int | None, expected: list[tuple[str
     assert statements(sentence, section) == expected
 
 
+def active_statements(sentence: str, template: str) -> list[tuple[str, int]]:
+    prose = build_prose([(1, [Line(1, sentence)])])
+    return sorted((s.topic, s.value) for s in extract_statements(prose, template) if formats.active_topic_cell(s.topic))
+
+
+T21, T19 = formats.TEMPLATE_2021, formats.TEMPLATE_2019
+ISSUED, REPEALED, IN_FORCE = (f"active.normative_documents.{f}" for f in ("issued", "repealed", "in_force"))
+
+ACTIVE_STATEMENTS: list[tuple[str, str, str, list[tuple[str, int]]]] = [
+    # id, sentence, template, table 二 (topic, value) taken
+    ("row-then-verbs", "全年共制发行政规范性文件3件，废止1件，现行有效27件。", T21, [(IN_FORCE, 27), (ISSUED, 3), (REPEALED, 1)]),
+    (
+        "verb-then-rows",
+        "本年度制发规章0件、行政规范性文件3件；废止规章0件、行政规范性文件1件。",
+        T21,
+        [("active.normative_documents.issued", 3), ("active.normative_documents.repealed", 1), ("active.regulations.issued", 0), ("active.regulations.repealed", 0)],
+    ),
+    ("in-force-with-filler", "现行有效的规范性文件共27件。", T21, [(IN_FORCE, 27)]),
+    ("items-then-verb", "规范性文件现行有效12件。", T21, [(IN_FORCE, 12)]),
+    (
+        "decisions-listed",
+        "本年度作出行政许可决定5件、行政处罚决定2件、行政强制决定0件。",
+        T21,
+        [("active.coercion.decisions", 0), ("active.licensing.decisions", 5), ("active.punishment.decisions", 2)],
+    ),
+    # Words between the verb and the items: which documents is not said.
+    ("qualified-items", "制发涉及群众切身利益的规范性文件2件。", T21, []),
+    # A figure of something else after the table's figure, in the same sentence.
+    ("interpretations-after", "制发规范性文件3件，全部进行合法性审查，公开解读2件。", T21, [(ISSUED, 3)]),
+    ("items-without-verb", "规范性文件3件。发布规范性文件解读材料3篇。", T21, []),
+    ("approximate", "全年作出行政处罚决定约200件。", T21, []),
+    ("whole-county", "全县各部门共制发规范性文件45件。", T21, []),
+    ("in-another-unit", "公开行政处罚信息38条，行政许可信息24条。", T21, []),
+    (
+        "2019-made-and-published",
+        "本年度新制作规范性文件3件，新公开3件，对外公开规范性文件总数15件。",
+        T19,
+        [("active.normative_documents.made", 3), ("active.normative_documents.published", 3)],
+    ),
+    # 2021 has no 新公开 column; 2019 no 现行有效.
+    ("2019-verb-in-2021", "新公开规范性文件3件。", T21, []),
+    ("2021-verb-in-2019", "现行有效规范性文件27件。", T19, []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "template", "expected"), [c[1:] for c in ACTIVE_STATEMENTS], ids=[c[0] for c in ACTIVE_STATEMENTS])
+def test_active_statements(sentence: str, template: str, expected: list[tuple[str, int]]) -> None:
+    assert active_statements(sentence, template) == expected
+
+
 # ------------------------------------------------------------------ listed totals
 
 
@@ -177,6 +227,8 @@ U19 = _total(R2019, *formats.RESULT_CATEGORIES["unavailable"])
 O19 = _total(R2019, "other_handling")
 D19 = _total(R2019, "total_processed")
 NEW21, OLD21 = _total(R2021, "new_received"), _total(R2021, "carried_over")
+DOCS21 = R2021.active["normative_documents"]
+DOCS19 = R2019.active["normative_documents"]
 GRANT21, PART21 = _total(R2021, "granted"), _total(R2021, "partially_granted")
 
 
@@ -222,6 +274,23 @@ RULE_CASES = [
     RuleCase("mixed-units-short", R2021, "主动公开政府信息58条，其中部门文件31件，通知公告19条，其他5条。", True, (55, 58)),
     RuleCase("comparison-not-a-part", R2021, "主动公开政府信息58条，其中部门文件31件，较上年增加10条。", False),
     RuleCase("other-unit-not-a-part", R2021, "主动公开政府信息58条，其中政府公报12期，通知公告40条。", False),
+    RuleCase("documents-agree", R2021, f"全年共制发行政规范性文件{DOCS21['issued']}件，现行有效{DOCS21['in_force']}件。", False),
+    RuleCase(
+        "documents-in-force-differs",
+        R2021,
+        f"全年共制发行政规范性文件{DOCS21['issued']}件，现行有效{int(DOCS21['in_force']) + 4}件。",
+        True,
+        (int(DOCS21["in_force"]), int(DOCS21["in_force"]) + 4),
+    ),
+    RuleCase(
+        "decisions-differ",
+        R2021,
+        f"本年度作出行政许可决定{int(R2021.active['licensing']['decisions']) + 1}件。",
+        True,
+        (int(R2021.active["licensing"]["decisions"]), int(R2021.active["licensing"]["decisions"]) + 1),
+    ),
+    RuleCase("2019-made-agrees", R2019, f"本年度新制作规范性文件{DOCS19['made']}件。", False),
+    RuleCase("2019-made-differs", R2019, f"本年度新制作规范性文件{int(DOCS19['made']) + 2}件。", True, (int(DOCS19["made"]), int(DOCS19["made"]) + 2)),
 ]
 
 

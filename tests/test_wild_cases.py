@@ -95,6 +95,64 @@ def test_flattened_table_two_unique_and_ambiguous() -> None:
     assert record.active["licensing"]["decisions"] == 12
 
 
+FLAT_TABLE_TWO = (
+    "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章 000行政规范性文件5183207第二十条第（五）项信息内容本年处理决定数量行政许可12"
+)
+
+
+@pytest.mark.parametrize(
+    ("narrative", "expected"),
+    [
+        # The stated 制发 cuts 5183207 one way only: 51 | 8 | 3207 would need 制发 51.
+        ("本年度制发行政规范性文件5件，废止18件。", {"issued": 5, "repealed": 18, "in_force": 3207}),
+        # One stated figure settles its own cell; the other two still have several readings.
+        ("本年度制发行政规范性文件5件。", {"issued": 5, "repealed": None, "in_force": None}),
+        # A figure no reading gives (an error of the narrative's) settles nothing.
+        ("本年度制发行政规范性文件6件。", {"issued": None, "repealed": None, "in_force": None}),
+        # A figure of something else settles nothing either.
+        ("本年度公开规范性文件解读5篇。", {"issued": None, "repealed": None, "in_force": None}),
+    ],
+)
+def test_flattened_table_two_cut_by_the_narrative(narrative: str, expected: dict[str, int | None]) -> None:
+    """Table 二 has no sums; the figures the narrative states are the equations that cut its
+    digits run together, and a cell so cut says so."""
+    record = read(f"{HEAD}一、总体情况（一）主动公开{narrative}{FLAT_TABLE_TWO}{SECTION3}")
+    assert record.active["normative_documents"] == expected
+    settled = [f for f, v in expected.items() if v is not None]
+    for field in settled:
+        note = record.notes.cells[f"active.normative_documents.{field}"]
+        assert note.status == "split" and "正文所述数字" in (note.detail or ""), note
+    mismatches = [f for f in record.findings if f.rule == "narrative_mismatch"]
+    assert not mismatches or expected["issued"] is None
+
+
+def test_table_two_cut_short_with_a_number_in_its_wrapped_header() -> None:
+    """A header's year wrapped onto a line of its own (「本年(2」「023)」) prints a number before
+    the first row; with the last row cut off the count of numbers is exact, yet the rows whose
+    labels stand keep their own numbers: nothing is shifted by position."""
+    lines = [
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项\t\t\t",
+        "信息内容\t本年制发件数\t本年(2",
+        "023)",
+        "废止件数\t现行有效件数",
+        "规章\t0\t0\t0",
+        "行政规范性文件\t164\t0\t164",
+        "第二十条第（五）项\t\t\t",
+        "信息内容\t本年处理决定数量\t\t",
+        "行政许可\t3\t\t",
+        "第二十条第（六）项\t\t\t",
+        "信息内容\t本年处理决定数量\t\t",
+        "行政处罚\t0\t\t",
+        "行政强制\t49\t\t",
+    ]
+    record = read(HEAD + "\n".join(lines))
+    assert record.active["normative_documents"] == {"issued": 164, "repealed": 0, "in_force": 164}
+    assert [record.active[k]["decisions"] for k in ("licensing", "punishment", "coercion")] == [3, 0, 49]
+    assert record.active["fees"]["amount"] is None
+
+
 def test_flattened_table_two_whose_blanks_vanished() -> None:
     """Blank cells printed as nothing, then flattened: "规章0" proves that this document's blanks
     leave no trace, so "规范性文件213" (truly _ 213 _) is no longer cut into 2 1 3."""
@@ -651,6 +709,32 @@ def test_label_list_before_a_row_printed_blank_keeps_its_neighbours() -> None:
     rows = read("\n".join([*lines, REVIEW_SECTION])).requests["rows"]
     assert rows["new_received"] == BLOCK_TABLE["new_received"]
     assert rows["partially_granted"] == BLOCK_TABLE["partially_granted"]
+
+
+def test_two_rows_listed_around_their_numbers_whose_blank_cells_vanished() -> None:
+    """Two rows in reading order, the first's label before their numbers and the second's after,
+    blank cells printed as nothing: the numbers, a paragraph apart and too few for the first
+    row's cells, may be both rows' column by column — the first row does not take them."""
+    table: dict[str, list[int | str]] = {key: list(values) for key, values in BLOCK_TABLE.items()}
+    table["withheld_state_secret"] = [0, "", "", "", "", 0, ""]
+    table["withheld_prohibited_by_law"] = [2, 0, "", "", "", 0, 2]
+    table["new_received"] = [14, 0, 0, 1, 0, 0, 15]
+    table["total_processed"] = [14, 0, 0, 1, 0, 0, 15]
+    pair = ("withheld_state_secret", "withheld_prohibited_by_law")
+    by_key = {row.key: row for row in ROWS}
+    lines = [HEAD, SECTION3, *HEADER.split()]
+    for row in ROWS:
+        if row.key == pair[0]:
+            numbers = [str(table[key][column]) for column in range(7) for key in pair if table[key][column] != ""]
+            lines += [row.label, numbers[0], *(line for number in numbers[1:] for line in ("", number)), by_key[pair[1]].label]
+        elif row.key != pair[1]:
+            lines.append(" ".join([row.label, *(str(v) for v in table[row.key])]))
+    record = read("\n".join([*lines, REVIEW_SECTION]))
+    rows = record.requests["rows"]
+    for key, values in table.items():
+        for column, (want, have) in enumerate(zip(values, rows[key], strict=True)):
+            assert have is None or have == want, (key, formats.REQUEST_COLUMN_KEYS[column], want, have)
+    assert rows["new_received"] == table["new_received"]
 
 
 # ------------------------------------------------------------------ real reports, flattened

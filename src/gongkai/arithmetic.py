@@ -14,7 +14,7 @@ from typing import Literal, cast
 from . import formats
 
 CellRef = tuple[str, str]  # (row key, column key) in table 三; (block, field) in table 四
-EquationKind = Literal["row_total", "results_total", "balance", "review_total", "continuity"]
+EquationKind = Literal["row_total", "results_total", "balance", "review_total", "continuity", "stated"]
 Lookup = Callable[[CellRef], "int | float | None"]
 
 

@@ -23,6 +23,8 @@ TEMPLATE_UNKNOWN = "unknown"
 class Column:
     key: str
     label: str
+    # The verbs a report's text states this table 二 figure with (「制发规范性文件3件」).
+    stated_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,20 @@ def topic_rows(topic: str, row_keys: tuple[str, ...]) -> tuple[str, ...] | None:
     return None
 
 
+ACTIVE_TOPIC = "active"  # a narrative topic "active.<row>.<field>" states one cell of table 二
+
+
+def active_topic(row: str, field: str) -> str:
+    """The narrative topic of table 二's cell (row, field)."""
+    return f"{ACTIVE_TOPIC}.{row}.{field}"
+
+
+def active_topic_cell(topic: str) -> tuple[str, str] | None:
+    """The table 二 cell (row, field) a narrative topic states; None for another table's topic."""
+    parts = topic.split(".")
+    return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == ACTIVE_TOPIC else None
+
+
 GROUPS: tuple[Group, ...] = (
     Group("results", _G_RESULTS, tuple(r.key for r in REQUEST_ROWS_2021[2:-1])),
     Group("withheld", _G_WITHHELD, RESULT_CATEGORIES["withheld"]),
@@ -352,26 +368,41 @@ class ActiveRow:
     aliases: tuple[str, ...] = ()
     decimal: tuple[str, ...] = ()  # fields that are amounts, not counts
     signed: tuple[str, ...] = ()  # fields that may be negative (本年增/减)
+    # What a report's text calls this row's items when it states a figure of them, with a verb
+    # of one of its fields' `stated_as` (「作出行政处罚决定12件」).
+    stated_as: tuple[str, ...] = ()
 
 
-_DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
+_DECISIONS_2021 = (Column("decisions", "本年处理决定数量", ("作出", "做出")),)
+_DOCUMENTS_2021 = (
+    Column("issued", "本年制发件数", ("制发", "新制发", "印发", "出台")),
+    Column("repealed", "本年废止件数", ("废止",)),
+    Column("in_force", "现行有效件数", ("现行有效",)),
+)
+_DOCUMENTS_2019 = (
+    Column("made", "本年新制作数量", ("新制作", "制作", "制发", "印发")),
+    Column("published", "本年新公开数量", ("新公开",)),
+    Column("total", "对外公开总数量"),
+)
 ACTIVE_ROWS_2021: tuple[ActiveRow, ...] = (
     ActiveRow(
         "regulations",
         "规章",
-        (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数")),
+        _DOCUMENTS_2021,
         "第二十条第（一）项",
+        stated_as=("规章",),
     ),
     ActiveRow(
         "normative_documents",
         "行政规范性文件",
-        (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数")),
+        _DOCUMENTS_2021,
         "第二十条第（一）项",
         aliases=("规范性文件",),
+        stated_as=("行政规范性文件", "规范性文件"),
     ),
-    ActiveRow("licensing", "行政许可", _DECISIONS_2021, "第二十条第（五）项"),
-    ActiveRow("punishment", "行政处罚", _DECISIONS_2021, "第二十条第（六）项"),
-    ActiveRow("coercion", "行政强制", _DECISIONS_2021, "第二十条第（六）项"),
+    ActiveRow("licensing", "行政许可", _DECISIONS_2021, "第二十条第（五）项", stated_as=("行政许可决定",)),
+    ActiveRow("punishment", "行政处罚", _DECISIONS_2021, "第二十条第（六）项", stated_as=("行政处罚决定",)),
+    ActiveRow("coercion", "行政强制", _DECISIONS_2021, "第二十条第（六）项", stated_as=("行政强制决定",)),
     ActiveRow(
         "fees",
         "行政事业性收费",
@@ -384,26 +415,28 @@ ACTIVE_ROWS_2021: tuple[ActiveRow, ...] = (
 _PROJECTS_2019 = (
     Column("previous", "上一年项目数量"),
     Column("change", "本年增/减"),
-    Column("decisions", "处理决定数量"),
+    Column("decisions", "处理决定数量", ("作出", "做出")),
 )
 ACTIVE_ROWS_2019: tuple[ActiveRow, ...] = (
     ActiveRow(
         "regulations",
         "规章",
-        (Column("made", "本年新制作数量"), Column("published", "本年新公开数量"), Column("total", "对外公开总数量")),
+        _DOCUMENTS_2019,
         "第二十条第（一）项",
+        stated_as=("规章",),
     ),
     ActiveRow(
         "normative_documents",
         "规范性文件",
-        (Column("made", "本年新制作数量"), Column("published", "本年新公开数量"), Column("total", "对外公开总数量")),
+        _DOCUMENTS_2019,
         "第二十条第（一）项",
         aliases=("行政规范性文件",),
+        stated_as=("规范性文件", "行政规范性文件"),
     ),
-    ActiveRow("licensing", "行政许可", _PROJECTS_2019, "第二十条第（五）项", signed=("change",)),
+    ActiveRow("licensing", "行政许可", _PROJECTS_2019, "第二十条第（五）项", signed=("change",), stated_as=("行政许可决定",)),
     ActiveRow("other_services", "其他对外管理服务事项", _PROJECTS_2019, "第二十条第（五）项", signed=("change",)),
-    ActiveRow("punishment", "行政处罚", _PROJECTS_2019, "第二十条第（六）项", signed=("change",)),
-    ActiveRow("coercion", "行政强制", _PROJECTS_2019, "第二十条第（六）项", signed=("change",)),
+    ActiveRow("punishment", "行政处罚", _PROJECTS_2019, "第二十条第（六）项", signed=("change",), stated_as=("行政处罚决定",)),
+    ActiveRow("coercion", "行政强制", _PROJECTS_2019, "第二十条第（六）项", signed=("change",), stated_as=("行政强制决定",)),
     ActiveRow(
         "fees",
         "行政事业性收费",

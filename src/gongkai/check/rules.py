@@ -415,8 +415,20 @@ TOPIC_LABELS = {
 }
 
 
+def topic_label(topic: str, template: str) -> str:
+    """What a narrative topic counts, in the words of the tables."""
+    cell = formats.active_topic_cell(topic)
+    if cell is None:
+        return TOPIC_LABELS[topic]
+    row = next(r for r in formats.active_rows(template) if r.key == cell[0])
+    return f"{row.label}{next(c.label for c in row.fields if c.key == cell[1])}"
+
+
 def topic_value(record: Record, topic: str) -> int | float | None:
     """The table value a narrative topic refers to (None when a needed cell is null)."""
+    cell = formats.active_topic_cell(topic)
+    if cell is not None:
+        return record.active.get(cell[0], {}).get(cell[1])
     rows = record.rows
     total = formats.REQUEST_COLUMN_KEYS.index("total")
 
@@ -459,14 +471,13 @@ def narrative_mismatch(context: Context) -> Iterator[Hit]:
     """
     record = context.record
     for statement in record.notes.statements:
-        table_found = record.notes.tables_found.get(_TOPIC_TABLE.get(statement.topic, "三"))
-        value = topic_value(record, statement.topic) if table_found else None
+        table = "二" if formats.active_topic_cell(statement.topic) else _TOPIC_TABLE.get(statement.topic, "三")
+        value = topic_value(record, statement.topic) if record.notes.tables_found.get(table) else None
         if value is None or value == statement.value:
             continue
-        table = _TOPIC_TABLE.get(statement.topic, "三")
         section = f"第{'一二三四五六'[statement.section - 1]}部分" if statement.section else "正文"
         yield Hit(
-            f"{section}称“{statement.text}”（{TOPIC_LABELS[statement.topic]}{statement.value}件），但表{table}中为{_fmt(value)}件。",
+            f"{section}称“{statement.text}”（{topic_label(statement.topic, record.template)}{statement.value}件），但表{table}中为{_fmt(value)}件。",
             {"section": statement.section, "line": statement.line, "table": table, **({"page": statement.page} if statement.page else {})},
             expected=value,
             actual=statement.value,

@@ -242,7 +242,7 @@ def _parse(document: Document, text: str, printed: list[Line], previous: Record 
             if region:
                 table_lines.update(range(*region))
     prose = _prose(lines, headings, table_lines)
-    notes.statements = extract_statements(prose)
+    notes.statements = extract_statements(prose, template)
 
     if template != formats.TEMPLATE_PRE2019:
         footers = page_footers(lines)
@@ -311,7 +311,7 @@ def _read_table(
     name: str, tokens: list[Token], template: str, blanks: Blanks, stated: dict[str, int], last_year: LastYear | None
 ) -> _Table:
     if name == "二":
-        cells, found = read_active(tokens, template, blanks, last_year)
+        cells, found = read_active(tokens, template, blanks, last_year, stated)
         return _Table(cells, found)
     if name == "三":
         table = read_requests(tokens, template, blanks, stated)

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .. import limits
+from .. import formats, limits
 from ..model import ListedTotal, Statement
 from ..read import Line
 
@@ -233,9 +233,102 @@ def _respective(block: Prose, taken: set[int]) -> list[Statement]:
     return found
 
 
-def extract_statements(prose: list[Prose]) -> list[Statement]:
+# What may stand between a table 二 figure's verb, its items' name and the figure
+# (「现行有效的规范性文件共27件」, 「对外公开规范性文件总数15件」 is not taken: no verb states 总数).
+_ACTIVE_FILLER = re.compile(r"[了共计的为有：:\s]{0,3}")
+# A sentence about more than the agency itself (a 县政府's report on the whole county): its
+# figures are not the agency's table.
+_WIDER = re.compile(r"全(?:省|市|县|区|州|盟|旗|镇|乡)|各(?:级|部门|单位|乡镇|街道)|系统")
+# A figure's list goes on after 、 or a comma: 「制发规章0件、行政规范性文件3件」.
+_ACTIVE_LIST = re.compile(r"[、，,]")
+
+
+@dataclass(frozen=True)
+class _ActiveWords:
+    """Table 二's vocabulary in one template: one pattern of verbs, items and figures."""
+
+    pattern: re.Pattern[str]
+    verbs: dict[str, set[str]]  # verb → the fields it states
+    items: dict[str, str]  # the items' name → row
+    fields: dict[tuple[str, str], str]  # (row, verb) → field
+
+
+def _active_words(template: str) -> _ActiveWords | None:
+    if template not in formats.NUMERIC_TEMPLATES:
+        return None
+    verbs: dict[str, set[str]] = {}
+    items: dict[str, str] = {}
+    fields: dict[tuple[str, str], str] = {}
+    for row in formats.active_rows(template):
+        for name in row.stated_as:
+            items[name] = row.key
+        for column in row.fields:
+            for verb in column.stated_as:
+                verbs.setdefault(verb, set()).add(column.key)
+                if row.stated_as:
+                    fields[(row.key, verb)] = column.key
+    longest_first = sorted([*verbs, *items], key=len, reverse=True)
+    words = "|".join(re.escape(w) for w in longest_first)
+    pattern = re.compile(rf"(?P<word>{words})|(?<![\d.])(?P<n>\d++)\s*件|[。；;！？]")
+    return _ActiveWords(pattern, verbs, items, fields)
+
+
+_ACTIVE_WORDS = {template: _active_words(template) for template in formats.NUMERIC_TEMPLATES}
+
+
+def _wider(text: str, at: int) -> bool:
+    """The sentence up to `at` speaks of more than the agency (全县, 各部门 …)."""
+    return _WIDER.search(text, _sentence_start(text, at), at) is not None
+
+
+def _active_statements(block: Prose, template: str) -> list[Statement]:
+    """Table 二's figures the text states plainly: a verb of one of its columns, the row's
+    items and a count in 件, with nothing but filler between (「制发行政规范性文件3件，废止1件，
+    现行有效27件」, 「作出行政许可决定5件、行政处罚决定2件」). Within a sentence the items
+    carry on to the next verb, and a verb to the next items listed after a figure. Anything
+    else between (「制发涉及…的规范性文件」, 「公开解读2件」) states nothing."""
+    words = _ACTIVE_WORDS.get(template)
+    if words is None:
+        return []
+    text = block.text
+    found: list[Statement] = []
+    verb: tuple[str, int] | None = None  # the verb in force and where its clause starts
+    row: tuple[str, int] | None = None  # the items in force and where they are named
+    previous: tuple[str, int] = ("stop", 0)  # what the last match was ("verb"/"row"/"figure"/"stop") and its end
+
+    def follows(start: int) -> bool:
+        return _ACTIVE_FILLER.fullmatch(text, previous[1], start) is not None
+
+    for match in words.pattern.finditer(text):
+        start, end = match.span()
+        word, figure = match.group("word"), match.group("n")
+        if word is None and figure is None:
+            verb, row, previous = None, None, ("stop", end)
+            continue
+        if word is not None and word in words.items:
+            listed = previous[0] == "figure" and _ACTIVE_LIST.fullmatch(text, previous[1], start) is not None
+            if not (previous[0] == "verb" and follows(start)) and not listed:
+                verb = None  # items named without a verb of their own: their figure is not stated here
+            row, previous = (words.items[word], start), ("row", end)
+            continue
+        if word is not None:
+            verb, previous = (word, start), ("verb", end)
+            continue
+        stated = previous[0] in ("verb", "row") and follows(start) and verb is not None and row is not None
+        field = words.fields.get((row[0], verb[0])) if stated and row is not None and verb is not None else None
+        value = _figure(figure) if figure is not None else None
+        plain = not _APPROXIMATE.search(text[max(0, start - 1) : start])
+        if field is not None and row is not None and verb is not None and value is not None and plain and not _wider(text, verb[1]):
+            found.append(_statement(block, formats.active_topic(row[0], field), value, min(verb[1], row[1]), end, start))
+        previous = ("figure", end)
+    return found
+
+
+def extract_statements(prose: list[Prose], template: str = formats.TEMPLATE_UNKNOWN) -> list[Statement]:
+    """The figures the text states of tables 三 and 四, and of table 二 in `template`."""
     statements: list[Statement] = []
     for block in prose:
+        statements += _active_statements(block, template)
         taken: set[int] = set()  # where the figures already read start (each a whole digit run)
         statements += _respective(block, taken)
         for topic, patterns in _COMPILED.items():

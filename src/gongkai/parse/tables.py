@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
@@ -449,7 +449,43 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     _distrust_unconfirmed_rows(groups, confirmed, grid, equations, force=scrambled)
     if blanks == "nothing" and _blanks_vanish_among_numbers(tokens):
         _distrust_rows_listed_apart(tokens, runs, assignments, rows, grid, equations)
+    _distrust_rows_in_paragraphs(assignments, grid, equations, scrambled)
     return RequestsTable(rows, grid, single, found=True)
+
+
+def _in_paragraphs(values: list[Token]) -> bool:
+    """A row's numbers each a paragraph of its own (an empty line between any two): the blocks
+    of an extractor's reading order (pdftotext without -layout), whose order need not be the
+    columns'."""
+    lines = [t.line for t in values]
+    return len(values) >= 3 and all(later - earlier >= 2 for earlier, later in pairwise(lines))
+
+
+def _distrust_rows_in_paragraphs(
+    assignments: list[tuple[Run, list[formats.Row]]], grid: Grid, equations: list[Equation], scrambled: bool
+) -> None:
+    """Rows printed a paragraph per number whose columns break a column's sum — or, where the
+    reading order is seen scrambled elsewhere, that a column's sum cannot confirm: the reading order
+    may have moved a number to another column (a row sum holds in any order), so the row is not
+    read rather than read into the wrong columns."""
+    # A row whose numbers are all alike but its total reads the same in any order that adds up.
+    in_paragraphs = {
+        covered[0].key
+        for run, covered in assignments
+        if len(covered) == 1 and _in_paragraphs(run.values) and len({grid[(covered[0].key, c)].value for c in formats.APPLICANT_COLUMN_KEYS}) > 1
+    }
+    if not in_paragraphs:
+        return
+    doubted: set[str] = set()
+    for equation in equations:
+        if equation.kind in ("results_total", "balance"):
+            holds = equation.holds(lambda ref: grid[ref].value if ref in grid else None)
+            if holds is False or (scrambled and holds is None):
+                doubted.update(ref[0] for ref in equation.cells if ref[0] in in_paragraphs)
+    for key in doubted:
+        for column in formats.REQUEST_COLUMN_KEYS:
+            cell = grid[(key, column)]
+            grid[(key, column)] = Cell(None, cell.token, "unreadable", "此行各数分段单独成行，提取顺序不能确定其所在的列，且列的合计不符")
 
 
 def _line_orders(values: list[Token]) -> list[list[Token]]:
@@ -784,17 +820,25 @@ def _distrust_rows_listed_apart(
     # The rows each run of numbers went to, all its pieces together.
     origin = _run_of_each_value(runs)
     by_run: dict[int, list[formats.Row]] = {}
+    printed: dict[int, int] = {}  # cells printed in each run, blank ones included
+    lines: dict[int, set[int]] = {}  # the lines they stand on
     for run, covered in assignments:
-        by_run.setdefault(origin.get(id(run.values[0]), -1 - len(by_run)), []).extend(covered)
+        index = origin.get(id(run.values[0]), -1 - len(by_run))
+        by_run.setdefault(index, []).extend(covered)
+        printed[index] = printed.get(index, 0) + sum(1 for t in run.values if t.is_value)
+        lines.setdefault(index, set()).update(t.line for t in run.values if t.kind == "num")
     doubted: set[str] = set()
-    for covered in by_run.values():
+    for index, covered in by_run.items():
         first, last = position[covered[0].key], position[covered[-1].key]
         before = rows[first - 1].key if first > 0 else None
         after = rows[last + 1].key if last + 1 < len(rows) else None
         beside_empty = before in empty or after in empty
         # Next to a single named row without numbers (a row printed blank, or its numbers are
-        # among these): numbers that do not add up are more likely that row's.
-        beside_unfilled = bool({before, after} & (named - placed)) and any(_cannot_hold(checks[row.key], grid) for row in covered)
+        # among these): numbers that do not add up are more likely that row's, and so are
+        # cells too few for their rows listed one per line (an extractor's reading order, blank
+        # cells gone), whose blanks were placed to add up.
+        short = printed[index] < len(covered) * WIDTH and len(lines[index]) > 1
+        beside_unfilled = bool({before, after} & (named - placed)) and (short or any(_cannot_hold(checks[row.key], grid) for row in covered))
         if beside_empty or beside_unfilled or (len(covered) > 1 and listed & {row.key for row in covered}):
             doubted.update(row.key for row in covered)
     for key in doubted:
@@ -976,19 +1020,32 @@ def _last_year_grid(
     return equations, grid
 
 
-def _settle_by_last_year(
-    values: list[Token], refs: list[CellRef], cells: dict[CellRef, Cell], equations: list[Equation], grid: dict[CellRef, Cell], last_year: LastYear
+def _stated_grid(stated: dict[str, int], refs: list[CellRef]) -> tuple[list[Equation], dict[CellRef, Cell]]:
+    """The narrative's figures of `refs` as equations (cell = figure) and their pseudo cells."""
+    equations: list[Equation] = []
+    cells: dict[CellRef, Cell] = {}
+    for ref in refs:
+        topic = formats.active_topic(*ref)
+        if topic in stated:
+            figure = (_STATED, topic)
+            cells[figure] = Cell(stated[topic], None)
+            equations.append(Equation("stated", topic, (ref,), (figure,)))
+    return equations, cells
+
+
+def _settle_by_figures(
+    values: list[Token], refs: list[CellRef], cells: dict[CellRef, Cell], equations: list[Equation], grid: dict[CellRef, Cell], why: str
 ) -> None:
-    """Digits run together that the row alone cannot cut ("5183207"), cut the one way that keeps
-    the stock continuous with the year before; still null when that is not unique."""
+    """Digits run together that the row alone cannot cut ("5183207"), cut again with figures
+    printed elsewhere as equations (the narrative's, the stock of the year before): a cell gets
+    the value every cutting that agrees with them gives it; still null when that is not unique."""
     trial = dict(grid)
     fill_run(values, refs, trial, equations)
-    if any(trial[ref].value is None for ref in refs):
-        return
     for ref in refs:
         cell = trial[ref]
-        token = cell.token or values[0]
-        cells[ref] = Cell(cell.value, token, "split", f"“{token.text}”按{last_year.year}年报告的数字（上年现行有效件数或项目数量）唯一拆分")
+        if cell.value is not None and cells[ref].value is None:
+            token = cell.token or values[0]
+            cells[ref] = Cell(cell.value, token, "split", f"“{token.text}”按{why}唯一拆分")
 
 
 def _active_row_values(tokens: list[Token], template: str) -> list[tuple[formats.ActiveRow, list[Token] | None]]:
@@ -1072,12 +1129,18 @@ def _without_phantom_columns(values: list[Token] | None, fields: int) -> list[To
 
 
 def read_active(
-    tokens: list[Token], template: str, blanks: Blanks = "nothing", last_year: LastYear | None = None
+    tokens: list[Token],
+    template: str,
+    blanks: Blanks = "nothing",
+    last_year: LastYear | None = None,
+    stated: dict[str, int] | None = None,
 ) -> tuple[dict[CellRef, Cell], bool]:
     """Table 二: each row found by its label, its values being the numbers that follow it.
 
-    `last_year`: the agency's report of the year before (its year and `last_year_figures`),
-    whose stock settles digits run together that the row alone cannot (see `_settle_by_last_year`).
+    Digits run together that the row alone cannot cut are cut again with what is printed
+    elsewhere (see `_settle_by_figures`): `stated`, the figures the narrative states by topic
+    (制发规范性文件3件, `formats.active_topic`), and `last_year`, the agency's report of the
+    year before (its year and `last_year_figures`), whose stock runs on into this one's.
     """
     rows = formats.active_rows(template)
     cells: dict[CellRef, Cell] = {}
@@ -1099,10 +1162,15 @@ def read_active(
         # Labels were lost but the count is exact: the fixed order decides. (A row with more
         # numbers than cells means numbers ran together or a note's figure crept in, not a lost
         # label; with every label found, a number between rows is a stray, not a shifted cell:
-        # then no row is read by position.)
+        # then no row is read by position.) The order must give every row whose label was found
+        # the very numbers printed after it: else a stray number (a header's「本年(2\n023)」)
+        # made the count exact, and the order would shift every row after it.
         stream = iter(all_values)
-        pending = [(row, [next(stream) for _ in row.fields]) for row in rows]
-        found_any = True
+        by_position: list[tuple[formats.ActiveRow, list[Token] | None]] = [(row, [next(stream) for _ in row.fields]) for row in rows]
+        printed = [None if values is None else [t for t in values if t.text != EDGE_BLANK] for _row, values in pending]
+        if all(not values or values == placed for values, (_row, placed) in zip(printed, by_position)):
+            pending = by_position
+            found_any = True
     for row, row_values in pending:
         for index, column in enumerate(row.fields):
             ref = (row.key, column.key)
@@ -1126,8 +1194,12 @@ def read_active(
                         row_values = [t._replace(kind="num") if t.kind == "doubt" and t.text[:1] in "-－" and t.text[1:].isdigit() else t for t in row_values]
                     fill_run(row_values, refs, cells, [])
                     equations, grid = _last_year_grid(last_year, template, refs, cells)
-                    if last_year is not None and equations and any(cells[r].value is None for r in refs):
-                        _settle_by_last_year(row_values, refs, cells, equations, grid, last_year)
+                    narrative, figures = _stated_grid(stated or {}, refs)
+                    sources = [f"{last_year.year}年报告的数字（上年现行有效件数或项目数量）"] if equations and last_year else []
+                    sources += ["正文所述数字"] if narrative else []
+                    equations, grid = equations + narrative, {**grid, **figures}
+                    if sources and any(cells[r].value is None for r in refs):
+                        _settle_by_figures(row_values, refs, cells, equations, grid, "、".join(sources))
                         grid.update(cells)
                     if blanks != "none" and any(cells[r].status == "split" for r in refs):
                         for r in cells_a_blank_may_hide(row_values, refs, grid, equations):

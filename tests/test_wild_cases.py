@@ -1100,3 +1100,76 @@ def test_table_four_header_word_misread_as_a_number() -> None:
     )
     review = read(text).review_litigation
     assert [review[block][field] for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")] == row
+
+
+def markdown_two_label_columns(table: dict[str, list[int]]) -> list[str]:
+    """Table 三 as pymupdf4llm prints a PDF whose label column it cut in two: `|<group>|<row>|v|…|`,
+    the group's words in the first cell of the group's rows."""
+    lines = ["|||申请人情况||||||", "|---|---|---|---|---|---|---|---|---|", "|||自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计|"]
+    for row in ROWS:
+        lines.append(f"|{row.group or ''}|{row.label}|{'|'.join(str(v) for v in table[row.key])}|")
+    return lines
+
+
+TWO_COLUMN_TABLE = requests_with(
+    new_received=[23, 0, 8, 0, 0, 57, 88],
+    granted=[0, 0, 2, 0, 0, 13, 15],
+    partially_granted=[0, 0, 3, 0, 0, 0, 3],
+    withheld_prohibited_by_law=[6, 0, 0, 0, 0, 0, 6],
+    withheld_third_party_rights=[0, 0, 0, 0, 0, 5, 5],
+    withheld_internal_affairs=[4, 0, 0, 0, 0, 4, 8],
+    withheld_query_matters=[0, 0, 2, 0, 0, 0, 2],
+    unavailable_not_held=[6, 0, 0, 0, 0, 11, 17],
+    unavailable_needs_creation=[2, 0, 0, 0, 0, 6, 8],
+    unavailable_unclear=[1, 0, 0, 0, 0, 0, 1],
+    rejected_duplicate=[1, 0, 0, 0, 0, 0, 1],
+    rejected_publication=[0, 0, 0, 0, 0, 5, 5],
+    rejected_excessive=[1, 0, 0, 0, 0, 0, 1],
+    rejected_confirmation=[0, 0, 1, 0, 0, 13, 14],
+    other_misc=[2, 0, 0, 0, 0, 0, 2],
+    total_processed=[23, 0, 8, 0, 0, 57, 88],
+)
+
+
+def _converter_damage(lines: list[str], damage: str) -> list[str]:
+    """One thing pymupdf4llm did to a real PDF's table 三 (seen printing generated reports)."""
+    out = []
+    for line in lines:
+        if damage == "marker_cut_off":  # 「|1|.属于国家秘密|」, 「|（三）不予<br>4|.保护第三方合法权益|」
+            line = re.sub(r"^\|(（三）不予公开)?[^|]*\|(\d)\.", lambda m: f"|{m.group(1) or ''}<br>{m.group(2)}|." if m.group(2) == "4" else f"|{m.group(2)}|.", line)
+        elif damage == "sup_tags" and "|一、本年新收" in line:  # 「|<sup>2081 </sup>|」
+            line = line.replace("|23|0|", "|<sup>23 </sup>|<sup>0</sup>|")
+        elif damage == "two_values_in_one_cell" and "（七）总计" in line:  # 「|0<br>0|」 beside the label's empty cell
+            line = "|（七）总计||23|0|8|0|0|57<br>88|"
+        elif damage == "first_label_scrambled" and "|一、本年新收" in line:
+            line = line.replace("|一、本年新收政府信息公开申请数量|", "|一、本年<br>数量|新收政府信息公开申请|")
+        out.append(line)
+    if damage == "first_label_scrambled":  # the header a picture: only the rows' words are text
+        out = [line for line in out if "申请人情况" not in line and "自然人" not in line]
+    return out
+
+
+@pytest.mark.parametrize("damage", ["marker_cut_off", "sup_tags", "two_values_in_one_cell", "first_label_scrambled"])
+def test_markdown_of_a_pdf_table_cut_by_a_converter(damage: str) -> None:
+    """A converter's cuts inside cells — a list marker in the cell before its label, a number in
+    `<sup>`, two columns in one cell beside the label's empty one, row 一's label wrapped out of
+    order under a header printed as a picture — leave every cell readable."""
+    lines = _converter_damage(markdown_two_label_columns(TWO_COLUMN_TABLE), damage)
+    record = read("\n".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert_table(record, TWO_COLUMN_TABLE)
+    assert not [f for f in record.findings if f.rule in ("cell_unreadable", "blank_cell") or (f.rule == "table_missing" and "表三" in f.message)]
+
+
+def test_section_heading_cut_into_the_cells_of_a_table_row() -> None:
+    """「|**四、政**|**府信息公**|**开行政复议、行政诉讼情况**|||」: a heading a converter put in a
+    table row is still the heading, and table 四 below it is read."""
+    heading = "|**四、政**|**府信息公**|**开行政复议、行政诉讼情况**||||||||"
+    review = [
+        "|||行政复议|||||||行政诉讼|||||",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|0|0|0|0|0|0|0|0|0|0|1|0|1|0|2|",
+    ]
+    text = "\n".join([HEAD, SECTION3, *table3_lines(TABLE, "\t"), heading, *review, "五、存在的主要问题及改进情况"])
+    record = read(text)
+    assert not [f for f in record.findings if f.rule in ("table_missing", "section_missing") and "四" in f.message]
+    assert record.review_litigation["litigation_after_review"] == {"upheld": 1, "corrected": 0, "other": 1, "pending": 0, "total": 2}

@@ -50,6 +50,27 @@ def _first(lines: list[Line], start: int, end: int, anchors: tuple[str, ...], *,
     return None
 
 
+# Table 三's row labels without their list marks, long enough not to be a sentence's words.
+_REQUEST_ROW_CORES = tuple(
+    {core for row in formats.ALL_REQUEST_ROWS.values() if len(core := re.sub(r"\(.*$", "", formats.strip_list_mark(formats.normalize_label(row.label)))) >= 5}
+)
+
+
+_CELL_BREAKS = re.compile(r"<br\s*/?>|\|", re.IGNORECASE)
+
+
+def _names_request_rows(lines: list[Line], enough: int = 3) -> bool:
+    """Whether table lines (not prose) name `enough` of table 三's rows."""
+    named: set[str] = set()
+    for line in lines:
+        if not is_prose(line.text):
+            folded = formats.normalize_label(_CELL_BREAKS.sub("", line.text))  # a label wrapped in its cell
+            named.update(core for core in _REQUEST_ROW_CORES if core in folded)
+            if len(named) >= enough:
+                return True
+    return False
+
+
 def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, tuple[int, int] | None]:
     """Line ranges [start, end) of tables 二, 三, 四: inside their sections, at their anchors."""
     at = {h.number: h.line_index for h in headings}
@@ -59,6 +80,8 @@ def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, tuple[int,
     t3_start = _first(lines, at.get(3, at.get(2, 0)), after.get(3, total), _T3_START)
     if t3_start is None and 3 not in at:
         t3_start = _first(lines, 0, total, _T3_START)
+    if t3_start is None and 3 in at and _names_request_rows(lines[at[3] + 1 : after[3]]):
+        t3_start = at[3] + 1  # a header printed as a picture, row 一's label scrambled: its rows tell
     t4_from = at[4] + 1 if 4 in at else (t3_start + 1 if t3_start is not None else 0)
     t4_start = _first(lines, t4_from, after.get(4, total) if 4 in at else total, _T4_START)
     if t4_start is None and 4 in at:

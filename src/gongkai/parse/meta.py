@@ -135,6 +135,7 @@ class Heading:
 
 _NUMBERED = re.compile(r"(?:[一二三四五六]|[1-6])\s*[、.．，,]|第[一二三四五六]部分")
 _LISTING = re.compile(r"[；;，,]")
+_DIGIT = re.compile(r"[\d０-９]")
 
 
 def _heading_match(text: str) -> tuple[str, re.Match[str]] | None:
@@ -146,6 +147,14 @@ def _heading_match(text: str) -> tuple[str, re.Match[str]] | None:
     match = _HEADING_PREFIX.match(text)
     if match:
         return text, match
+    if "|" in text:
+        # A heading a PDF-to-Markdown converter cut into the cells of a table row
+        # (「|**四、政**|**府信息公**|**开行政复议、行政诉讼情况**|||」): its cells joined, if
+        # they print words only.
+        joined = text.replace("|", "")
+        match = _HEADING_PREFIX.match(joined)
+        if match and not _DIGIT.search(joined, match.end()):
+            return joined, match
     if not _NUMBERED.search(text):
         return None
     stop = max(text.rfind("。"), text.rfind("！"), text.rfind("？"), text.rfind("!"), text.rfind("?"))

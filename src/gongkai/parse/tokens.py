@@ -196,14 +196,14 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells = cells[1:]
         if cells and not cells[-1][1].strip():
             cells = cells[:-1]
-        return _fractions_rejoined(cells)
+        return _markers_rejoined(_fractions_rejoined(cells))
     if "\t" in text:
         cells = []
         start = 0
         for piece in text.split("\t"):
             cells.append((start, piece))
             start += len(piece) + 1
-        return _fractions_rejoined(cells)
+        return _markers_rejoined(_fractions_rejoined(cells))
     cells = [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)]
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
@@ -224,6 +224,34 @@ def _fractions_rejoined(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
             continue
         out.append((start, cell))
     return out
+
+
+_ENDS_IN_MARKER_DIGIT = re.compile(r"(?<![\d.．,，])(\d)\s*$")
+_STARTS_WITH_MARK = re.compile(r"^\s*[.．、]\s*")
+
+
+def _markers_rejoined(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A cell that starts with a list mark and the label of a row its previous cell's last digit
+    numbers (「|1|.属于国家秘密|」, 「|公开 5|.属于三类…|」: a PDF-to-Markdown converter cut the
+    marker off where its columns met) takes that digit back: it is the label's, not a value."""
+    out: list[tuple[int, str]] = []
+    for start, cell in cells:
+        mark = _STARTS_WITH_MARK.match(cell)
+        digit = _ENDS_IN_MARKER_DIGIT.search(out[-1][1]) if out and mark else None
+        if mark and digit and _numbers_row(digit.group(1), cell[mark.end() :]):
+            before_start, before = out.pop()
+            if before[: digit.start()].strip():
+                out.append((before_start, before[: digit.start()]))
+            out.append((before_start + digit.start(), digit.group(1) + cell.strip()))
+            continue
+        out.append((start, cell))
+    return out
+
+
+def _numbers_row(digit: str, label: str) -> bool:
+    """Whether `label` starts like a row of table 三 that the list marker `digit` numbers."""
+    following = formats.normalize_label(label[:12])
+    return any(following.startswith(start) for start, _whole in _MARKER_ROWS.get(digit, ()))
 
 
 _RULE_ENDS_CELL = re.compile(r"\s+:?-{2,}:?\s*$")  # 「12 ---」: a row's last value, the rule's first cell glued on
@@ -583,9 +611,10 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
                 tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
                 soft_blanks = True
             continue
-        # A Markdown cell's line breaks (「7<br>2」: two values a converter put in one cell) part
-        # what they stand between, as spaces do; the columns stay where they were printed.
-        text = _LINE_BREAK_TAG.sub(_as_spaces, line.text) if "<" in line.text else line.text
+        # A Markdown cell's line breaks (「7<br>2」: two values a converter put in one cell) and
+        # inline tags (「<sup>2081 </sup>」: a converter's guess at a smaller font) part what they
+        # stand between, as spaces do; the columns stay where they were printed.
+        text = _INLINE_TAG.sub(_as_spaces, line.text) if "<" in line.text else line.text
         hint = _FOOTER_HINT.search(text) is not None
         text = _INLINE_FOOTER.sub(_as_spaces, text) if hint else text
         if footers is not None and hint:
@@ -604,7 +633,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
-_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"<br\s*/?>|</?(?:sup|sub|b|i|u|s|em|strong|span|font|small|big|mark)\b[^<>]*>", re.IGNORECASE)
 
 
 def _as_spaces(match: re.Match[str]) -> str:
@@ -1035,9 +1064,12 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     # A complete row: Markdown with its outer pipes, or tab-separated (a line's last tab opens
     # its last cell).
     whole_row = line.text.strip().startswith("|") and line.text.strip().endswith("|") if piped else True
-    if label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width:
+    one_value_each = all(len(cell) <= 1 for cell in cells[label_end + 1 :])
+    if label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width and one_value_each:
         # Exactly a row's cells after its label ("|| 1 ||| 1 | 5 |…", "标签\t\t\t0\t0\t0\t0\t"):
-        # each empty cell between separators is a blank cell, at the edges too.
+        # each empty cell between separators is a blank cell, at the edges too — unless a cell
+        # holds two values ("|0<br>0|": a converter put two columns in one), whose empty cell
+        # may be the label's second column.
         keep.update(i for i in range(label_end + 1, len(cells)) if not cells[i])
     elif label_end < first:  # the line's labels, if any, come before its values
         printed = sum(len(cell) for cell in cells[first : last + 1]) + len(inner)

@@ -73,6 +73,7 @@ Value = int | float | None
 TABLE_LAYOUTS: tuple[str, ...] = ("tabs", "tabs_padded", "markdown", "markdown_bare", "markdown_collapsed", "cells", "pipes", "columns")
 BASE_LAYOUTS: tuple[str, ...] = ("tabs", "tabs_padded", "markdown", "cells")
 _MARKDOWN = ("markdown", "markdown_bare", "markdown_collapsed")
+_DRAWN = ("drawn_box", "drawn_grid")  # tables drawn with box characters (w3m, lynx) or as ASCII grids (pandoc)
 _WRAPPABLE = ("tabs", "tabs_padded", "cells", "pipes")  # layouts whose cells can hold a line break
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -134,6 +135,7 @@ class Table:
     # first grid row of a block printed in reading order → (its last row, where its labels go)
     reading_order: dict[int, tuple[int, str]] = field(default_factory=dict)
     columns: Columns | None = None  # layout "columns": where each cell goes
+    valign: str = "top"  # drawn layouts: a wrapped row's values beside its "top" or "middle" line
 
     def __post_init__(self) -> None:
         self.origin = self.grid.origin_map()
@@ -258,6 +260,8 @@ def _row_lines(w: Wild, table: Table, r: int) -> list[str]:
     layout = table.layout
     if layout == "columns" and table.columns is not None:
         return _column_lines(w, table, table.columns, r)
+    if layout in _DRAWN:
+        return _drawn_lines(w, table, r)
     if layout in ("tabs", "tabs_padded"):
         return "\t".join(_row_texts(w, table, r, layout == "tabs_padded")).split("\n")
     if layout in _MARKDOWN:
@@ -290,6 +294,28 @@ def _row_lines(w: Wild, table: Table, r: int) -> list[str]:
     if layout == "cells":
         lines.append("")
     return lines
+
+
+def _drawn_lines(w: Wild, table: Table, r: int) -> list[str]:
+    """One grid row drawn with box characters or as an ASCII grid: every column its own width,
+    a wrapped label's pieces on lines of their own, the values beside its first or middle line,
+    a rule under the row (and above the table's first)."""
+    wall, joint, dash, left, right = ("│", "┼", "─", "├", "┤") if table.layout == "drawn_box" else ("|", "+", "-", "+", "+")
+    rows = [[text.split("\n") for text in _row_texts(w, table, row, True)] for row in range(table.grid.rows)]
+    widths = [max(len(piece) for row in rows for piece in row[c]) + 1 for c in range(table.grid.cols)]
+    rule = left + joint.join(dash * width for width in widths) + right
+    cells = rows[r]
+    height = max(len(pieces) for pieces in cells)
+    beside = 0 if table.valign == "top" else (height - 1) // 2
+    lines = []
+    for n in range(height):
+        texts = []
+        for c, pieces in enumerate(cells):
+            is_value = (r, c) in table.paths
+            text = (pieces[0] if n == beside else "") if is_value else (pieces[n] if n < len(pieces) else "")
+            texts.append(text.ljust(widths[c]))
+        lines.append(wall + wall.join(texts) + wall)
+    return ([rule] if r == 0 else []) + lines + [rule]
 
 
 def _put(line: list[str], at: int, text: str, *, after: bool = True) -> None:
@@ -539,7 +565,7 @@ def _damage(name: str, order: float, applies: Callable[[ReportSpec], bool] | Non
 
 
 # At most one of these per document: each decides how the tables are laid out.
-_EXCLUSIVE = frozenset({"flattened", "flattened_spaced", "markdown_no_leading_pipe", "lone_pipes", "collapsed_blanks", "mixed_layouts", "layout_columns"})
+_EXCLUSIVE = frozenset({"flattened", "flattened_spaced", "markdown_no_leading_pipe", "lone_pipes", "collapsed_blanks", "mixed_layouts", "layout_columns", "drawn_tables"})
 # Pairs that cannot both show in one document (a flattened text has no line for a wrapped label …).
 _CONFLICTS = frozenset(
     frozenset(pair)
@@ -551,6 +577,8 @@ _CONFLICTS = frozenset(
         ("reading_order_blocks", "flattened"),  # a PDF extractor's order, a web page's lost separators
         ("reading_order_blocks", "markdown_no_leading_pipe"),
         ("reading_order_blocks", "collapsed_blanks"),
+        ("reading_order_blocks", "drawn_tables"),
+        ("wrapped_labels", "drawn_tables"),  # a drawn table wraps its labels itself
     )
 )
 
@@ -1008,6 +1036,23 @@ def layout_columns(w: Wild, rng: random.Random) -> None:
         table.layout = "columns"
         table.chosen = True
         table.columns = _layout_columns(w, table, rng)
+
+
+@_damage("drawn_tables", 2.0)
+def drawn_tables(w: Wild, rng: random.Random) -> None:
+    """Tables drawn as text tools draw a web page's tables: with box characters (w3m and lynx:
+    「│」 walls, 「├──┼──┤」 rules between rows) or as ASCII grids (pandoc's reStructuredText:
+    「+----+」, 「|」), narrow columns wrapping the labels onto lines of their own beside empty
+    cells, the values beside a label's first line or its middle one."""
+    layout = rng.choice(_DRAWN)
+    for table in _tables(w, rng):
+        table.layout = layout
+        table.chosen = True
+        table.valign = rng.choice(("top", "middle"))
+        width = rng.randint(4, 16)
+        for cell in table.grid.cells:
+            if not cell.is_value and len(cell.text) > width:
+                table.wraps[(cell.row, cell.col)] = _chunks(cell.text, width)
 
 
 @_damage("reading_order_blocks", 2.5)

@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed draw of examples, so that a run is repeatable and a
+# failure is the change's; anywhere else each run draws new ones (set GONGKAI_WILD_EXAMPLES high
+# to search longer).
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("GONGKAI_HYPOTHESIS_PROFILE", "default"))
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -353,6 +353,18 @@ def test_values_between_dash_blanks_are_not_page_footers() -> None:
         assert got is None or got == want  # a cell lost between the dashes is one of its readings
 
 
+def test_value_between_dash_blanks_a_space_apart_is_no_page_footer() -> None:
+    """「68 — 37 — — — 105」 (a flattened page that keeps single spaces, blanks printed 「—」): the
+    「— 37 —」 in it looks like a page footer, but a footer stands apart from the dash of another
+    cell; here 37 is a cell, and no digits are left to cut."""
+    table = requests_with(new_received=[68, 0, 37, 0, 0, 0, 105], granted=[68, 0, 37, 0, 0, 0, 105])
+    table["total_processed"] = table["new_received"]
+    printed = {key: " ".join("—" if v == 0 and c not in (0, 6) else str(v) for c, v in enumerate(table[key])) for key in ("new_received", "granted")}
+    text = " ".join([HEAD, SECTION3, HEADER, *(f"{row.label} {printed.get(row.key, ' '.join(str(v) for v in table[row.key]))}" for row in ROWS), REVIEW_SECTION])
+    rows = read(text).requests["rows"]
+    assert rows["new_received"] == rows["granted"] == [68, None, 37, None, None, None, 105]
+
+
 def test_flattened_dash_blanks_glued_before_digits() -> None:
     """Blanks printed "-" on a flattened page: "40-010344" is 40, a blank, 0 1 0 3 44 — the dash
     glued to the digits is no minus sign (table 三 counts are never negative); the row and
@@ -1173,3 +1185,71 @@ def test_section_heading_cut_into_the_cells_of_a_table_row() -> None:
     record = read(text)
     assert not [f for f in record.findings if f.rule in ("table_missing", "section_missing") and "四" in f.message]
     assert record.review_litigation["litigation_after_review"] == {"upheld": 1, "corrected": 0, "other": 1, "pending": 0, "total": 2}
+
+
+def drawn_table3(table: dict[str, list[int]], style: str, wrap: int = 6) -> list[str]:
+    """Table 三 drawn as text tools draw an HTML table: with box characters (w3m, lynx) or as an
+    ASCII grid (pandoc's reStructuredText), each label wrapped every `wrap` characters onto
+    lines of their own, the values on the row's first line, a rule between rows."""
+    wall, rule = ("│", "├" + "┼".join(["─" * 10] * 8) + "┤") if style == "box" else ("|", "+" + "+".join(["-" * 10] * 8) + "+")
+    lines = [rule]
+    for row in ROWS:
+        pieces = [row.label[i : i + wrap] for i in range(0, len(row.label), wrap)]
+        for n, piece in enumerate(pieces):
+            cells = [str(v) for v in table[row.key]] if n == 0 else [""] * 7
+            lines.append(wall + wall.join(f"{text:<10}" for text in [piece, *cells]) + wall)
+        lines.append(rule)
+    return lines
+
+
+@pytest.mark.parametrize("style", ["box", "grid"])
+def test_table_drawn_with_wrapped_labels(style: str) -> None:
+    """A row's label wrapped beside empty cells is one row: its words joined, its values read
+    from its one line of values — never a row of blanks, nor values given to the next label."""
+    lines = [HEAD, SECTION3, *drawn_table3(TABLE, style), REVIEW_SECTION]
+    record = read("\n".join(lines))
+    assert_table(record, TABLE)
+    assert not [f for f in record.findings if f.rule in ("cell_unreadable", "blank_cell")]
+    value = record.provenance["requests.new_received.natural_person"]
+    printed_on = next(n for n, line in enumerate(lines, start=1) if line[1:].startswith("一、本年新收"))
+    assert (value.text, value.line) == ("53", printed_on)
+
+
+def test_plain_text_table_rules_are_no_blank_cells() -> None:
+    """pandoc's plain text draws a table's rules as dash runs a space apart: no blank cells."""
+    rule = " ".join(["-" * 12] * 8)
+    lines = [rule, *table3_lines(TABLE, "    "), rule]
+    record = read("\n".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert_table(record, TABLE)
+    assert not [f for f in record.findings if f.rule == "cell_unreadable"]
+
+
+def test_table_drawn_with_a_row_printed_blank() -> None:
+    """A drawn row whose cells are all empty, its label wrapped: a row printed blank (null, with
+    a finding); the rows around it keep their values."""
+    lines = drawn_table3(TABLE, "box")
+    at = next(i for i, line in enumerate(lines) if line[1:].startswith("二、上年结转"))
+    lines[at] = lines[at][:11] + "│".join([" " * 10] * 7) + "│"
+    record = read("\n".join([HEAD, SECTION3, *lines, REVIEW_SECTION]))
+    assert record.requests["rows"]["carried_over"] == [None] * 7
+    assert any(f.rule == "blank_cell" and f.location.get("row") == "carried_over" for f in record.findings)
+    assert_table(record, {key: values for key, values in TABLE.items() if key != "carried_over"})
+
+
+def test_label_list_whose_label_stray_spaces_cut_before_a_table_cut_short() -> None:
+    """pdftotext's reading order lists 「3.其  他」 (stray spaces cut it into two cells) and
+    「（七）总计」, then both rows' cells column by column, blanks printed 「－」, and the text ends
+    there: the numbers are those two rows', never （七）总计's and the unprinted 四、结转下年度's."""
+    table: dict[str, list[int | str]] = {key: list(values) for key, values in TABLE.items()}
+    table["other_misc"] = ["－"] * 7
+    table["total_processed"] = [53, "－", "－", 1, "－", 3, 57]
+    lines = [HEAD, SECTION3, *HEADER.split()]
+    for row in ROWS:
+        if row.key == "other_misc":
+            lines += ["3.其  他", "（七）总计", *(str(table[key][column]) for column in range(7) for key in ("other_misc", "total_processed"))]
+            break
+        lines += [row.label, *(str(v) for v in table[row.key])]
+    rows = read("\n".join(lines)).requests["rows"]
+    for key in ("other_misc", "total_processed", "carried_forward"):
+        want = table.get(key, [None] * 7)
+        assert all(have is None or have == wanted for have, wanted in zip(rows[key] or [None] * 7, want, strict=True)), (key, rows[key])

@@ -27,7 +27,7 @@ from .narrative import Prose, build_prose, extract_listed_totals, extract_statem
 from .resolve import Blanks, Cell, search_budget
 from .segment import segment
 from .tables import LastYear, RequestsTable, blank_printing, read_active, read_requests, read_review
-from .tokens import Token, is_page_number, is_prose, page_footers, tokenize
+from .tokens import BOX_CHARACTER, Token, is_page_number, is_prose, page_footers, tokenize, unbox
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
 _T2_START = ("第二十条", formats.CONTENT_HEADER, "本年制发件数", "本年新制作数量")
@@ -208,6 +208,8 @@ def parse(document: Document, previous: Record | None = None) -> Record:
     lines = document.lines
     if unified is not text:  # radicals printed for characters: read as the characters
         lines = [replace(line, text=formats.unify_radicals(line.text)) for line in lines]
+    if BOX_CHARACTER.search(unified) or "+--" in unified:  # a table drawn with box characters
+        lines = unbox(lines)
     with search_budget():
         return _parse(document, unified, lines, previous)
 

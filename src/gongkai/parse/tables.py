@@ -774,6 +774,9 @@ def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list
                 current = []
             continue
         row = _nearest_label_row([token], rows)
+        following = tokens[at + 1] if at + 1 < len(tokens) else None
+        if row is None and following is not None and following.kind == "label" and following.line == token.line:
+            row = _nearest_label_row([token._replace(text=token.text + following.text)], rows)  # cut by stray spaces: 「3.其  他」
         if row is None or (current and row == current[-1][1]):
             continue
         if current and row != current[-1][1] + 1:

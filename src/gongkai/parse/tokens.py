@@ -14,6 +14,7 @@ its characters (or of its cell) and the OCR confidence of its word.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise, takewhile
 from typing import Literal, NamedTuple
@@ -34,7 +35,8 @@ _PAGE_NUMBER = re.compile(
 _INLINE_FOOTER = re.compile(
     # (Not within longer dashes: "2041 —— 14 —— 19" are cells between blanks printed "——".)
     # At most a space inside the dashes: "-     5     -" is a row's cells, a 5 between two blanks.
-    r"(?<![\d\-—–－―─])[—–―─] ?\d{1,3} ?[—–―─](?![\d\-—–－―─])|(?<![\-—–－―─])[—–―─] \d{1,3} [—–―─](?![\-—–－―─])|(?<![^ ])- ?\d{1,3} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    # Nor a space away from another dash: "68 — 37 — — — 105" are cells between blanks printed "—".
+    r"(?<![\d\-—–－―─])(?<![\-—–－―─] )[—–―─] ?\d{1,3} ?[—–―─](?![\d\-—–－―─])(?! [\-—–－―─])|(?<![\-—–－―─])(?<![\-—–－―─] )[—–―─] \d{1,3} [—–―─](?! ?[\-—–－―─])|(?<![^ ])- ?\d{1,3} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
@@ -173,6 +175,85 @@ def is_prose(text: str) -> bool:
     if len(text) <= 45 or len(_CJK.findall(text)) <= 45 or _NUMBER_ROW.search(text) or len(_GLUED_ROW.findall(text)) >= 2:
         return False  # short, or holding rows of numbers ("0 0 0 0 0 0 0", "申请2000002"): table text
     return len(_HEADER_WORDS.findall(re.sub(r"\s+", "", text))) < 2
+
+
+# A table drawn with box characters (w3m, lynx and terminal tools print HTML tables so): its
+# walls and joints are cell separators, its rules dashes — one character for one, so that every
+# value keeps its column.
+_BOX_WALLS = str.maketrans({**dict.fromkeys("│┃║┆┇┊┋╎╏", "|"), **dict.fromkeys("├┤┼┬┴┌┐└┘╋┣┫┳┻┏┓┗┛╠╣╬╦╩╔╗╚╝╞╡╪╤╧╒╕╘╛╟╢╫╥╨╓╖╙╜", "|"), **dict.fromkeys("─━═╌╍┄┅┈┉", "-")})
+BOX_CHARACTER = re.compile("[│┃║┆┇┊┋╎╏─━═╌╍┄┅┈┉├┤┼┬┴┌┐└┘╋┣┫┳┻┏┓┗┛╠╣╬╦╩╔╗╚╝╞╡╪╤╧╒╕╘╛╟╢╫╥╨╓╖╙╜]")
+_ASCII_RULE = re.compile(r"^\s*\+[-=:+\s]*-{2,}[-=:+\s]*\+\s*$")  # 「+------+----+」 (grid tables)
+
+
+def unbox(lines: list[Line]) -> list[Line]:
+    """The lines of a document whose tables are drawn with box characters (or ASCII grids),
+    walls and joints as pipes, rule lines empty.
+
+    Between two rules stands one row of the table, its label often wrapped onto several lines
+    beside empty cells (which are no blank cells). Where one of those lines prints the row's
+    values, the row is read as its whole label (each label column's words joined, line by line)
+    followed by that line's values, which keep their line and columns.
+    """
+    drawn = [_unboxed(line.text) for line in lines]
+    ruled = [bool(line.text.strip()) and (not text or _DASH_CELL.search(text) is not None) for line, text in zip(lines, drawn, strict=True)]
+    rows: dict[int, list[Line]] = {}  # the first line of a row → the lines it is read as
+    start = None  # the first line after a rule, while every line since prints cells
+    for index, text in enumerate(drawn):
+        if ruled[index]:
+            if start is not None and index - start > 1:
+                joined = _one_row(lines, drawn, range(start, index))
+                if joined is not None:
+                    rows[start] = joined
+            start = index + 1
+        elif "|" not in text:
+            start = None
+    out: list[Line] = []
+    skip_to = 0
+    for index, (line, text) in enumerate(zip(lines, drawn, strict=True)):
+        if index < skip_to:
+            out.append(replace(line, text=""))  # read in its row's label; kept so that lines keep their places
+        elif index in rows:
+            out.extend(rows[index])
+            skip_to = next(i for i in range(index + 1, len(lines) + 1) if i == len(lines) or ruled[i])
+        else:
+            out.append(line if text == line.text else replace(line, text=text))
+    return out
+
+
+def _one_row(lines: list[Line], drawn: list[str], row: range) -> list[Line] | None:
+    """A table row printed over the lines `row`, as its label and then the one line that prints
+    its values; None if several lines print values (their order is not the label's business)."""
+    cells = {i: drawn[i].split("|") for i in row}
+    valued = [i for i in row if any(_is_value_cell(cell) for cell in cells[i])]
+    if len(valued) > 1 or any(len(cells[i]) != len(cells[row[0]]) for i in row):
+        return None
+    anchor = valued[0] if valued else row[0]
+    first_value = next((j for j, cell in enumerate(cells[anchor]) if _is_value_cell(cell)), None)
+    if first_value is None:  # a row printed blank: its label, then its empty cells
+        first_value = 1 + max((j for i in row for j, cell in enumerate(cells[i]) if cell.strip()), default=0)
+    label = " ".join(word for j in range(first_value) if (word := "".join(cells[i][j].strip() for i in row)))
+    start = sum(len(cell) + 1 for cell in cells[anchor][:first_value]) - 1  # the pipe before the first value
+    values = " " * start + drawn[anchor][start:]
+    return [replace(lines[anchor], text=label), replace(lines[anchor], text=values)]
+
+
+def _is_value_cell(cell: str) -> bool:
+    stripped = cell.strip()
+    return _VALUE_CELL.match(stripped) is not None or stripped in _NULL_MARKERS
+
+
+_DASH_CELL = re.compile(r"\|-{3,}\|")  # a rule's piece in a line that also prints a group's label
+_VALUE_CELL = re.compile(r"[-+－]?[\d０-９](?:[\d０-９,，]|[.．](?=[\d０-９]))*\s*(?:万元|元|件|%|％)?$")  # 「2.」 is a list marker
+
+
+def _unboxed(text: str) -> str:
+    """One line with its box characters as pipes and dashes; a rule line empty."""
+    if _ASCII_RULE.match(text):
+        return ""
+    if not BOX_CHARACTER.search(text):
+        return text  # 「--」 alone is a blank cell, not a rule
+    drawn = text.translate(_BOX_WALLS)
+    return "" if not drawn.strip(" |-") and "---" in drawn else drawn
 
 
 def split_cells(text: str) -> list[tuple[int, str]]:
@@ -595,7 +676,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
                 gap = True
             continue
         gap = False
-        if _PAGE_NUMBER.match(stripped):
+        if _PAGE_NUMBER.match(stripped) or _SPACED_RULE.match(stripped):
             continue
         if is_prose(line.text):
             tokens.append(Token("label", stripped, line.number, line.page, line.column + line.text.index(stripped[0]) + 1))
@@ -633,6 +714,9 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
+# A plain-text table's rule: runs of dashes (or =) a space apart, one per column (pandoc's plain
+# text, reStructuredText), or one long run — no row of blank cells prints so.
+_SPACED_RULE = re.compile(r"^(?:[-=]{3,}(?: [-=]{3,})+|[-=]{10,})$")
 _INLINE_TAG = re.compile(r"<br\s*/?>|</?(?:sup|sub|b|i|u|s|em|strong|span|font|small|big|mark)\b[^<>]*>", re.IGNORECASE)
 
 

@@ -1253,3 +1253,24 @@ def test_label_list_whose_label_stray_spaces_cut_before_a_table_cut_short() -> N
     for key in ("other_misc", "total_processed", "carried_forward"):
         want = table.get(key, [None] * 7)
         assert all(have is None or have == wanted for have, wanted in zip(rows[key] or [None] * 7, want, strict=True)), (key, rows[key])
+
+
+def test_html_table_written_into_markdown() -> None:
+    """pandoc's Markdown writes a table with merged cells as HTML, one tag per line: its rows are
+    read as a web page's, each value on the line its <tr> starts on."""
+    html = ["<table>", "<thead>", '<tr class="header">', '<th colspan="3" rowspan="2">（本列数据的勾稽关系为：…）</th>', '<th colspan="7">申请人情况</th>', "</tr>", "</thead>", "<tbody>"]
+    for row in ROWS:
+        html += ["<tr>", f'<td colspan="3">{row.label}</td>', *(f"<td>{v}</td>" for v in TABLE[row.key]), "</tr>"]
+    html += ["</tbody>", "</table>"]
+    lines = [HEAD, "", f"**{SECTION3}**", "", *html, "", f"**{REVIEW_SECTION}**"]
+    record = read("\n".join(lines))
+    assert_table(record, TABLE)
+    value = record.provenance["requests.new_received.natural_person"]
+    tr = next(n for n, line in enumerate(lines, start=1) if line == "<tr>" and ROWS[0].label in lines[n])
+    assert (value.text, value.line) == ("53", tr)
+
+
+def test_unclosed_html_table_in_text_stays_text() -> None:
+    """「<table>」 with no end (a cut page) is left as the text it is: no traceback, no cells."""
+    record = read("\n".join([HEAD, SECTION3, "<table><tr><td>一、本年新收政府信息公开申请数量</td><td>5", REVIEW_SECTION]))
+    assert record.requests["rows"]["carried_over"] in (None, [None] * 7)

@@ -8,7 +8,7 @@ from .check import run_rules
 from .files import is_url, path_text, unreadable_reason
 from .model import Record
 from .parse import parse
-from .read import Document, ReadError, load
+from .read import ReadError, load, text_document
 
 
 def read(path: str | Path, previous: Record | None = None) -> Record:
@@ -30,7 +30,7 @@ def read(path: str | Path, previous: Record | None = None) -> Record:
 
 def read_text(text: str, path: str = "<text>", previous: Record | None = None) -> Record:
     """Read report text that is already in memory."""
-    return parse(Document.from_text(text, path=path), previous)
+    return parse(text_document(text, path=path), previous)
 
 
 def check(path: str | Path, previous: Record | None = None) -> Record:

@@ -10,9 +10,9 @@ from typing import Any
 
 from .. import limits
 from .document import Box, Document, Line, ReadError
-from .sniff import load, sniff
+from .sniff import load, sniff, text_document
 
-__all__ = ["Box", "Document", "Line", "ReadError", "load", "sniff"]
+__all__ = ["Box", "Document", "Line", "ReadError", "load", "sniff", "text_document"]
 
 
 def __getattr__(name: str) -> Any:

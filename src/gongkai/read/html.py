@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Any
 
 from .document import Document, Line, ReadError, check_size
@@ -76,14 +77,61 @@ def _article(root: Any) -> Any:
         node = best
 
 
-def _table_rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    """The table's rows as printed: HTML keeps a merged cell once, at its origin, like Word."""
-    rows: list[list[str]] = []
+def _table_rows(table) -> list[tuple[int | None, list[str]]]:  # type: ignore[no-untyped-def]
+    """The table's rows as printed, each with the source line its <tr> starts on: HTML keeps a
+    merged cell once, at its origin, like Word."""
+    rows: list[tuple[int | None, list[str]]] = []
     for tr in table.iter("tr"):
         if tr.xpath("ancestor::table[1]")[0] is not table:
             continue  # a row of a nested table
-        rows.append([re.sub(r"\s+", " ", cell.text_content()).strip() for cell in tr if cell.tag in ("td", "th")])
+        rows.append((tr.sourceline, [re.sub(r"\s+", " ", cell.text_content()).strip() for cell in tr if cell.tag in ("td", "th")]))
     return rows
+
+
+_TABLE_START = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
+
+
+def with_html_tables(document: Document) -> Document:
+    """A text with HTML tables written into it (pandoc's Markdown writes a table with merged
+    cells as HTML): each table's rows as a table's lines, cells kept apart as in a web page,
+    each row on the line its <tr> starts on."""
+    lines = document.lines
+    if not any(_TABLE_START.search(line.text) for line in lines):
+        return document
+    import lxml.etree
+    import lxml.html
+
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        start = _TABLE_START.search(lines[index].text)
+        end = next((j for j in range(index, len(lines)) if _TABLE_END.search(lines[j].text)), None) if start else None
+        if start is None or end is None:
+            out.append(lines[index])
+            index += 1
+            continue
+        first = lines[index]
+        fragment = "\n".join([first.text[start.start() :], *(line.text for line in lines[index + 1 : end + 1])])
+        closing = _TABLE_END.search(fragment)
+        try:
+            table = lxml.html.fragment_fromstring(fragment[: closing.end() if closing else None])
+        except (lxml.etree.ParserError, ValueError):  # markup it cannot parse: kept as text
+            table = None
+        if table is None or table.tag != "table":
+            out.extend(lines[index : end + 1])
+            index = end + 1
+            continue
+        if first.text[: start.start()].strip():
+            out.append(Line(first.number, first.text[: start.start()], first.page))
+        for at, cells in _table_rows(table):
+            source = lines[min(index + (at or 1) - 1, end)]
+            out.append(Line(source.number, "\t".join(cells), source.page, tuple(cells)))
+        after = _TABLE_END.search(lines[end].text)
+        if after is not None and lines[end].text[after.end() :].strip():
+            out.append(Line(lines[end].number, lines[end].text[after.end() :], lines[end].page))
+        index = end + 1
+    return replace(document, lines=out)
 
 
 def _lines(node: Any, lines: list[Line]) -> None:
@@ -112,7 +160,7 @@ def _lines(node: Any, lines: list[Line]) -> None:
             continue
         if tag == "table":
             flush()
-            for cells in _table_rows(element):
+            for _at, cells in _table_rows(element):
                 lines.append(Line(len(lines) + 1, "\t".join(cells), None, tuple(cells)))
             buffer.append(element.tail or "")
             continue

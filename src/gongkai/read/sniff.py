@@ -112,5 +112,11 @@ def _read(data: bytes, path: str) -> Document:
         from .html import read_html
 
         return read_html(data, path, sha256)
-    text = decode_text(data)
-    return Document.from_text(text, path=path, sha256=sha256, media_type=media_type)
+    return text_document(decode_text(data), path=path, sha256=sha256, media_type=media_type)
+
+
+def text_document(text: str, *, path: str = "<text>", sha256: str = "", media_type: str = "text/plain") -> Document:
+    """A text's Document: its lines, and the rows of any HTML table written into it."""
+    from .html import with_html_tables
+
+    return with_html_tables(Document.from_text(text, path=path, sha256=sha256, media_type=media_type))

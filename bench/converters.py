@@ -1,18 +1,18 @@
-"""Generated reports' web pages turned into text by the tools people use, read by gongkai:
-cells right / null / wrong.
+"""Generated reports' web pages and Word files turned into text by the tools people use, read by
+gongkai: cells right / null / wrong.
 
-    python bench/html_tools.py [--docs 40] [--seed 0]
+    python bench/converters.py [--docs 40] [--seed 0]
 
-Users scrape a report's web page and hand gongkai what their tool made of it: w3m and lynx
-draw the tables with box characters, pandoc writes plain text (dash rules), reStructuredText
-(ASCII grids, labels wrapped every few characters) or Markdown, and Python's html2text,
-markdownify, BeautifulSoup's get_text and trafilatura give Markdown or bare text. Each generated
-report (random template, year and share of zeros, by seed) is rendered as its web page — as
-generated, and minified (no white space between tags, as many CMS serve it) — converted by
-every tool found on this machine (none is a dependency of gongkai: `apt-get install w3m lynx
-pandoc`, `pip install html2text markdownify beautifulsoup4 trafilatura`), then read by
-`gongkai.check_text`. Printed per tool: cells right, null and wrong, and the first wrong cells.
-Asserts nothing.
+Users scrape a report's web page, or convert its Word file, and hand gongkai what their tool
+made of it: w3m and lynx draw the tables with box characters, pandoc writes plain text (dash
+rules), reStructuredText (ASCII grids, labels wrapped every few characters) or Markdown (a table
+with merged cells as HTML), and Python's html2text, markdownify, BeautifulSoup's get_text and
+trafilatura give Markdown or bare text. Each generated report (random template, year and share
+of zeros, by seed) is rendered as its web page — as generated, and minified (no white space
+between tags, as many CMS serve it) — and as its Word file, converted by every tool found on
+this machine (none is a dependency of gongkai: `apt-get install w3m lynx pandoc`, `pip install
+html2text markdownify beautifulsoup4 trafilatura`), then read by `gongkai.check_text`. Printed
+per tool and source: cells right, null and wrong, and the first wrong cells. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -57,8 +57,20 @@ def _trafilatura(output: str) -> Callable[[str], str]:
     return convert
 
 
+def _pandoc_docx(target: str) -> Callable[[bytes], str]:
+    def convert(word: bytes) -> str:
+        return subprocess.run(["pandoc", "-f", "docx", "-t", target, "--columns=100"], input=word, capture_output=True, timeout=120, check=False).stdout.decode("utf-8", "replace")
+
+    return convert
+
+
+def word_tools() -> dict[str, Callable[[bytes], str]]:
+    """The converters of Word files found on this machine, by name."""
+    return {f"pandoc -f docx -t {target}": _pandoc_docx(target) for target in ("plain", "rst", "gfm", "markdown")} if shutil.which("pandoc") else {}
+
+
 def tools() -> dict[str, Callable[[str], str]]:
-    """The converters found on this machine, by name."""
+    """The converters of web pages found on this machine, by name."""
     found: dict[str, Callable[[str], str]] = {}
     if shutil.which("w3m"):
         found["w3m -dump"] = _command("w3m", "-dump", "-T", "text/html", "-cols", "200", "-O", "UTF-8")
@@ -99,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=40, help="reports to generate (default 40)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first report")
     args = parser.parse_args(argv)
-    found = tools()
+    found, word_found = tools(), word_tools()
     if not found:
         print("no HTML-to-text tool found (w3m, lynx, pandoc, html2text, markdownify, bs4, trafilatura)")
         return 0
@@ -109,21 +121,23 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for seed, spec in specs.items():
         want = expected_cells(spec)
-        for page_name, page in pages(spec).items():
-            for tool_name, convert in found.items():
-                got = gongkai.check_text(convert(page), path=f"r{seed}.txt").cell_values()
-                tally = tallies.setdefault((tool_name, page_name), Counter())
-                for path, value in want.items():
-                    have = got.get(path)
-                    outcome = "right" if have == value else "null" if have is None else "wrong"
-                    tally[outcome] += 1
-                    if outcome == "wrong" and len(wrong) < 12:
-                        wrong.append(f"  {tool_name} ({page_name}) seed {seed}: {path} is {value}, read {have}")
-    print(f"web pages as text: {args.docs} reports from seed {args.seed}, {len(found)} tools, {time.perf_counter() - started:.0f} s\n")
-    print(f"{'tool':26}{'page':14}{'cells':>8}{'right':>8}{'null':>7}{'wrong':>7}{'% right':>9}")
-    for (tool_name, page_name), tally in tallies.items():
+        texts = [(tool_name, page_name, convert(page)) for page_name, page in pages(spec).items() for tool_name, convert in found.items()]
+        word = render(spec, "docx")[0]
+        texts += [(tool_name, "Word", convert_word(word)) for tool_name, convert_word in word_found.items()]
+        for tool_name, source, text in texts:
+            got = gongkai.check_text(text, path=f"r{seed}.txt").cell_values()
+            tally = tallies.setdefault((tool_name, source), Counter())
+            for path, value in want.items():
+                have = got.get(path)
+                outcome = "right" if have == value else "null" if have is None else "wrong"
+                tally[outcome] += 1
+                if outcome == "wrong" and len(wrong) < 12:
+                    wrong.append(f"  {tool_name} ({source}) seed {seed}: {path} is {value}, read {have}")
+    print(f"reports as text: {args.docs} reports from seed {args.seed}, {len(found) + len(word_found)} tools, {time.perf_counter() - started:.0f} s\n")
+    print(f"{'tool':28}{'source':14}{'cells':>8}{'right':>8}{'null':>7}{'wrong':>7}{'% right':>9}")
+    for (tool_name, source), tally in tallies.items():
         cells = sum(tally.values())
-        print(f"{tool_name:26}{page_name:14}{cells:>8}{tally['right']:>8}{tally['null']:>7}{tally['wrong']:>7}{100 * tally['right'] / cells:>9.2f}")
+        print(f"{tool_name:28}{source:14}{cells:>8}{tally['right']:>8}{tally['null']:>7}{tally['wrong']:>7}{100 * tally['right'] / cells:>9.2f}")
     print("\n" + ("wrong cells:\n" + "\n".join(wrong) if wrong else "no wrong cells"))
     return 0
 

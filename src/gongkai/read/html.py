@@ -97,7 +97,7 @@ def with_html_tables(document: Document) -> Document:
     cells as HTML): each table's rows as a table's lines, cells kept apart as in a web page,
     each row on the line its <tr> starts on."""
     lines = document.lines
-    if not any(_TABLE_START.search(line.text) for line in lines):
+    if not any("<" in line.text and _TABLE_START.search(line.text) for line in lines):
         return document
     import lxml.etree
     import lxml.html

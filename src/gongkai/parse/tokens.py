@@ -329,12 +329,6 @@ def _markers_rejoined(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-def _numbers_row(digit: str, label: str) -> bool:
-    """Whether `label` starts like a row of table 三 that the list marker `digit` numbers."""
-    following = formats.normalize_label(label[:12])
-    return any(following.startswith(start) for start, _whole in _MARKER_ROWS.get(digit, ()))
-
-
 _RULE_ENDS_CELL = re.compile(r"\s+:?-{2,}:?\s*$")  # 「12 ---」: a row's last value, the rule's first cell glued on
 _RULE_STARTS_CELL = re.compile(r"^\s*:?-{2,}:?\s+(?=\S)")  # 「--- 4.保护…」: the rule's last cell, the next row's label
 
@@ -439,13 +433,13 @@ def _is_list_marker(digit: str, text: str, at: int) -> bool:
     """A digit that numbers the label printed from `at` on: "2.其他…", or "2其他…"/"2 其他…" when
     that row is numbered 2 (a whole label as short as 「其他」 not run on into a longer word:
     "23 其他处理" is 23 and the group's label)."""
-    if _LIST_MARK_AFTER.match(text, at):
-        return True
-    following = formats.normalize_label(text[at : at + 12])
-    for start, whole in _MARKER_ROWS.get(digit, ()):
-        if following.startswith(start) and not (whole and _CJK_AT.match(following, len(start))):
-            return True
-    return False
+    return _LIST_MARK_AFTER.match(text, at) is not None or _numbers_row(digit, text[at : at + 12])
+
+
+def _numbers_row(digit: str, label: str) -> bool:
+    """Whether `label` starts like a row of table 三 that the list marker `digit` numbers."""
+    following = formats.normalize_label(label[:12])
+    return any(following.startswith(start) and not (whole and _CJK_AT.match(following, len(start))) for start, whole in _MARKER_ROWS.get(digit, ()))
 
 
 def tokenize_cell(cell: str, line: Line, offset: int | None = 0) -> list[Token]:

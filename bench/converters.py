@@ -8,11 +8,13 @@ made of it: w3m and lynx draw the tables with box characters, pandoc writes plai
 rules), reStructuredText (ASCII grids, labels wrapped every few characters) or Markdown (a table
 with merged cells as HTML), and Python's html2text, markdownify, BeautifulSoup's get_text and
 trafilatura give Markdown or bare text. Each generated report (random template, year and share
-of zeros, by seed) is rendered as its web page — as generated, and minified (no white space
-between tags, as many CMS serve it) — and as its Word file, converted by every tool found on
+of zeros, by seed) is rendered as its web page — as generated, minified (no white space between
+tags, as many CMS serve it), and with its zeros left blank (a blank cell is then right when read
+as null) — and as its Word file, converted by every tool found on
 this machine (none is a dependency of gongkai: `apt-get install w3m lynx pandoc`, `pip install
 html2text markdownify beautifulsoup4 trafilatura`), then read by `gongkai.check_text`. Printed
-per tool and source: cells right, null and wrong, and the first wrong cells. Asserts nothing.
+per tool and source: cells right, derived (a blank cell the arithmetic fills, marked derived, with
+its true value), null and wrong, and the first wrong cells. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -99,11 +101,14 @@ def spec_of(seed: int) -> ReportSpec:
 
 
 _BETWEEN_TAGS = re.compile(r">\s+<")
+_ZERO_CELL = re.compile(r'(<td[^>]*text-align:center"><p>)0(</p>)')
 
 
 def pages(spec: ReportSpec) -> dict[str, str]:
+    """The report's web page as generated, minified, and with its zeros left blank (「&nbsp;」,
+    as many agencies fill the table: those cells are then null)."""
     page = render(spec, "html-utf8")[0].decode()
-    return {"as generated": page, "minified": _BETWEEN_TAGS.sub("><", page)}
+    return {"as generated": page, "minified": _BETWEEN_TAGS.sub("><", page), "zeros blank": _ZERO_CELL.sub(r"\1&nbsp;\2", page)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,24 +125,30 @@ def main(argv: list[str] | None = None) -> int:
     wrong: list[str] = []
     started = time.perf_counter()
     for seed, spec in specs.items():
-        want = expected_cells(spec)
+        printed = expected_cells(spec)
         texts = [(tool_name, page_name, convert(page)) for page_name, page in pages(spec).items() for tool_name, convert in found.items()]
         word = render(spec, "docx")[0]
         texts += [(tool_name, "Word", convert_word(word)) for tool_name, convert_word in word_found.items()]
         for tool_name, source, text in texts:
-            got = gongkai.check_text(text, path=f"r{seed}.txt").cell_values()
+            record = gongkai.check_text(text, path=f"r{seed}.txt")
+            got = record.cell_values()
             tally = tallies.setdefault((tool_name, source), Counter())
+            want = {path: None if value == 0 and source == "zeros blank" else value for path, value in printed.items()}
             for path, value in want.items():
                 have = got.get(path)
-                outcome = "right" if have == value else "null" if have is None else "wrong"
+                where = record.provenance.get(path)
+                derived = value is None and have == printed[path] and where is not None and where.derived
+                outcome = "right" if have == value else "null" if have is None else "drv" if derived else "wrong"
                 tally[outcome] += 1
                 if outcome == "wrong" and len(wrong) < 12:
                     wrong.append(f"  {tool_name} ({source}) seed {seed}: {path} is {value}, read {have}")
     print(f"reports as text: {args.docs} reports from seed {args.seed}, {len(found) + len(word_found)} tools, {time.perf_counter() - started:.0f} s\n")
-    print(f"{'tool':28}{'source':14}{'cells':>8}{'right':>8}{'null':>7}{'wrong':>7}{'% right':>9}")
+    print(f"{'tool':28}{'source':14}{'cells':>8}{'right':>8}{'drv':>5}{'null':>7}{'wrong':>7}{'% right':>9}")
     for (tool_name, source), tally in tallies.items():
         cells = sum(tally.values())
-        print(f"{tool_name:28}{source:14}{cells:>8}{tally['right']:>8}{tally['null']:>7}{tally['wrong']:>7}{100 * tally['right'] / cells:>9.2f}")
+        print(
+            f"{tool_name:28}{source:14}{cells:>8}{tally['right']:>8}{tally['drv']:>5}{tally['null']:>7}{tally['wrong']:>7}{100 * tally['right'] / cells:>9.2f}"
+        )
     print("\n" + ("wrong cells:\n" + "\n".join(wrong) if wrong else "no wrong cells"))
     return 0
 

@@ -596,6 +596,9 @@ def _list_number(folded: str) -> int | None:
     return _CHINESE_NUMERALS.get(numeral, 0) if len(numeral) == 1 else 10 + _CHINESE_NUMERALS.get(numeral[-1], 0)
 
 
+_FOLDED_GROUP_LABELS = tuple(normalize_label(group) for group in SHARED_GROUP_LABELS)
+
+
 @lru_cache(maxsize=65536)
 def label_similarity(printed: str, official: str) -> float:
     """How well a printed label matches an official one, 0..1 (after folding both).
@@ -604,9 +607,14 @@ def label_similarity(printed: str, official: str) -> float:
     it (「（六）其他」, the first line of the group 「（六）其他处理」, is not the row 「3.其他」), or a
     label alike in its words (「一、本年新收…申请数量」 is not 「二、上年结转…申请数量」). The first line
     of a wrapped label, numbered as the official one (「5.要求行政机关确认」), matches well.
+    A group's label printed before its row's in one cell (「三、本年度办理结果 （一）予以公开」: a
+    converter joined the merged cell to the row's) names the row as the row's label alone does.
     Cached: the same printed labels recur in report after report.
     """
     folded_printed, folded_official = normalize_label(printed), normalize_label(official)
+    for group in _FOLDED_GROUP_LABELS:
+        if folded_printed.startswith(group) and len(folded_printed) > len(group) and not folded_official.startswith(group):
+            return label_similarity(folded_printed[len(group) :], official)
     a, b = strip_list_mark(folded_printed), strip_list_mark(folded_official)
     if not a or not b:
         return 0.0

@@ -1044,6 +1044,11 @@ def _settle_by_figures(
     the value every cutting that agrees with them gives it; still null when that is not unique."""
     trial = dict(grid)
     fill_run(values, refs, trial, equations)
+    cut = [trial[ref].value for ref in refs]
+    used = sum(digit_count(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in cut if v is not None)
+    printed = sum(digit_count(t.digits) for t in values if t.digits)
+    if used > printed or (None not in cut and used != printed):
+        return  # the figures filled cells the row prints no digits for (blanks printed as nothing)
     for ref in refs:
         cell = trial[ref]
         if cell.value is not None and cells[ref].value is None:

@@ -14,6 +14,8 @@ its characters (or of its cell) and the OCR confidence of its word.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise, takewhile
@@ -196,17 +198,31 @@ def unbox(lines: list[Line]) -> list[Line]:
     """
     drawn = [_unboxed(line.text) for line in lines]
     ruled = [bool(line.text.strip()) and (not text or _DASH_CELL.search(text) is not None) for line, text in zip(lines, drawn, strict=True)]
-    rows: dict[int, list[Line]] = {}  # the first line of a row → the lines it is read as
+    spans: list[range] = []  # the lines of each row drawn between two rules
     start = None  # the first line after a rule, while every line since prints cells
     for index, text in enumerate(drawn):
         if ruled[index]:
             if start is not None and index - start > 1:
-                joined = _one_row(lines, drawn, range(start, index))
-                if joined is not None:
-                    rows[start] = joined
+                spans.append(range(start, index))
             start = index + 1
         elif "|" not in text:
             start = None
+    # Where a drawing's rows print their first value, by their count of cells: a row whose first
+    # cells are printed blank has them there too (not after its label's empty merged columns).
+    firsts: dict[int, Counter[int]] = {}
+    for row in spans:
+        for i in row:
+            cells = drawn[i].split("|")
+            first = next((j for j, cell in enumerate(cells) if _is_value_cell(cell)), None)
+            if first is not None:
+                firsts.setdefault(len(cells), Counter())[first] += 1
+    rows: dict[int, list[Line]] = {}  # the first line of a row → the lines it is read as
+    for row in spans:
+        seen = firsts.get(len(drawn[row[0]].split("|")), Counter())
+        # The leftmost value column two rows print in (one row may print a number in a label's cell).
+        joined = _one_row(lines, drawn, row, min((first for first, rows in seen.items() if rows >= 2), default=None))
+        if joined is not None:
+            rows[row[0]] = joined
     out: list[Line] = []
     skip_to = 0
     for index, (line, text) in enumerate(zip(lines, drawn, strict=True)):
@@ -220,17 +236,22 @@ def unbox(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _one_row(lines: list[Line], drawn: list[str], row: range) -> list[Line] | None:
+def _one_row(lines: list[Line], drawn: list[str], row: range, values_from: int | None) -> list[Line] | None:
     """A table row printed over the lines `row`, as its label and then the one line that prints
-    its values; None if several lines print values (their order is not the label's business)."""
+    its values; None if several lines print values (their order is not the label's business).
+    `values_from`: the cell where the drawing's rows of as many cells print their first value."""
     cells = {i: drawn[i].split("|") for i in row}
     valued = [i for i in row if any(_is_value_cell(cell) for cell in cells[i])]
     if len(valued) > 1 or any(len(cells[i]) != len(cells[row[0]]) for i in row):
         return None
     anchor = valued[0] if valued else row[0]
     first_value = next((j for j, cell in enumerate(cells[anchor]) if _is_value_cell(cell)), None)
-    if first_value is None:  # a row printed blank: its label, then its empty cells
-        first_value = 1 + max((j for i in row for j, cell in enumerate(cells[i]) if cell.strip()), default=0)
+    # The label's last cell: a cell with words on any of the row's lines.
+    label_end = max((j for i in row for j, cell in enumerate(cells[i]) if cell.strip() and not _is_value_cell(cell)), default=0)
+    if values_from is not None and label_end < values_from <= (first_value if first_value is not None else values_from):
+        first_value = values_from  # the row's first cells printed blank (or all of them)
+    elif first_value is None:  # a row printed blank: its label, then its empty cells
+        first_value = 1 + label_end
     label = " ".join(word for j in range(first_value) if (word := "".join(cells[i][j].strip() for i in row)))
     start = sum(len(cell) + 1 for cell in cells[anchor][:first_value]) - 1  # the pipe before the first value
     values = " " * start + drawn[anchor][start:]
@@ -645,6 +666,8 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     tokens: list[Token] = []
     gap = False  # an empty line was just seen
     soft_blanks = False  # a blank shown only by separators was emitted
+    style = _pipe_style(lines, width) if width is not None else _NO_STYLE
+    ruled = _ruled_spans(lines, width) if width is not None else {}
     for index, line in enumerate(lines):
         if line.cells is not None:
             tokens.extend(_structured_row(line))
@@ -661,10 +684,13 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
                 # One cell per line between lone "|" lines: an empty line there is an empty cell.
                 tokens.append(Token("null", _SOFT_BLANK, line.number, line.page, None))
                 soft_blanks = True
-            elif "\t" in line.text and not _continued(lines, index):
-                # An empty cell of a one-cell-per-line copy: a blank if it stands between values
-                # (or ends a row short of its width); after an empty line it belongs to the next row.
-                tokens.append(Token("null", _SOFT_BLANK if not gap else _NEXT_ROW_BLANK, line.number, line.page, None))
+            elif "\xa0" in line.text or ("\t" in line.text and not _continued(lines, index)):
+                # An empty cell of a one-cell-per-line copy (behind its tab, or a web page's
+                # 「&nbsp;」 kept as a no-break space): a blank if it stands between values (or
+                # ends a row short of its width); after an empty line, a tab's belongs to the next
+                # row (a web page's copy parts rows so, not cells).
+                next_row = gap and "\xa0" not in line.text
+                tokens.append(Token("null", _NEXT_ROW_BLANK if next_row else _SOFT_BLANK, line.number, line.page, None))
                 soft_blanks = True
             else:
                 gap = True
@@ -675,7 +701,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         if is_prose(line.text):
             tokens.append(Token("label", stripped, line.number, line.page, line.column + line.text.index(stripped[0]) + 1))
             continue
-        if not stripped.strip("| "):
+        if not stripped.strip("| \xa0"):  # (a web page's 「&nbsp;」 kept as a no-break space: an empty cell)
             # A lone "|" separates one-cell-per-line values; "||||||" between two values
             # stands for the blank cells between them (kept only if a value follows); a whole
             # row of empty cells, exactly the table's width, is a row printed blank.
@@ -694,12 +720,16 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         text = _INLINE_FOOTER.sub(_as_spaces, text) if hint else text
         if footers is not None and hint:
             text = footers.sub(_as_spaces, text)
+        spans = ruled.get(index)
+        pieces = _ruled_cells(text, spans, width) if spans is not None and width is not None else None
         cells = [
             tokenize_cell(cell, line, start) if cell and not cell.isspace() else []
-            for start, cell in split_cells(text)
+            for start, cell in (pieces if pieces is not None else split_cells(text))
             if not (hint and _PAGE_NUMBER.match(cell))  # a footer printed in a cell of its own
         ]
-        produced = _with_blank_cells(cells, line, width, "|" in text)
+        if style.open_ended and text.rstrip().endswith("|") and not text.lstrip().startswith("|"):
+            cells.append([])  # the row's last cell, printed blank after the pipe that opens it
+        produced = _with_blank_cells(cells, line, width, "|" in text or pieces is not None, style, pieces is not None)
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
     tokens = _glued_page_counters(tokens)
     if width is not None:
@@ -711,6 +741,58 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
 # A plain-text table's rule: runs of dashes (or =) a space apart, one per column (pandoc's plain
 # text, reStructuredText), or one long run — no row of blank cells prints so.
 _SPACED_RULE = re.compile(r"^(?:[-=]{3,}(?: [-=]{3,})+|[-=]{10,})$")
+_RULE_RUN = re.compile(r"[-=]{3,}")
+
+
+def with_opening_rule(lines: list[Line], start: int) -> int:
+    """Where a table region starting at `start` begins, the rule drawn over it included (its
+    runs of dashes are the table's columns: see `_ruled_spans`), a header line or two above it."""
+    for above in range(start - 1, max(start - 4, -1), -1):
+        text = lines[above].text.strip()
+        if not text or "。" in text:
+            break
+        if text[:3] in ("---", "===") and _SPACED_RULE.match(text):
+            return above
+    return start
+
+
+def _ruled_spans(lines: list[Line], width: int) -> dict[int, list[tuple[int, int]]]:
+    """The columns of a plain-text table under a rule of one dash run per column (pandoc's plain
+    text and Markdown, reStructuredText's simple tables), by line index: each run spans its
+    column. A rule of fewer runs than the table's `width` (a closing rule) ends them."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    spans: list[tuple[int, int]] | None = None
+    for index, line in enumerate(lines):
+        stripped = line.text.strip()
+        if stripped[:3] in ("---", "===") and _SPACED_RULE.match(stripped):
+            runs = [(m.start(), m.end()) for m in _RULE_RUN.finditer(line.text)]
+            spans = runs if len(runs) >= width else None
+        elif spans is not None and line.cells is None and stripped and "|" not in line.text and "\t" not in line.text:
+            out[index] = spans
+    return out
+
+
+def _ruled_cells(text: str, spans: list[tuple[int, int]], width: int) -> list[tuple[int, str]] | None:
+    """A line of a ruled table as its cells: its label columns' words, then its last `width`
+    columns, each empty or not — so a blank printed as nothing is a blank of its column. Columns
+    are counted as the rule is drawn, a Chinese character two wide. None when a character stands
+    outside every column, or words in a value's column."""
+    cells: list[list[int]] = [[] for _ in spans]  # the characters' indexes, by column
+    at = 0  # display column
+    for index, ch in enumerate(text):
+        if not ch.isspace():
+            column = next((k for k, (start, end) in enumerate(spans) if start <= at < end), None)
+            if column is None:
+                return None
+            cells[column].append(index)
+        at += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    pieces = [(chars[0], text[chars[0] : chars[-1] + 1]) if chars else (-1, "") for chars in cells]
+    if any(_CJK.search(cell) for _, cell in pieces[-width:]):
+        return None
+    labels = [piece for piece in pieces[:-width] if piece[1]]
+    return labels + [(start if start >= 0 else 0, cell) for start, cell in pieces[-width:]]
+
+
 _INLINE_TAG = re.compile(r"<br\s*/?>|</?(?:sup|sub|b|i|u|s|em|strong|span|font|small|big|mark)\b[^<>]*>", re.IGNORECASE)
 
 
@@ -995,6 +1077,8 @@ def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list
             short = -run % width
             row_end = [b for b in blanks if b.text == _SOFT_BLANK]
             kept = row_end[:short] if 0 < short <= len(row_end) else []
+        elif not run and width and out and out[-1].kind == "label" and (after is None or after.kind == "label") and len(blanks) == width and all(b.text == _SOFT_BLANK for b in blanks):
+            kept = blanks  # exactly a row's cells between its label and the next: a row printed blank
         elif not run and out and not out[-1].is_value and after is not None and after.is_value:
             # Right after a row's label, before its values: the row's first cells, printed
             # blank (merged label columns come before a label, not after it).
@@ -1088,6 +1172,11 @@ def _inner_blanks_only(cells: list[list[Token]], line: Line) -> list[Token]:
     return out
 
 
+def _names_a_row(label: str) -> bool:
+    """A label that is a whole row's label of table 三 (or a group's and its row's together)."""
+    return any(formats.label_similarity(label, official) >= 0.95 for row in formats.ALL_REQUEST_ROWS.values() for official in (row.label, *row.aliases))
+
+
 def _rows_of_cells(cells: list[list[Token]], labelled: list[bool]) -> list[tuple[int, int]]:
     """(start, end) of each row in a line's cells: a label after values starts the next row."""
     rows: list[tuple[int, int]] = []
@@ -1106,7 +1195,59 @@ def _rows_of_cells(cells: list[list[Token]], labelled: list[bool]) -> list[tuple
 EDGE_BLANK = "¦"  # an empty cell beside a row's values: a blank, or the layout's padding
 
 
-def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = None, piped: bool = False) -> list[Token]:
+class _PipeStyle(NamedTuple):
+    """How a table written with pipes lays out its rows, from all its rows (see `_pipe_style`)."""
+
+    flush_right: bool = False  # each row's values are its last cells, after its label's padding
+    open_ended: bool = False  # no pipe closes a row: the cell after its last pipe is its last cell
+
+
+_NO_STYLE = _PipeStyle()
+_NUMBER_CELL = re.compile(r"\d[\d,，]*")
+
+
+def _pipe_style(lines: list[Line], width: int) -> _PipeStyle:
+    """How the rows of a table written with pipes are laid out, where its rows show it.
+
+    `flush_right`: a converter that writes a merged label cell as empty cells after it (pandoc,
+    trafilatura, markdownify) leaves a row more cells than its label and `width` values; the
+    values are then its last `width` cells. Shown by a row of its own label (not a wrapped label's
+    next line) and more cells, the last holding a number, and no row printing a number left of its last `width` cells.
+    `open_ended`: rows written without outer pipes (html2text: 「标签| 3| 5|  」), their last cell
+    whatever follows the last pipe, so a row ending in a pipe ends in an empty cell. Shown by two
+    rows (headers too) ending in a cell after their last pipe, and none ending in a pipe after
+    exactly its label and `width` cells.
+    """
+    flush_right = False
+    open_rows = closed_rows = 0
+    for line in lines:
+        if line.cells is not None or "|" not in line.text:
+            continue
+        text = line.text.strip()
+        cells = [cell.strip() for _, cell in split_cells(text)]
+        if not cells:
+            continue
+        open_rows += not text.startswith("|") and not text.endswith("|")
+        numeric = [_NUMBER_CELL.fullmatch(cell) is not None for cell in cells]
+        if not any(numeric):
+            continue
+        label_end = max((i for i, cell in enumerate(cells) if cell and not numeric[i]), default=-1)
+        if any(numeric[: max(0, len(cells) - width)]):
+            return _NO_STYLE  # a number left of the row's last `width` cells: no such layout
+        if label_end >= 0 and starts_a_row(cells[label_end]) and len(cells) - label_end - 1 > width and numeric[-1]:
+            flush_right = True
+        closed_rows += text.endswith("|") and len(cells) - label_end - 1 == width
+    return _PipeStyle(flush_right, open_rows >= 2 and closed_rows == 0)
+
+
+def _with_blank_cells(
+    cells: list[list[Token]],
+    line: Line,
+    width: int | None = None,
+    piped: bool = False,
+    style: _PipeStyle = _NO_STYLE,
+    ruled: bool = False,
+) -> list[Token]:
     """Tokens of a line; an empty cell between two value cells is a printed blank.
 
     Empty cells before the first value may be the label's merged columns and trailing ones
@@ -1124,16 +1265,27 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     labelled = [bool(cell) and cell[0].kind == "label" for cell in cells]
     rows = _rows_of_cells(cells, labelled)
     if len(rows) > 1:  # several rows run into one line: each decides its own blanks
-        return [token for start, end in rows for token in _with_blank_cells(cells[start:end], line, width, piped)]
+        return [token for start, end in rows for token in _with_blank_cells(cells[start:end], line, width, piped, style, ruled)]
     value_cells = [i for i, cell in enumerate(cells) if cell and not labelled[i]]
     label_end = max((i for i, has in enumerate(labelled) if has), default=-1)
     if not value_cells:
         empty_after_label = [i for i in range(label_end + 1, len(cells)) if not cells[i]]
         # Marked `EDGE_BLANK`: a header over merged columns looks the same; the table reader
         # keeps them only under a row's label.
-        if piped and width is not None and len(empty_after_label) == width:
-            keep_all = set(empty_after_label)
-            return [t for index, cell in enumerate(cells) for t in (cell or ([Token("null", EDGE_BLANK, line.number, line.page)] if index in keep_all else []))]
+        outer_pipes = line.text.strip().startswith("|") and line.text.strip().endswith("|")
+        padded_blank = (
+            style.flush_right
+            and outer_pipes
+            and label_end >= 0
+            and width is not None
+            and len(empty_after_label) > width
+            and _names_a_row(cells[label_end][-1].text)  # not a wrapped label's first line
+        )
+        if piped and width is not None and (len(empty_after_label) == width or padded_blank):
+            keep_all = set(empty_after_label[-width:])  # after the label's padding (see `_pipe_style`)
+            # A ruled table's columns show a row's own label over its cells: a row printed blank.
+            blank = "" if ruled and label_end >= 0 and starts_a_row(cells[label_end][-1].text) else EDGE_BLANK
+            return [t for index, cell in enumerate(cells) for t in (cell or ([Token("null", blank, line.number, line.page)] if index in keep_all else []))]
         return [token for cell in cells for token in cell]
     first, last = value_cells[0], value_cells[-1]
     inner = [i for i in range(first, last + 1) if not cells[i]]
@@ -1141,9 +1293,22 @@ def _with_blank_cells(cells: list[list[Token]], line: Line, width: int | None = 
     edges: set[int] = set()
     # A complete row: Markdown with its outer pipes, or tab-separated (a line's last tab opens
     # its last cell).
-    whole_row = line.text.strip().startswith("|") and line.text.strip().endswith("|") if piped else True
+    text = line.text.strip()
+    whole_row = ruled or (text.startswith("|") and text.endswith("|")) or (style.open_ended and not text.startswith("|")) if piped else True
     one_value_each = all(len(cell) <= 1 for cell in cells[label_end + 1 :])
-    if label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width and one_value_each:
+    padded = len(cells) - label_end - 1 - (width or 0)
+    if (
+        style.flush_right
+        and width is not None
+        and label_end < first
+        and whole_row
+        and padded > 0
+        and one_value_each
+        and not any(cells[label_end + 1 : label_end + 1 + padded])
+    ):
+        # The label's merged columns written as empty cells: the row's last `width` cells are its own.
+        keep.update(i for i in range(len(cells) - width, len(cells)) if not cells[i])
+    elif label_end < first and width is not None and whole_row and len(cells) - label_end - 1 == width and one_value_each:
         # Exactly a row's cells after its label ("|| 1 ||| 1 | 5 |…", "标签\t\t\t0\t0\t0\t0\t"):
         # each empty cell between separators is a blank cell, at the edges too — unless a cell
         # holds two values ("|0<br>0|": a converter put two columns in one), whose empty cell

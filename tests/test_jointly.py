@@ -66,34 +66,59 @@ def _holds(eq: Equation, values: dict[CellRef, int | float | None]) -> bool:
     return difference == 0
 
 
-def _settled_by_brute_force(
-    runs: list[tuple[list[Slot], list[CellRef]]],
-    readings: list[list[tuple[list[Slot], int]]],
-    grid: Grid,
+def _agreement(
+    runs: list[tuple[list[Token], list[CellRef]]],
+    readings: list[list[list[Slot]]],
+    values: dict[CellRef, int | float | None],
     equations: list[Equation],
-    least_damage: bool,
+    blanks_none: bool,
 ) -> dict[CellRef, int | float | None] | None:
-    """What every combination that holds agrees on (`least_damage`: of those whose readings
-    add up to the least damage); None when none holds."""
-    values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
+    """What every combination of `readings` that holds agrees on, given `values` for every
+    other cell (None: unknown); None when no combination holds. `blanks_none`: a blank slot
+    counts 0, unless its cell stands alone on one side of an equation (a 总计)."""
+    values = dict(values)
+    sums = {side[0] for eq in equations for side in (eq.left, eq.right) if len(side) == 1}
     touched = [eq for eq in equations if any(ref in eq.cells for _tokens, refs in runs for ref in refs)]
-    held: list[tuple[int, tuple[list[Slot], ...]]] = []
-    for combination in itertools.product(*readings):
-        for (_tokens, refs), (reading, _damage) in zip(runs, combination, strict=True):
-            for ref, slot in zip(refs, reading, strict=True):
-                values[ref] = slot[0]
-        if all(_holds(eq, values) for eq in touched):
-            held.append((sum(damage for _reading, damage in combination) if least_damage else 0, tuple(r for r, _d in combination)))
-    if not held:
-        return None
-    least = min(damage for damage, _combination in held)
     seen: dict[CellRef, set[int | float | None]] = {}
-    for damage, combination in held:
-        if damage == least:
+    for combination in itertools.product(*readings):
+        counted = dict(values)
+        for (_tokens, refs), reading in zip(runs, combination, strict=True):
+            for ref, (value, _token, status) in zip(refs, reading, strict=True):
+                counted[ref] = 0 if value is None and blanks_none and status == "blank" and ref not in sums else value
+        if all(_holds(eq, counted) for eq in touched):
             for (_tokens, refs), reading in zip(runs, combination, strict=True):
                 for ref, slot in zip(refs, reading, strict=True):
                     seen.setdefault(ref, set()).add(slot[0])
+    if not seen:
+        return None
     return {ref: next(iter(options)) if len(options) == 1 else None for ref, options in seen.items()}
+
+
+def _settled_by_brute_force(
+    runs: list[tuple[list[Token], list[CellRef]]],
+    readings: list[list[tuple[list[Slot], int]]],
+    grid: Grid,
+    equations: list[Equation],
+    marked: bool,
+) -> dict[CellRef, int | float | None] | None:
+    """What `solve_runs` must settle, by its docstring: where blanks are `marked`, the runs
+    some reading prints every cell of (damage 0) read so, blanks counting none, the others
+    unknown; then those others with every reading, given what the first settled. Else, or
+    when no combination holds so, every reading of every run. None when nothing holds."""
+    values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
+    every = [[reading for reading, _damage in found] for found in readings]
+    if marked:
+        printed = [[reading for reading, damage in found if damage == 0] for found in readings]
+        whole = [i for i, found in enumerate(printed) if found]
+        first = _agreement([runs[i] for i in whole], [printed[i] for i in whole], values, equations, blanks_none=True) if whole else {}
+        if first is not None:
+            values.update(first)
+            rest = [i for i, found in enumerate(printed) if not found]
+            if not rest:
+                return first
+            second = _agreement([runs[i] for i in rest], [every[i] for i in rest], values, equations, blanks_none=False)
+            return None if second is None else {**first, **second}
+    return _agreement(runs, every, values, equations, blanks_none=False)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -107,8 +132,8 @@ def _settled_by_brute_force(
 def test_joint_search_settles_exactly_what_brute_force_settles(
     table: dict[str, list[int]], damaged: list[str], blanks: list[tuple[int, int]], marked: bool, totals_blank: bool
 ) -> None:
-    """`marked`: the document is known to print its blanks with a mark (so only the
-    combinations hiding the fewest blanks count), else also as nothing (all count).
+    """`marked`: the document is known to print its blanks with a mark (so the runs are read
+    as printed first), else also as nothing (every reading counts).
     `totals_blank`: the damaged rows leave their 总计 blank, so that only the columns tie
     their readings together (often not to one)."""
     blanked = {(damaged[i % len(damaged)], c) for i, c in blanks}
@@ -125,14 +150,14 @@ def test_joint_search_settles_exactly_what_brute_force_settles(
         printed = "".join("/" if (key, c) in blanked else str(v) for c, v in zip(COLUMNS, table[key], strict=True))
         tokens = [t for t in tokenize([Line(number, printed)], len(COLUMNS)) if t.is_value]
         runs.append((tokens, [(key, c) for c in COLUMNS]))
-    readings = [run_readings(tokens, refs, grid, equations, hidden_blanks=bool(blanked)) for tokens, refs in runs]
+    readings = [run_readings(tokens, refs, grid, equations, bool(blanked), frozenset()) for tokens, refs in runs]
     assume(all(r is not None for r in readings))
     options = [r for r in readings if r is not None]
     size = 1
     for r in options:
         size *= len(r)
     assume(0 < size <= BRUTE_FORCE_LIMIT)
-    expected = _settled_by_brute_force(runs, options, grid, equations, mode == "marked")  # type: ignore[arg-type]
+    expected = _settled_by_brute_force(runs, options, grid, equations, mode == "marked")
     assert expected is not None  # the table as printed is one combination that holds
     solved = dict(grid)
     assert solve_runs(runs, solved, equations, mode) == []
@@ -173,7 +198,7 @@ def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
     equations = request_equations(ROWS)
     grid, runs = _two_rows_glued(table, {key: "".join(str(v) for v in table[key]) for key in ("granted", "partially_granted")})
     for tokens, refs in runs:
-        alone = run_readings(tokens, refs, grid, equations, hidden_blanks=False)
+        alone = run_readings(tokens, refs, grid, equations, False, frozenset())
         assert alone is not None and len(alone) >= 2  # ambiguous on its own
     assert solve_runs(runs, grid, equations, "none") == []
     for key in ("granted", "partially_granted"):

@@ -30,7 +30,6 @@ class _Run:
     tokens: list[Token]
     refs: list[CellRef]
     readings: list[list[Slot]] | None  # None: too many
-    damage: list[int]  # per reading: cells the text does not print as such (see `run_readings`)
 
 
 def _exact_reading(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]]:
@@ -59,8 +58,9 @@ def _may_hide_blank(tokens: list[Token], refs: list[CellRef]) -> bool:
     return len(tokens) < len(refs) and any(splittable_token(t) for t in tokens)
 
 
-_DASHES = "-－"
-_DOUBLE_DASHES = frozenset({"——", "--", "－－", "-－", "－-"})
+DASHES = "-－"
+DOUBLE_DASHES = frozenset({"——", "--", "－－", "-－", "－-"})
+SINGLE_DASHES = "-－—"
 MAX_SPELLINGS = 16  # ways of reading a run's dashes, at most
 
 
@@ -142,9 +142,10 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
     return spellings
 
 
-def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]:
-    """The run as printed, and the ways its dashes may print blank cells instead, each with
-    how many blank cells it reads beyond the marks printed ("——" read as two blanks: one).
+def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) -> list[tuple[list[Token], int]]:
+    """The run as printed, and the ways its marks may print blank cells or numbers instead,
+    each with how many blank cells it reads beyond the marks printed ("——" read as two: one,
+    unless the document prints "—" alone for a blank: `single_marks`).
 
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094",
     "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before
@@ -155,14 +156,15 @@ def _spellings(tokens: list[Token], width: int) -> list[tuple[list[Token], int]]
     spellings: list[tuple[list[Token], int]] = [([], 0)]
     for token in tokens:
         options: list[tuple[list[Token], int]] = [([token], 0)]
-        dashes = len(token.text) - len(token.text.lstrip(_DASHES))
+        dashes = len(token.text) - len(token.text.lstrip(DASHES))
         rest = token.text[dashes:]
         if token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
-            options.extend(([*blanks, number], extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
-        elif token.kind == "null" and token.text in _DOUBLE_DASHES:
-            options.append((_as_blanks(token.text, token)[1], 1))
+            doubled = 0 if set(token.text[:dashes]) <= single_marks else 1
+            options.extend(([*blanks, number], doubled * extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
+        elif token.kind == "null" and token.text in DOUBLE_DASHES:
+            options.append((_as_blanks(token.text, token)[1], 0 if set(token.text) <= single_marks else 1))
         elif token.kind == "num" and ("," in token.text or "，" in token.text):
             options.extend((grouped, 0) for grouped in _grouped_numbers(token))
         elif token.kind == "doubt" and ("/" in token.text or "／" in token.text):
@@ -180,13 +182,13 @@ def _unprinted(reading: list[Slot]) -> int:
 
 
 def run_readings(
-    tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], hidden_blanks: bool
+    tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], hidden_blanks: bool, single_marks: frozenset[str]
 ) -> list[tuple[list[Slot], int]] | None:
     """Every reading of one run that breaks no equation given the grid, each with how many of
-    its cells the text does not print as such (unprinted, or two blanks read from one mark);
-    None when too many."""
+    its cells the text does not print as such: `_unprinted`, and two blanks read from one
+    "——" (see `_spellings`); None when too many."""
     readings: list[tuple[list[Slot], int]] = []
-    for spelling, extra in _spellings(tokens, len(refs)):
+    for spelling, extra in _spellings(tokens, len(refs), single_marks):
         found = _readings_into(spelling, refs, grid, equations, holes=spelling == tokens)
         if found is None:
             return None
@@ -198,10 +200,10 @@ def run_readings(
                 shorter = _readings_into(spelling, refs[:at] + refs[at + 1 :], trial, equations, holes=False)
                 if shorter is None:
                     return None
-                readings.extend((r[:at] + [(None, None, "blank")] + r[at:], extra + 1) for r in shorter)
+                readings.extend((r[:at] + [(None, None, "blank")] + r[at:], extra + 1 + _unprinted(r)) for r in shorter)
                 if len(readings) > MAX_READINGS:
                     return None
-    # The same values read several ways are one reading, with the least damage among them.
+    # The same values read several ways are one reading, with the fewest cells not printed as such among them.
     fewest: dict[tuple[tuple[int | float | None, str], ...], int] = {}
     unique: list[tuple[list[Slot], int]] = []
     for reading, damage in readings:
@@ -252,26 +254,27 @@ class _Problem:
         return affected
 
 
-def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage_at_most: int | None) -> _Problem:
-    """`damage_at_most`: how many cells the runs may read that the text does not print as such
-    (`_Run.damage`), in all (None: any number), weighed as one more equation: those cells plus
-    a count ≥ 0 make the limit."""
+def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], blanks_none: bool = False) -> _Problem:
+    """`blanks_none`: a blank cell counts none (0), not any count ≥ 0 — unless it stands for a
+    sum (alone on one side of an equation: a 总计 an agency may leave unfilled)."""
     owner = {ref: (i, j) for i, run in enumerate(searched) for j, ref in enumerate(run.refs)}
     relevant = [eq for eq in equations if any(c in owner for c in eq.cells)]
+    sums = {side[0] for eq in equations for side in (eq.left, eq.right) if len(side) == 1} if blanks_none else set()
+
+    def counts_none(ref: CellRef, status: str) -> bool:
+        return blanks_none and status == "blank" and ref not in sums
+
     start = [0.0] * len(relevant)
     unknown_left = [False] * len(relevant)
     unknown_right = [False] * len(relevant)
-    limit = len(relevant)  # the index of the limit's equation, when there is one
-    if damage_at_most is not None:
-        start.append(-float(damage_at_most))
-        unknown_left.append(True)
-        unknown_right.append(False)
     places: list[dict[int, list[tuple[int, int]]]] = [{} for _ in searched]  # run → equation → [(slot, side)]
     for e, eq in enumerate(relevant):
         for side, cells in ((1, eq.left), (-1, eq.right)):
             for ref in cells:
                 place = owner.get(ref)
                 value = grid[ref].value if ref in grid else None
+                if value is None and ref in grid and counts_none(ref, grid[ref].status):
+                    value = 0
                 if place is not None:
                     places[place[0]].setdefault(e, []).append((place[1], side))
                 elif value is not None:
@@ -290,7 +293,9 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage
                 add = 0.0
                 on_left = on_right = False
                 for slot, side in slots:
-                    value = reading[slot][0]
+                    value, _token, status = reading[slot]
+                    if value is None and counts_none(run.refs[slot], status):
+                        value = 0
                     if value is not None:
                         add += side * value
                     elif side == 1:
@@ -299,10 +304,6 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], damage
                         on_right = True
                 effect[e] = (add, on_left, on_right)
             per_reading.append(effect)
-        if damage_at_most is not None and any(run.damage):
-            touched[limit] = []
-            for effect, damage in zip(per_reading, run.damage, strict=True):
-                effect[limit] = (float(damage), False, False)
         effects.append(per_reading)
     runs_of: dict[int, set[int]] = {}
     for index, touched in enumerate(places):
@@ -496,37 +497,76 @@ def solve_runs(
     caller weighs the runs one at a time, so that the error is reported where it lies) or
     none was found in time, else those whose question ran out of steps.
 
-    `blanks`: how the document prints blank cells. Where it prints none, no run hides one;
-    where it prints them with a mark, a cell printed as nothing is a rare slip: only the
-    combinations with the fewest cells the text does not print as such (a blank hidden among
-    digits run together, a cell lost between separators, two blanks read from one "——") are
-    kept — none, when some combination holds without.
+    `blanks`: how the document prints blank cells. Where it prints none, no run hides one.
+    Where it prints them with a mark, a cell printed as nothing is a rare slip, so the text is
+    first read as printed: a run that some reading prints every cell of as such (no blank
+    hidden among digits run together, no cell lost between separators, no "——" read as two
+    blanks unless the document prints one dash alone for a blank) is read so, only the others
+    with hidden or lost cells, and a blank counts none (a 总计 left blank aside) — a reading
+    whose sums hold only if a blank stands for some count does not read the text as printed.
+    Runs no reading prints every cell of are then weighed with every reading. When no combination holds
+    so, every reading of every run is weighed, a blank standing for any count ≥ 0, none
+    preferred: a reading with fewer hidden blanks is no likelier to be the true one.
     """
-    searched = [_Run(tokens, refs, None, []) for tokens, refs in runs]
-    for run in searched:
-        readings = run_readings(run.tokens, run.refs, grid, equations, blanks != "none")
-        if readings == []:
-            return runs  # no reading of this run holds: not a damage the search can weigh
-        if readings is not None:
-            run.readings = [reading for reading, _damage in readings]
-            run.damage = [damage for _reading, damage in readings]
-    problem = _problem(searched, grid, equations, None)
+    hidden_blanks = blanks != "none"
+    # "--" is two blanks as printed where the document prints one "-" alone for a blank.
+    single = frozenset(t.text for tokens, _refs in runs for t in tokens if t.kind == "null" and len(t.text) == 1 and t.text in SINGLE_DASHES)
+    if blanks == "marked":
+        printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, every_cell_printed=True) for tokens, refs in runs]
+        # A run no reading prints every cell of stays open here (its cells unknown) and is then
+        # weighed with every reading, given the runs read as printed.
+        undecided = _solve(runs, [found if found != [] else None for found in printed], grid, equations, blanks_none=True)
+        if undecided is not None:
+            damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
+            if not damaged:
+                return undecided
+            every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=True, single_marks=single, every_cell_printed=False) for tokens, refs in damaged]
+            still = _solve(damaged, every, grid, equations)
+            open_runs = damaged if still is None else still
+            return [run for run in undecided if run not in damaged] + open_runs
+    every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, every_cell_printed=False) for tokens, refs in runs]
+    undecided = _solve(runs, every, grid, equations)
+    return runs if undecided is None else undecided
+
+
+def _readings_of(
+    tokens: list[Token],
+    refs: list[CellRef],
+    grid: Grid,
+    equations: list[Equation],
+    *,
+    hidden_blanks: bool,
+    single_marks: frozenset[str],
+    every_cell_printed: bool,
+) -> list[list[Slot]] | None:
+    """A run's readings (`run_readings`); `every_cell_printed`: only those that print every
+    cell as such."""
+    found = run_readings(tokens, refs, grid, equations, hidden_blanks, single_marks)
+    if found is None:
+        return None
+    return [reading for reading, damage in found if damage == 0 or not every_cell_printed]
+
+
+def _solve(
+    runs: list[tuple[list[Token], list[CellRef]]],
+    readings: list[list[list[Slot]] | None],
+    grid: Grid,
+    equations: list[Equation],
+    blanks_none: bool = False,
+) -> list[tuple[list[Token], list[CellRef]]] | None:
+    """`solve_runs` over the runs' `readings` (None: too many), a blank cell counting none
+    where `blanks_none`; None when no combination holds, else the runs left undecided (all of
+    them when none was found in time)."""
+    if any(found == [] for found in readings):
+        return None  # no reading of this run holds: not a damage the search can weigh
+    searched = [_Run(tokens, refs, found) for (tokens, refs), found in zip(runs, readings, strict=True)]
+    problem = _problem(searched, grid, equations, blanks_none)
     try:
         start = _first_that_holds(problem)
-        if start is not None and blanks == "marked":
-            # Only the combinations with the least damage are kept: from none up to as much as
-            # the one found has, the first limit some combination meets.
-            found = sum(run.damage[k] for run, k in zip(searched, start[1], strict=True) if run.damage)
-            for damage_at_most in range(found + 1):
-                limited = _problem(searched, grid, equations, damage_at_most)
-                fewer = _first_that_holds(limited)
-                if fewer is not None:
-                    problem, start = limited, fewer
-                    break
     except _OutOfBudget:
         return runs
     if start is None:
-        return runs
+        return None
     settled = _settled_readings(searched, problem, *start)
     undecided = []
     for run, picks in zip(searched, settled, strict=True):

@@ -15,7 +15,7 @@ from itertools import groupby, pairwise
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
-from .jointly import may_hold, solve_runs
+from .jointly import DASHES, DOUBLE_DASHES, may_hold, solve_runs
 from .resolve import (
     Blanks,
     Cell,
@@ -758,7 +758,7 @@ def _blanks_vanish_among_numbers(tokens: list[Token]) -> bool:
     for run in runs_of(tokens):
         if any(t.kind == "num" for t in run.values) and any(t.kind == "null" and (not t.text.strip() or t.text == EDGE_BLANK) for t in run.values):
             return True
-    return rows_short_of_cells(tokens, WIDTH)
+    return cells_missing_in_runs(tokens, WIDTH) > 0
 
 
 def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[tuple[int, int]]]:
@@ -1087,42 +1087,55 @@ def _active_rows_found(tokens: list[Token], template: str) -> list[tuple[formats
     return found
 
 
-def blanks_printed_as_nothing(tokens: list[Token], template: str) -> bool:
-    """Table 二 shows that this document prints blank cells as nothing at all: a row found by its
-    label holds fewer digits than it has cells ("行政许可0", "行政处罚行政强制"). Digits run
-    together elsewhere may then hide a blank cell too ("规范性文件213" may be _ 213 _)."""
+def _cells_missing_in_active(tokens: list[Token], template: str) -> int:
+    """Blank cells table 二 prints as nothing: those its rows found by their labels lack
+    ("行政许可0", "行政处罚行政强制"). Digits run together elsewhere may then hide a blank cell
+    too ("规范性文件213" may be _ 213 _)."""
+    missing = 0
     for row, values in _active_row_values(tokens, template):
-        if values is None or len(row.fields) < 2:
-            continue
-        if sum(digit_count(t.digits) for t in values if t.digits) < len(row.fields):
-            return True
-    return False
+        if values is not None and len(row.fields) >= 2:
+            missing += max(0, len(row.fields) - _cells_at_most(values))
+    return missing
 
 
-def rows_short_of_cells(tokens: list[Token], width: int) -> bool:
-    """Table 三 shows blank cells printed as nothing: a run of numbers between two labels holds
-    fewer digits than a row has cells (the table's last run may be cut short)."""
-    runs = runs_of(tokens)
-    for run in runs[:-1]:
-        if any(t.kind == "null" for t in run.values):
-            continue
-        if 0 < sum(digit_count(t.digits) for t in run.values) < width:
-            return True
-    return False
+def cells_missing_in_runs(tokens: list[Token], width: int) -> int:
+    """Blank cells table 三 prints as nothing: those its runs of numbers between two labels
+    lack (the table's last run may be cut short). A run that prints as many blanks' marks as
+    it lacks digits, alone or as dashes glued to digits ("7--0-1320"), lacks none."""
+    return sum(max(0, width - _cells_at_most(run.values)) for run in runs_of(tokens)[:-1] if any(t.digits for t in run.values))
+
+
+def _cells_at_most(values: list[Token]) -> int:
+    """The most cells printed values may stand for: a digit each, a blank's mark each ("——" or
+    "--" two; dashes glued before digits, a slash among them)."""
+    most = 0
+    for token in values:
+        if token.kind == "null":
+            most += 2 if token.text in DOUBLE_DASHES else 1
+        else:
+            text = token.text
+            most += digit_count(token.digits) + len(text) - len(text.lstrip(DASHES)) + text.count("/") + text.count("／")
+    return most
 
 
 def blank_printing(active: list[Token], requests: list[Token], review: list[Token], template: str) -> Blanks:
-    """How the document prints blank cells, from its three tables' tokens: as nothing where an
-    empty cell stands between separators, or a row holds fewer digits than cells; else with a
-    mark where one is seen; else no blank is seen."""
+    """How the document prints blank cells, from its three tables' tokens: as nothing where it
+    shows one so (an empty cell between separators, a row with fewer digits and marks than
+    cells), however many others carry a mark; else with a mark where one is seen; else no
+    blank is seen."""
     nulls = [t for table in (active, requests, review) for t in table if t.kind == "null"]
     if (
         any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls)
-        or blanks_printed_as_nothing(active, template)
-        or rows_short_of_cells(requests, WIDTH)
+        or _cells_missing_in_active(active, template)
+        or cells_missing_in_runs(requests, WIDTH)
     ):
         return "nothing"
-    return "marked" if nulls else "none"
+    return "marked" if nulls or any(_prints_a_blank_mark(t) for t in requests) else "none"
+
+
+def _prints_a_blank_mark(token: Token) -> bool:
+    """A blank cell's mark: alone, or dashes glued before a table 三 count (never negative)."""
+    return token.kind == "null" or (token.kind in ("num", "doubt") and token.text[:1] in DASHES)
 
 
 def _without_phantom_columns(values: list[Token] | None, fields: int) -> list[Token] | None:

@@ -64,6 +64,11 @@ SINGLE_DASHES = "-－—"
 MAX_SPELLINGS = 16  # ways of reading a run's dashes, at most
 
 
+def leading_dashes(text: str) -> int:
+    """How many dashes a printed value starts with: before a table 三 count, blanks' marks."""
+    return len(text) - len(text.lstrip(DASHES))
+
+
 def _as_blanks(dashes: str, token: Token) -> list[list[Token]]:
     """Dashes printed for blank cells: one cell, or — two dashes — one cell each."""
     whole = [Token("null", dashes, token.line, token.page, token.column)]
@@ -156,7 +161,7 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
     spellings: list[tuple[list[Token], int]] = [([], 0)]
     for token in tokens:
         options: list[tuple[list[Token], int]] = [([token], 0)]
-        dashes = len(token.text) - len(token.text.lstrip(DASHES))
+        dashes = leading_dashes(token.text)
         rest = token.text[dashes:]
         if token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
@@ -504,9 +509,10 @@ def solve_runs(
     blanks unless the document prints one dash alone for a blank) is read so, only the others
     with hidden or lost cells, and a blank counts none (a 总计 left blank aside) — a reading
     whose sums hold only if a blank stands for some count does not read the text as printed.
-    Runs no reading prints every cell of are then weighed with every reading. When no combination holds
-    so, every reading of every run is weighed, a blank standing for any count ≥ 0, none
-    preferred: a reading with fewer hidden blanks is no likelier to be the true one.
+    Runs no reading prints every cell of are then weighed with every reading. When no
+    combination holds so, every reading of every run is weighed, a blank standing for any
+    count ≥ 0, none preferred: a reading with fewer hidden blanks is no likelier to be the
+    true one.
     """
     hidden_blanks = blanks != "none"
     # "--" is two blanks as printed where the document prints one "-" alone for a blank.
@@ -520,7 +526,7 @@ def solve_runs(
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
             if not damaged:
                 return undecided
-            every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=True, single_marks=single, every_cell_printed=False) for tokens, refs in damaged]
+            every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, every_cell_printed=False) for tokens, refs in damaged]
             still = _solve(damaged, every, grid, equations)
             open_runs = damaged if still is None else still
             return [run for run in undecided if run not in damaged] + open_runs

@@ -15,7 +15,7 @@ from itertools import groupby, pairwise
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
-from .jointly import DASHES, DOUBLE_DASHES, may_hold, solve_runs
+from .jointly import DASHES, DOUBLE_DASHES, leading_dashes, may_hold, solve_runs
 from .resolve import (
     Blanks,
     Cell,
@@ -758,7 +758,7 @@ def _blanks_vanish_among_numbers(tokens: list[Token]) -> bool:
     for run in runs_of(tokens):
         if any(t.kind == "num" for t in run.values) and any(t.kind == "null" and (not t.text.strip() or t.text == EDGE_BLANK) for t in run.values):
             return True
-    return cells_missing_in_runs(tokens, WIDTH) > 0
+    return _runs_short_of_cells(tokens, WIDTH)
 
 
 def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[tuple[int, int]]]:
@@ -1087,22 +1087,19 @@ def _active_rows_found(tokens: list[Token], template: str) -> list[tuple[formats
     return found
 
 
-def _cells_missing_in_active(tokens: list[Token], template: str) -> int:
-    """Blank cells table 二 prints as nothing: those its rows found by their labels lack
-    ("行政许可0", "行政处罚行政强制"). Digits run together elsewhere may then hide a blank cell
-    too ("规范性文件213" may be _ 213 _)."""
-    missing = 0
-    for row, values in _active_row_values(tokens, template):
-        if values is not None and len(row.fields) >= 2:
-            missing += max(0, len(row.fields) - _cells_at_most(values))
-    return missing
+def _active_rows_short(tokens: list[Token], template: str) -> bool:
+    """Table 二 shows that this document prints blank cells as nothing at all: a row found by its
+    label holds fewer digits and marks than it has cells ("行政许可0", "行政处罚行政强制").
+    Digits run together elsewhere may then hide a blank cell too ("规范性文件213" may be _ 213 _)."""
+    return any(values is not None and len(row.fields) >= 2 and _cells_at_most(values) < len(row.fields) for row, values in _active_row_values(tokens, template))
 
 
-def cells_missing_in_runs(tokens: list[Token], width: int) -> int:
-    """Blank cells table 三 prints as nothing: those its runs of numbers between two labels
-    lack (the table's last run may be cut short). A run that prints as many blanks' marks as
-    it lacks digits, alone or as dashes glued to digits ("7--0-1320"), lacks none."""
-    return sum(max(0, width - _cells_at_most(run.values)) for run in runs_of(tokens)[:-1] if any(t.digits for t in run.values))
+def _runs_short_of_cells(tokens: list[Token], width: int) -> bool:
+    """Table 三 shows blank cells printed as nothing: a run of numbers between two labels holds
+    fewer digits and marks than a row has cells (the table's last run may be cut short). A
+    run that prints as many blanks' marks as it lacks digits, alone or as dashes glued to
+    digits ("7--0-1320"), shows none."""
+    return any(any(t.digits for t in run.values) and _cells_at_most(run.values) < width for run in runs_of(tokens)[:-1])
 
 
 def _cells_at_most(values: list[Token]) -> int:
@@ -1113,8 +1110,7 @@ def _cells_at_most(values: list[Token]) -> int:
         if token.kind == "null":
             most += 2 if token.text in DOUBLE_DASHES else 1
         else:
-            text = token.text
-            most += digit_count(token.digits) + len(text) - len(text.lstrip(DASHES)) + text.count("/") + text.count("／")
+            most += digit_count(token.digits) + leading_dashes(token.text) + token.text.count("/") + token.text.count("／")
     return most
 
 
@@ -1126,8 +1122,8 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     nulls = [t for table in (active, requests, review) for t in table if t.kind == "null"]
     if (
         any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls)
-        or _cells_missing_in_active(active, template)
-        or cells_missing_in_runs(requests, WIDTH)
+        or _active_rows_short(active, template)
+        or _runs_short_of_cells(requests, WIDTH)
     ):
         return "nothing"
     return "marked" if nulls or any(_prints_a_blank_mark(t) for t in requests) else "none"

@@ -166,3 +166,18 @@ def test_narrative_figures_fill_no_cell_a_row_prints_no_digits_for() -> None:
     row = gongkai.check_text(text).active["normative_documents"]
     assert row["issued"] is None and row["in_force"] is None
     assert row["repealed"] in (None, 68)
+
+
+def test_a_stray_closing_pipe_does_not_shift_a_padded_row() -> None:
+    """In a table whose labels' merged columns are padded (values the last seven cells), a row
+    closed by a stray border pipe ends in one empty cell too many. Its last seven cells would
+    put its numbers one column right; read one cell to the left its 总计 is the sum of its parts,
+    so the padding does not decide the row: it reads as printed or null, never shifted."""
+    carried = [None, None, None, 2, None, None, 2]
+    lines = [
+        "| " + " | ".join([*LABELS["new_received"], "", "", *(shown(v) for v in cells("new_received"))]) + " |",
+        "| " + " | ".join(["二、上年结转政府信息公开申请数量", "", "", *(shown(v) for v in carried)]) + " | |",
+    ]
+    rows = gongkai.check_text(report(lines)).requests["rows"]
+    assert rows["new_received"] == cells("new_received")
+    assert rows["carried_over"] in ([None] * 7, carried)

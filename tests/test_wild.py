@@ -13,7 +13,7 @@ import os
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import gongkai
@@ -125,6 +125,8 @@ def _wrong_cells(seed: int, kinds: tuple[str, ...]) -> tuple[str, list[str]]:
 
 @settings(max_examples=int(os.environ.get("GONGKAI_WILD_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1), drawn=st.lists(st.sampled_from(KINDS), min_size=1, max_size=4, unique=True))
+# Found by this test: a padded Markdown table's row closed by a stray pipe, its first cells blank.
+@example(seed=23012122, drawn=["blank_cells", "stray_pipes", "collapsed_blanks", "signs"])
 def test_every_cell_reads_as_the_truth_or_none(seed: int, drawn: list[str]) -> None:
     kinds: list[str] = []
     for kind in drawn:  # keep the drawn kinds that compose (at most one table layout per document …)

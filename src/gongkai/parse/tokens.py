@@ -1240,6 +1240,20 @@ def _pipe_style(lines: list[Line], width: int) -> _PipeStyle:
     return _PipeStyle(flush_right, open_rows >= 2 and closed_rows == 0)
 
 
+def _closing_pipe_may_be_stray(cells: list[list[Token]], width: int) -> bool:
+    """Whether a row's empty last cell may be a stray pipe's (a border's) rather than a blank of
+    its own, its values then one cell further left: unless that reading is refuted — table 三's
+    总计 there not printed as the sum of its parts — the padding does not decide the row."""
+    if cells[-1]:
+        return False
+    if width != len(formats.REQUEST_COLUMNS):
+        return True  # no sum to refute it with here
+    shifted = [cell[0].digits if len(cell) == 1 and cell[0].kind == "num" else None for cell in cells[-width - 1 : -1]]
+    parts = [int(digits) for digits in shifted[:-1] if digits is not None and digits.isdigit()]
+    total = shifted[-1]
+    return total is not None and total.isdigit() and int(total) == sum(parts)
+
+
 def _with_blank_cells(
     cells: list[list[Token]],
     line: Line,
@@ -1305,6 +1319,7 @@ def _with_blank_cells(
         and padded > 0
         and one_value_each
         and not any(cells[label_end + 1 : label_end + 1 + padded])
+        and not _closing_pipe_may_be_stray(cells, width)
     ):
         # The label's merged columns written as empty cells: the row's last `width` cells are its own.
         keep.update(i for i in range(len(cells) - width, len(cells)) if not cells[i])

@@ -285,8 +285,8 @@ def test_signed_changes_in_2019_table_two() -> None:
 
 def test_signed_change_glued_in_a_flattened_2019_table_two() -> None:
     """"行政事业性收费8-8": the row has two cells; read as a blank's dash, "-" would make a third
-    value, so it is the minus: 8, -8. "行政强制2-230" (three cells) stays open: 2 -2 30,
-    2 -23 0 and 2 _ 230 all fit."""
+    value, so it is the minus: 8, -8. "行政强制2-230" (three cells) stays open but for its
+    first cell: 2 -2 30, 2 -23 0 and 2 _ 230 all fit (a minus is 本年增/减's, never 处理决定数量's)."""
     text = (
         "某县林业局2020年政府信息公开工作年度报告二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量"
         "本年新公开数量对外公开总数量规章000规范性文件344第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
@@ -295,7 +295,7 @@ def test_signed_change_glued_in_a_flattened_2019_table_two() -> None:
     )
     active = read(text).active
     assert active["fees"] == {"previous": 8, "change": -8}
-    assert active["coercion"] == {"previous": None, "change": None, "decisions": None}
+    assert active["coercion"] == {"previous": 2, "change": None, "decisions": None}
 
 
 @pytest.mark.parametrize("header", ["本年(2023)制发件数", "本年新制发件数", "本年发文件数"])
@@ -543,15 +543,15 @@ def test_section_heading_announcing_its_table_on_the_same_line() -> None:
 
 def test_flattened_2019_change_whose_dash_may_be_a_minus() -> None:
     """"行政许可14-147" before a page break and the table's header again: 14 −14 7, 14 −1 47
-    and 14 _ 147 all fit, so the row stays open — never 1 4 (the "14" cut apart, the dashed
-    number left out)."""
+    and 14 _ 147 all fit, so the row stays open but for 14 — never 1 4 (the "14" cut apart, the
+    dashed number left out)."""
     text = (
         "某县林业局2019年政府信息公开工作年度报告二、主动公开政府信息情况第二十条第（一）项|信息内容本年新制作数量本年新公开数量"
         "对外公开总数量规章000|规范性文件000第二十条第（五）项|信息内容上一年项目数量本年增/减处理决定数量行政许可14-147"
         "第2页\xa0共8页\f第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量|其他对外管理服务事项0110"
         f"第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量|行政处罚3817|{SECTION3}"
     )
-    assert read(text).active["licensing"] == {"previous": None, "change": None, "decisions": None}
+    assert read(text).active["licensing"] == {"previous": 14, "change": None, "decisions": None}
 
 
 def test_2019_report_with_unfamiliar_headers_keeps_its_format() -> None:
@@ -1314,3 +1314,92 @@ def test_flattened_slash_blanks_in_every_row_read_as_printed() -> None:
     rows = read(text).requests["rows"]
     for key, values in printed.items():
         assert rows[key] == values, key
+
+
+FLAT_2019_ACTIVE = (
+    "某县林业局2020年政府信息公开工作年度报告二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量"
+    "本年新公开数量对外公开总数量规章000规范性文件000第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量"
+    "行政许可{licensing}其他对外管理服务事项000第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量"
+    "行政处罚{punishment}行政强制000第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费00" + SECTION3
+)
+
+
+@pytest.mark.parametrize(
+    ("licensing", "punishment", "expected_licensing", "expected_punishment"),
+    [
+        # A sign is 本年增/减's: 10 -3 3 (or 10, a blank's "-", 33), never 1 0 -33; the digits
+        # after the minus run against the next label, so no cell was lost there.
+        ("10-33", "000", {"previous": 10, "change": None, "decisions": None}, {"previous": 0, "change": 0, "decisions": 0}),
+        # U+2212 and "+" are signs too: 56 −7 38 or 56 −73 8 (or a blank's mark); 11 +5 4 alone.
+        ("56−738", "11+54", {"previous": 56, "change": None, "decisions": None}, {"previous": 11, "change": 5, "decisions": 4}),
+        # 「23+163,893」: the thousands-grouped digits may begin with 本年增/减's (+16 3,893).
+        ("000", "23+163,893", {"previous": 0, "change": 0, "decisions": 0}, {"previous": None, "change": None, "decisions": None}),
+    ],
+)
+def test_signs_in_a_flattened_2019_table_two(
+    licensing: str, punishment: str, expected_licensing: dict[str, int | None], expected_punishment: dict[str, int | None]
+) -> None:
+    """No reading puts a printed sign (or a negative number) in a cell other than 本年增/减."""
+    active = read(FLAT_2019_ACTIVE.format(licensing=licensing, punishment=punishment)).active
+    assert active["licensing"] == expected_licensing
+    assert active["punishment"] == expected_punishment
+
+
+def test_dash_before_digits_in_a_signed_row_is_a_minus_or_a_blank() -> None:
+    """「行政强制0-0 」: 0 -0 with a cell lost at the end, or 0, a blank's "-", 0: only the first
+    cell is the same both ways."""
+    text = FLAT_2019_ACTIVE.format(licensing="000", punishment="000").replace("行政强制000", "行政强制0-0 ")
+    assert read(text).active["coercion"] == {"previous": 0, "change": None, "decisions": None}
+
+
+def test_page_footer_between_two_labels_of_a_flattened_table() -> None:
+    """「行政诉讼-7-结果维持」: a page footer glued between two header labels is no value."""
+    review = "行政复议行政诉讼-7-结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+    values = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2]
+    text = f"{HEAD}{REVIEW_SECTION}{review}{'　'.join(str(v) for v in values)}五、存在的主要问题及改进情况"
+    assert read(text).cell_values()["review_litigation.review.upheld"] == 1
+    assert [t.text for t in tokenize([Line(1, "行政复议行政诉讼-7-结果维持结果纠正")], 15) if t.is_value] == []
+
+
+def test_blank_mark_that_begins_a_label_word_is_a_label() -> None:
+    """「无  法提 2.没有现成信」: a group label's 「无」 set apart by drifting spaces is no blank cell."""
+    tokens = tokenize([Line(1, "      无  法提 2.没有现成信                                 109")], 7)
+    assert [t.text for t in tokens if t.is_value] == ["109"]
+    assert [t.text for t in tokenize([Line(1, "2.重复申请\t无\t无\t3\t0\t0\t0\t3")], 7) if t.is_value] == ["无", "无", "3", "0", "0", "0", "3"]
+
+
+def test_cut_short_after_row_one_run_together_hides_nothing_for_sure() -> None:
+    """Only row 一, its digits run together, no blank seen: one row shows too little to say no
+    blank is hidden in it («2453801178» is 24 5 _ 38 0 11 78 as much as 2 4 53 8 0 11 78)."""
+    text = f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}一、本年新收政府信息公开申请数量2453801178"
+    row = read(text).requests["rows"]["new_received"]
+    truth = [24, 5, None, 38, 0, 11, 78]
+    assert [(want, got) for want, got in zip(truth, row, strict=True) if got is not None and got != want] == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "pieces"),
+    [
+        ("商业企业 科研机构 社会公益 法律服务 其他", True),
+        ("组织", True),
+        ("组织   机构", True),
+        ("其他", False),  # a whole header cell: a column's name only after another (see tables)
+        ("3.其他", False),
+        ("（七）总计", False),
+        ("一、本年新收政府信息公开申请数量", False),
+        ("法人或其他组织", False),
+    ],
+)
+def test_labels_made_of_header_pieces(printed: str, pieces: bool) -> None:
+    assert formats.is_request_header_pieces(printed) is pieces
+
+
+def test_values_listed_before_their_label_after_a_wrapped_header() -> None:
+    """A PDF extractor's reading order: the header wrapped (「…法律服务 其他」「组织 机构」), then
+    row 一's values, then its label, and the excerpt ends. The header's 「其他」 names no row:
+    the values never go to row 「3.其他」."""
+    lines = [HEAD, SECTION3, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况", "自然人 法人或其他组织 总计"]
+    lines += ["商业企业 科研机构 社会公益 法律服务 其他", "组织 机构", "", *[f"{v}\n" for v in (1479, 0, 0, 62, 0, 0, 1541)], "一、本年新收政府信息公开申请数量"]
+    rows = read("\n".join(lines)).requests["rows"]
+    assert rows["other_misc"] is None or all(v is None for v in rows["other_misc"])
+    assert rows["new_received"] is None or all(v in (want, None) for v, want in zip(rows["new_received"], [1479, 0, 0, 62, 0, 0, 1541], strict=True))

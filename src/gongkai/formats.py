@@ -328,6 +328,14 @@ def is_request_header(printed: str) -> bool:
     return normalize_label(printed) in _REQUEST_HEADERS
 
 
+def is_request_header_pieces(printed: str) -> bool:
+    """A label printed as several of table 三's header cells (「商业企业 科研机构 … 其他」), or as
+    pieces of them a wrapped header leaves on a line (「组织」, 「社会公益」): no row's name."""
+    words = [normalize_label(word) for word in printed.split()]
+    pieces = [word for word in words if len(word) >= 2 and any(word in header for header in _REQUEST_HEADERS)]
+    return len(pieces) == len(words) > 0 and (len(words) > 1 or pieces[0] not in _REQUEST_HEADERS)
+
+
 def request_rows(template: str, single_other_row: bool = False) -> tuple[Row, ...]:
     """The data rows of table 三 in printed order for a template."""
     if template == TEMPLATE_2019 or single_other_row:

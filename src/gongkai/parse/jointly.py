@@ -77,6 +77,21 @@ def _as_blanks(dashes: str, token: Token) -> list[list[Token]]:
     return [whole, [Token("null", dash, token.line, token.page, token.column) for dash in dashes]]
 
 
+def _without_unit(text: str) -> str:
+    """A number's text without the unit printed after it (「1,1120件」)."""
+    end = len(text)
+    while end and not text[end - 1].isdigit():
+        end -= 1
+    return text[:end]
+
+
+def _grouped_as_one(token: Token) -> bool:
+    """Whether a number printed with thousands separators groups its digits as one number does:
+    one to three digits, then groups of exactly three («1,1120» is 1,112 and a 0 run on)."""
+    parts = _without_unit(token.text.replace("，", ",")).split(",")
+    return 1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:])
+
+
 def _grouped_numbers(token: Token) -> list[list[Token]]:
     """Ways to read digits glued to numbers printed with thousands separators.
 
@@ -85,7 +100,7 @@ def _grouped_numbers(token: Token) -> list[list[Token]]:
     three digits before it (never with a 0). Each way gives the numbers whole and the loose
     digits as a run to cut apart.
     """
-    text = token.text.replace("，", ",")
+    text = _without_unit(token.text.replace("，", ","))
     parts = text.split(",")
     if len(parts) < 2 or not all(part.isdigit() for part in parts) or any(len(part) < 3 for part in parts[1:]):
         return []
@@ -159,7 +174,7 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
     spelling is weighed like the printed one; the arithmetic decides.
     """
     spellings: list[tuple[list[Token], int]] = [([], 0)]
-    for token in tokens:
+    for index, token in enumerate(tokens):
         options: list[tuple[list[Token], int]] = [([token], 0)]
         dashes = leading_dashes(token.text)
         rest = token.text[dashes:]
@@ -168,16 +183,34 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
             doubled = 0 if set(token.text[:dashes]) <= single_marks else 1
             options.extend(([*blanks, number], doubled * extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
-        elif token.kind == "null" and token.text in DOUBLE_DASHES:
+        elif token.kind == "null" and token.text in DOUBLE_DASHES and not _set_apart(tokens, index):
             options.append((_as_blanks(token.text, token)[1], 0 if set(token.text) <= single_marks else 1))
         elif token.kind == "num" and ("," in token.text or "，" in token.text):
-            options.extend((grouped, 0) for grouped in _grouped_numbers(token))
+            grouped = [(spelling, 0) for spelling in _grouped_numbers(token)]
+            options = grouped if grouped and not _grouped_as_one(token) else options + grouped
         elif token.kind == "doubt" and ("/" in token.text or "／" in token.text):
             options.extend((spelling, 0) for spelling in _around_a_slash(token))
         spellings = [([*done, *option], extra + more) for done, extra in spellings for option, more in options if len(done) + len(option) <= width]
         if len(spellings) > MAX_SPELLINGS:
             return [(tokens, 0)]
     return spellings or [(tokens, 0)]
+
+
+def _set_apart(tokens: list[Token], index: int) -> bool:
+    """Whether spaces set a value apart from the values beside it on its line: a page that
+    separates its cells so prints two blank cells apart too, and its "——" is one blank."""
+    token = tokens[index]
+    if token.column is None:
+        return False
+    for other in (tokens[index - 1] if index else None, tokens[index + 1] if index + 1 < len(tokens) else None):
+        if other is None or other.line != token.line:
+            continue
+        if other.column is None:
+            return False
+        left, right = (other, token) if other.column < token.column else (token, other)
+        if right.column is not None and left.column is not None and right.column <= left.column + len(left.text):
+            return False  # glued to its neighbour
+    return True
 
 
 def _unprinted(reading: list[Slot]) -> int:

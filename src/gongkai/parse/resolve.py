@@ -22,7 +22,7 @@ from .. import limits
 from ..arithmetic import CellRef, Equation
 from ..read import Box
 from ..read.ocr import DOUBT_MARK
-from .tokens import Token, digit_count, parse_number, too_long
+from .tokens import Token, digit_count, parse_number, prints_a_sign, too_long
 
 CellStatus = Literal["printed", "blank", "unreadable", "derived", "split", "invalid"]
 # How a document prints its blank cells: none is seen; with a mark ("/", "—"), so that one
@@ -425,8 +425,16 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
             grid[ref] = Cell(value, anchor, "derived", why)
 
 
-def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> None:
-    """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic."""
+def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], signed: frozenset[CellRef] | None = None) -> None:
+    """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic.
+    `signed`: when given, the only cells a reading may put a negative number in (本年增/减);
+    a dash glued before digits ("14-147", "0-0") is then its minus or a blank's mark, each read."""
+    if signed is not None:
+        as_minus = [t._replace(kind="num") if _dash_glued_before_digits(t) else t for t in tokens]
+        if as_minus != tokens and len(tokens) < len(refs):
+            _fill_from_spellings([as_minus, _dashes_as_blanks(tokens)], refs, grid, equations, signed)
+            return
+        tokens = as_minus
     counter = next((t for t in tokens if t.kind == "doubt" and "/" in t.text), None)
     if counter is not None and len(tokens) != len(refs):
         # "4246/8": which digits are the row's is unknown, so none of its cells is placed.
@@ -449,6 +457,14 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
         for ref in refs:
             grid[ref] = Cell(None, tokens[0], "unreadable", f"此处印有{len(tokens)}个数，多于应有的{len(refs)}格，无法对位")
         return
+    grouped = next((b for a, b in pairwise(tokens) if _grouped_against(a, b)), None)
+    if grouped is not None:
+        # "23+163,893": the grouped digits' first ones («16») may end the cell before (23 +16
+        # 3,893): a number grouped by thousands is one cell only where the text sets it apart.
+        why = f"此处应有{len(refs)}格，只读到{len(tokens)}个数；“{grouped.text}”紧接前一个数，其前几位可能属于另一格，无法唯一确定"
+        for ref in refs:
+            grid[ref] = Cell(None, tokens[0], "unreadable", why)
+        return
     printed = sum(digit_count(t.digits) for t in tokens if t.kind == "num")
     if printed > len(refs) * _cell_digits():
         # More digits than the cells can hold: no reading of them is a table's, none is tried.
@@ -460,7 +476,67 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
             grid[ref] = Cell(None, tokens[0], "unreadable", why)
         return
     admissible = admissible_readings(tokens, refs, grid, equations)
+    if admissible is not None and signed is not None:
+        admissible = [reading for reading in admissible if _signs_in_place(reading, refs, signed)]
     decide_run(tokens, refs, grid, admissible)
+
+
+def _dash_glued_before_digits(token: Token) -> bool:
+    """「-147」 glued to the value before it: 本年增/减's minus or a blank's mark (see `tokens`)."""
+    return token.kind == "doubt" and token.number[:1] == "-" and token.number[1:].isdigit() and token.text[1:].isdigit()
+
+
+def _dashes_as_blanks(tokens: list[Token]) -> list[Token]:
+    """The run with each dash glued before digits read as a blank's mark, then the number."""
+    out: list[Token] = []
+    for token in tokens:
+        if _dash_glued_before_digits(token):
+            column = None if token.column is None else token.column + 1
+            out += [token._replace(kind="null", text=token.text[0], number=""), token._replace(kind="num", text=token.text[1:], number=token.text[1:], column=column)]
+        else:
+            out.append(token)
+    return out
+
+
+def _fill_from_spellings(spellings: list[list[Token]], refs: list[CellRef], grid: Grid, equations: list[Equation], signed: frozenset[CellRef]) -> None:
+    """Fill `refs` from every reading of every spelling of a run: a cell keeps the value all give it."""
+    readings: list[list[Slot]] = []
+    for spelling in spellings:
+        if len(spelling) == len(refs):
+            cells = [cell_from_token(token) for token in spelling]
+            reading: list[Slot] = [(cell.value, token, cell.status) for cell, token in zip(cells, spelling, strict=True)]
+            readings += [reading] if _signs_in_place(reading, refs, signed) else []
+        elif len(spelling) < len(refs):
+            found = admissible_readings(spelling, refs, grid, equations)
+            if found is None:
+                decide_run(spellings[0], refs, grid, None)
+                return
+            readings += [reading for reading in found if _signs_in_place(reading, refs, signed)]
+    decide_run(spellings[0], refs, grid, readings)
+
+
+def _grouped_against(before: Token, token: Token) -> bool:
+    """A number grouped by thousands separators printed right after another value, no space between."""
+    return (
+        ("," in token.text or "，" in token.text)
+        and before.line == token.line
+        and before.column is not None
+        and token.column == before.column + len(before.text)
+    )
+
+
+def _signs_in_place(reading: list[Slot], refs: list[CellRef], signed: frozenset[CellRef]) -> bool:
+    """Whether a reading puts every printed sign ("+3", "-12") and every negative number in a
+    cell that may be signed (本年增/减): a sign before digits run together is the first cell's."""
+    started: set[int] = set()  # tokens whose first piece is placed
+    for ref, (value, token, _status) in zip(refs, reading):
+        first_piece = token is not None and id(token) not in started
+        if token is not None:
+            started.add(id(token))
+        sign_here = first_piece and token is not None and prints_a_sign(token)
+        if ref not in signed and (sign_here or (value is not None and value < 0)):
+            return False
+    return True
 
 
 def admissible_readings(

@@ -181,6 +181,7 @@ def segment(lines: list[Line]) -> list[Line]:
             piece = text[previous:cut]
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
-                out.append(replace(line, text=piece.strip(), column=line.column + previous + lead))
+                runs_on = cut < len(text) and not text[cut - 1].isspace() and not text[cut].isspace()
+                out.append(replace(line, text=piece.strip(), column=line.column + previous + lead, runs_on=runs_on))
             previous = cut
     return out

@@ -82,7 +82,11 @@ def _labels_score(texts: tuple[str, ...], officials: tuple[str, ...]) -> float:
     best = 0.0
     # The table's header cells name no row: 「其他」 and 「总计」 among them are column names,
     # alone or joined to the header cell before them.
-    texts = tuple(text for index, text in enumerate(texts) if not (formats.is_request_header(text) and index and formats.is_request_header(texts[index - 1])))
+    texts = tuple(
+        text
+        for index, text in enumerate(texts)
+        if not formats.is_request_header_pieces(text) and not (formats.is_request_header(text) and index and formats.is_request_header(texts[index - 1]))
+    )
     # The nearest label, also joined with up to four before it (a label wrapped, or cut by
     # stray spaces, into pieces: 「一、本年」「新」「收政」「府信息公开申请数量」).
     for n in range(1, min(5, len(texts)) + 1):
@@ -1037,13 +1041,20 @@ def _stated_grid(stated: dict[str, int], refs: list[CellRef]) -> tuple[list[Equa
 
 
 def _settle_by_figures(
-    values: list[Token], refs: list[CellRef], cells: dict[CellRef, Cell], equations: list[Equation], grid: dict[CellRef, Cell], why: str
+    values: list[Token],
+    refs: list[CellRef],
+    cells: dict[CellRef, Cell],
+    equations: list[Equation],
+    grid: dict[CellRef, Cell],
+    why: str,
+    signed: frozenset[CellRef],
 ) -> None:
     """Digits run together that the row alone cannot cut ("5183207"), cut again with figures
     printed elsewhere as equations (the narrative's, the stock of the year before): a cell gets
-    the value every cutting that agrees with them gives it; still null when that is not unique."""
+    the value every cutting that agrees with them gives it; still null when that is not unique.
+    `signed`: the row's cells a sign may stand in (see `fill_run`)."""
     trial = dict(grid)
-    fill_run(values, refs, trial, equations)
+    fill_run(values, refs, trial, equations, signed)
     cut = [trial[ref].value for ref in refs]
     used = sum(digit_count(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in cut if v is not None)
     printed = sum(digit_count(t.digits) for t in values if t.digits)
@@ -1118,7 +1129,8 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     """How the document prints blank cells, from its three tables' tokens: as nothing where it
     shows one so (an empty cell between separators, a row with fewer digits and marks than
     cells), however many others carry a mark; else with a mark where one is seen; else no
-    blank is seen."""
+    blank is seen — unless table 三 prints one row alone (an excerpt cut short after it): that
+    shows too little to say none is hidden in it."""
     nulls = [t for table in (active, requests, review) for t in table if t.kind == "null"]
     if (
         any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls)
@@ -1126,7 +1138,9 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
         or _runs_short_of_cells(requests, WIDTH)
     ):
         return "nothing"
-    return "marked" if nulls or any(_prints_a_blank_mark(t) for t in requests) else "none"
+    if nulls or any(_prints_a_blank_mark(t) for t in requests):
+        return "marked"
+    return "nothing" if len(runs_of(requests)) == 1 else "none"
 
 
 def _prints_a_blank_mark(token: Token) -> bool:
@@ -1206,17 +1220,15 @@ def read_active(
                 # Cells run together ("000"): cut where only one cutting is possible.
                 refs = [(row.key, c.key) for c in row.fields]
                 if ref == refs[0]:
-                    if row.signed:
-                        # "14-147": the dash is 本年增/减's minus as much as a blank's mark.
-                        row_values = [t._replace(kind="num") if t.kind == "doubt" and t.text[:1] in "-－" and t.text[1:].isdigit() else t for t in row_values]
-                    fill_run(row_values, refs, cells, [])
+                    signed = frozenset((row.key, key) for key in row.signed)
+                    fill_run(row_values, refs, cells, [], signed)
                     equations, grid = _last_year_grid(last_year, template, refs, cells)
                     narrative, figures = _stated_grid(stated or {}, refs)
                     sources = [f"{last_year.year}年报告的数字（上年现行有效件数或项目数量）"] if equations and last_year else []
                     sources += ["正文所述数字"] if narrative else []
                     equations, grid = equations + narrative, {**grid, **figures}
                     if sources and any(cells[r].value is None for r in refs):
-                        _settle_by_figures(row_values, refs, cells, equations, grid, "、".join(sources))
+                        _settle_by_figures(row_values, refs, cells, equations, grid, "、".join(sources), signed)
                         grid.update(cells)
                     if blanks != "none" and any(cells[r].status == "split" for r in refs):
                         for r in cells_a_blank_may_hide(row_values, refs, grid, equations):

@@ -41,9 +41,9 @@ _INLINE_FOOTER = re.compile(
     r"(?<![\d\-—–－―─])(?<![\-—–－―─] )[—–―─] ?\d{1,3} ?[—–―─](?![\d\-—–－―─])(?! [\-—–－―─])|(?<![\-—–－―─])(?<![\-—–－―─] )[—–―─] \d{1,3} [—–―─](?! ?[\-—–－―─])|(?<![^ ])- ?\d{1,3} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
-    # "…414-5-第二十条": glued between a number and the next label. (A signed cell and a blank
-    # printed that way lose their row to null, never to a wrong place.)
-    r"|(?<=\d)[-—–－] ?[1-9]\d{0,2} ?[-—–－](?=[\u3400-\u9fff（(]|$)"
+    # "…414-5-第二十条", "行政诉讼-7-结果维持": glued between a number or a label and the next
+    # label. (A signed cell and a blank printed that way lose their row to null, never to a wrong place.)
+    r"|(?<=[\d\u3400-\u9fff）)])[-—–－] ?[1-9]\d{0,2} ?[-—–－](?=[\u3400-\u9fff（(]|$)"
 )
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
@@ -94,6 +94,13 @@ class Token(NamedTuple):
     @property
     def digits(self) -> str:
         return self.number or self.text.replace(",", "").lstrip(DOUBT_MARK)
+
+
+def prints_a_sign(token: Token) -> bool:
+    """Whether a number is printed with a sign before its digits ("+3", "−12", "－5"; a blank's
+    lone "-" is none)."""
+    folded = token.text.translate(_WIDTH_FOLD).lstrip()
+    return token.kind != "null" and folded[:1] in ("+", "-", "－") and any(ch.isdigit() for ch in folded)
 
 
 def digit_count(text: str) -> int:
@@ -730,6 +737,9 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         if style.open_ended and text.rstrip().endswith("|") and not text.lstrip().startswith("|"):
             cells.append([])  # the row's last cell, printed blank after the pipe that opens it
         produced = _with_blank_cells(cells, line, width, "|" in text or pieces is not None, style, pieces is not None)
+        produced = _marks_in_words(produced)
+        if line.runs_on and produced and produced[-1].kind in ("num", "doubt") and line.text.rstrip().endswith(produced[-1].text):
+            produced[-1] = produced[-1]._replace(glued=True)  # printed against the label that follows
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
     tokens = _glued_page_counters(tokens)
     if width is not None:
@@ -1238,6 +1248,27 @@ def _pipe_style(lines: list[Line], width: int) -> _PipeStyle:
             flush_right = True
         closed_rows += text.endswith("|") and len(cells) - label_end - 1 == width
     return _PipeStyle(flush_right, open_rows >= 2 and closed_rows == 0)
+
+
+@lru_cache(maxsize=1)
+def _label_texts() -> tuple[str, ...]:
+    """The tables' row and group labels, as `formats.normalize_label` folds them."""
+    labels = [row.label for row in formats.ALL_REQUEST_ROWS.values()] + [group.label for group in formats.GROUPS]
+    labels += [a.label for template in formats.NUMERIC_TEMPLATES for a in formats.active_rows(template)]
+    return tuple(formats.normalize_label(label) for label in labels)
+
+
+def _marks_in_words(tokens: list[Token]) -> list[Token]:
+    """A line's tokens with a word's first character that is also a blank's mark (「无」, 「空」)
+    set apart by spaces from the rest of a label's word («无  法提供»: a wrapped group label
+    whose spacing drifted) read as words, not as a blank cell."""
+    out = list(tokens)
+    for index, (token, following) in enumerate(pairwise(tokens)):
+        if token.kind == "null" and token.text in ("无", "空") and following.kind == "label" and following.line == token.line:
+            joined = formats.normalize_label(token.text + following.text)[:3]
+            if len(joined) == 3 and any(joined in label for label in _label_texts()):
+                out[index] = token._replace(kind="label")
+    return out
 
 
 def _closing_pipe_may_be_stray(cells: list[list[Token]], width: int) -> bool:

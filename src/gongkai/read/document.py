@@ -68,6 +68,9 @@ class Line:
     # cells, merged cells once. None for text whose cell boundaries have to be guessed.
     cells: tuple[str, ...] | None = None
     column: int = 0  # where `text` starts in the source line (a piece of a line cut apart)
+    # A piece of a line cut apart whose last character was printed against the next piece's
+    # first, no space between («…行政许可10-33其他…»): its last number is glued to a label.
+    runs_on: bool = False
     # Where each of `cells` is printed (ruled PDF tables: the merged cell's whole rectangle),
     # or, in a line without cells read by OCR, each tab-separated word of the source line.
     # None when the reader has no geometry.

@@ -1352,6 +1352,13 @@ def test_dash_before_digits_in_a_signed_row_is_a_minus_or_a_blank() -> None:
     assert read(text).active["coercion"] == {"previous": 0, "change": None, "decisions": None}
 
 
+def test_dash_right_after_the_label_in_a_signed_row_is_a_minus_or_a_blank() -> None:
+    """「其他对外管理服务事项－8－」: _ −8 _ with a cell lost before it, or a blank's 「－」, 8 and a
+    blank: 本年增/减 is −8 or 8, so nothing is placed."""
+    text = FLAT_2019_ACTIVE.format(licensing="000", punishment="000").replace("其他对外管理服务事项000", "其他对外管理服务事项－8－ ")
+    assert read(text).active["other_services"] == {"previous": None, "change": None, "decisions": None}
+
+
 def test_page_footer_between_two_labels_of_a_flattened_table() -> None:
     """「行政诉讼-7-结果维持」: a page footer glued between two header labels is no value."""
     review = "行政复议行政诉讼-7-结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"

@@ -431,7 +431,7 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
     a dash glued before digits ("14-147", "0-0") is then its minus or a blank's mark, each read."""
     if signed is not None:
         as_minus = [t._replace(kind="num") if _dash_glued_before_digits(t) else t for t in tokens]
-        if as_minus != tokens and len(tokens) < len(refs):
+        if any(_dash_glued_before_digits(t) for t in tokens) and len(tokens) < len(refs):
             _fill_from_spellings([as_minus, _dashes_as_blanks(tokens)], refs, grid, equations, signed)
             return
         tokens = as_minus
@@ -482,8 +482,8 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
 
 
 def _dash_glued_before_digits(token: Token) -> bool:
-    """「-147」 glued to the value before it: 本年增/减's minus or a blank's mark (see `tokens`)."""
-    return token.kind == "doubt" and token.number[:1] == "-" and token.number[1:].isdigit() and token.text[1:].isdigit()
+    """「-147」 (after a value or a label): 本年增/减's minus or a blank's mark before 147."""
+    return token.kind in ("doubt", "num") and token.number[:1] == "-" and token.number[1:].isdigit() and token.text[1:].isdigit()
 
 
 def _dashes_as_blanks(tokens: list[Token]) -> list[Token]:

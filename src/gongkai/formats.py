@@ -336,6 +336,14 @@ def is_request_header_pieces(printed: str) -> bool:
     return len(pieces) == len(words) > 0 and (len(words) > 1 or pieces[0] not in _REQUEST_HEADERS)
 
 
+def table_labels() -> tuple[str, ...]:
+    """The labels of every row and group of tables 二 and 三, in every numeric format, as
+    printed (aliases of table 二's rows included)."""
+    labels = [row.label for row in ALL_REQUEST_ROWS.values()] + [group.label for group in GROUPS]
+    labels += [label for template in NUMERIC_TEMPLATES for a in active_rows(template) for label in (a.label, *a.aliases)]
+    return tuple(labels)
+
+
 def request_rows(template: str, single_other_row: bool = False) -> tuple[Row, ...]:
     """The data rows of table 三 in printed order for a template."""
     if template == TEMPLATE_2019 or single_other_row:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..arithmetic import CellRef, Equation
 from .resolve import Blanks, Cell, Grid, Slot, admissible_readings, apply_reading, cell_from_token, decide_run, run_together, spend_budget, splittable_token
-from .tokens import Token, TokenKind
+from .tokens import Token, TokenKind, grouped_by_thousands
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
 MAX_STEPS = 40_000  # readings weighed against their equations, for one question at most
@@ -185,7 +185,7 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
             options.extend(([*blanks, number], doubled * extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
         elif token.kind == "null" and token.text in DOUBLE_DASHES and not _set_apart(tokens, index):
             options.append((_as_blanks(token.text, token)[1], 0 if set(token.text) <= single_marks else 1))
-        elif token.kind == "num" and ("," in token.text or "，" in token.text):
+        elif token.kind == "num" and grouped_by_thousands(token):
             grouped = [(spelling, 0) for spelling in _grouped_numbers(token)]
             options = grouped if grouped and not _grouped_as_one(token) else options + grouped
         elif token.kind == "doubt" and ("/" in token.text or "／" in token.text):

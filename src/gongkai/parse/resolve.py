@@ -22,7 +22,7 @@ from .. import limits
 from ..arithmetic import CellRef, Equation
 from ..read import Box
 from ..read.ocr import DOUBT_MARK
-from .tokens import Token, digit_count, parse_number, prints_a_sign, too_long
+from .tokens import Token, digit_count, grouped_by_thousands, parse_number, prints_a_sign, too_long
 
 CellStatus = Literal["printed", "blank", "unreadable", "derived", "split", "invalid"]
 # How a document prints its blank cells: none is seen; with a mark ("/", "—"), so that one
@@ -141,7 +141,7 @@ def _number_parts(token: Token) -> tuple[str, str, str] | None:
     """(sign, integer digits, fraction digits) of a value token that may hold several cells."""
     if token.kind != "num":
         return None
-    if "," in token.text or "，" in token.text:
+    if grouped_by_thousands(token):
         return None  # thousands separators group one number's digits
     match = _SPLITTABLE.fullmatch(token.number or token.digits)
     return None if match is None else (match.group(1), match.group(2), match.group(3) or "")
@@ -429,9 +429,9 @@ def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: li
     """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic.
     `signed`: when given, the only cells a reading may put a negative number in (本年增/减);
     a dash glued before digits ("14-147", "0-0") is then its minus or a blank's mark, each read."""
-    if signed is not None:
+    if signed is not None and any(_dash_glued_before_digits(t) for t in tokens):
         as_minus = [t._replace(kind="num") if _dash_glued_before_digits(t) else t for t in tokens]
-        if any(_dash_glued_before_digits(t) for t in tokens) and len(tokens) < len(refs):
+        if len(tokens) < len(refs):
             _fill_from_spellings([as_minus, _dashes_as_blanks(tokens)], refs, grid, equations, signed)
             return
         tokens = as_minus
@@ -518,7 +518,7 @@ def _fill_from_spellings(spellings: list[list[Token]], refs: list[CellRef], grid
 def _grouped_against(before: Token, token: Token) -> bool:
     """A number grouped by thousands separators printed right after another value, no space between."""
     return (
-        ("," in token.text or "，" in token.text)
+        grouped_by_thousands(token)
         and before.line == token.line
         and before.column is not None
         and token.column == before.column + len(before.text)

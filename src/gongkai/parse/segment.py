@@ -76,10 +76,8 @@ def _label_cores() -> tuple[tuple[str, str | None], ...]:
     A long label is searched without its list marker (which may be printed or not); a short
     one ("3.其他", "（七）总计") only with it.
     """
-    labels = [row.label for row in formats.ALL_REQUEST_ROWS.values()] + [group.label for group in formats.GROUPS]
-    labels += [label for template in formats.NUMERIC_TEMPLATES for a in formats.active_rows(template) for label in (a.label, *a.aliases)]
     cores: dict[str, str | None] = {"第二十条第": None}
-    for label in labels:
+    for label in formats.table_labels():
         folded = formats.normalize_label(label)
         bare = formats.strip_list_mark(folded)
         core = re.sub(r"\(.*$", "", bare)

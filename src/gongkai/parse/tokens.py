@@ -96,6 +96,11 @@ class Token(NamedTuple):
         return self.number or self.text.replace(",", "").lstrip(DOUBT_MARK)
 
 
+def grouped_by_thousands(token: Token) -> bool:
+    """Whether a value is printed with thousands separators ("1,234", "1，234")."""
+    return "," in token.text or "，" in token.text
+
+
 def prints_a_sign(token: Token) -> bool:
     """Whether a number is printed with a sign before its digits ("+3", "−12", "－5"; a blank's
     lone "-" is none)."""
@@ -1253,9 +1258,7 @@ def _pipe_style(lines: list[Line], width: int) -> _PipeStyle:
 @lru_cache(maxsize=1)
 def _label_texts() -> tuple[str, ...]:
     """The tables' row and group labels, as `formats.normalize_label` folds them."""
-    labels = [row.label for row in formats.ALL_REQUEST_ROWS.values()] + [group.label for group in formats.GROUPS]
-    labels += [a.label for template in formats.NUMERIC_TEMPLATES for a in formats.active_rows(template)]
-    return tuple(formats.normalize_label(label) for label in labels)
+    return tuple(formats.normalize_label(label) for label in formats.table_labels())
 
 
 def _marks_in_words(tokens: list[Token]) -> list[Token]:

@@ -16,8 +16,11 @@ read):
 * wrong: a value different from the truth, or a value where the truth is None — also a value
   in a cell the spec does not print (e.g. a 2021 row read from a 2019 table).
 
-Per kind, the figures cover every document whose composition includes that kind; null cells are
-also counted by table (表二's rows tie no cell to another, so digits run together there stay
+Per kind, the figures cover every document whose composition includes that kind. "undec" counts
+the null cells no reader can settle from the tables (`synth.wild.undecidable`: in a row printed
+run together, another reading of the same text fits every identity with every other cell at its
+true value), and "% of decidable" is the share right among the other cells: what is left to a
+reader that never guesses. Null cells are also counted by table (表二's rows tie no cell to another, so digits run together there stay
 open unless the agency's report of the year before is given: --with-last-year). Metadata
 (agency, year, template) is scored the same way. "False findings" counts findings of rules that
 must not fire on these reports, which are consistent, on time and in the right format:
@@ -40,7 +43,7 @@ from gongkai import formats
 from gongkai.model import Record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # synth/ is at the repository root
-from synth.wild import DAMAGE_KINDS, WildDoc, compatible, last_year_record, wild_report
+from synth.wild import DAMAGE_KINDS, WildDoc, compatible, last_year_record, undecidable, wild_report
 
 # Rules that must not fire on a consistent, on-time, right-format report, whatever its layout.
 MUST_NOT_FIRE = frozenset(
@@ -79,6 +82,8 @@ class Result:
     wrong: list[tuple[str, object, object]] = field(default_factory=list)  # (path, truth, read)
     seconds: float = 0.0  # reading and checking only
     nulls: Counter[str] = field(default_factory=Counter)  # table (表二/表三/表四) → null cells
+    undecidable: int = 0  # null cells the tables' arithmetic cannot settle (`synth.wild.undecidable`)
+    settled_anyway: int = 0  # such cells read with a value all the same (by the narrative, or a guess)
 
 
 def _same(a: object, b: object) -> bool:
@@ -125,7 +130,11 @@ def measure(job: tuple[int, tuple[str, ...] | None, bool]) -> Result:
     nulls = Counter(_TABLES[path.split(".")[0]] for path, truth in doc.truth.items() if truth is not None and read.get(path) is None)
     cut = "cut_short" in doc.kinds
     false = Counter(f.rule for f in record.findings if f.rule in MUST_NOT_FIRE or (not cut and f.rule in MUST_NOT_FIRE_UNCUT))
-    return Result(seed, doc.kinds, doc.spec.template, cells, meta_score(doc, record), false, wrong[:WRONG_PER_DOC], seconds, nulls)
+    open_cells = [path for path in undecidable(doc) if doc.truth[path] is not None]
+    settled = sum(1 for path in open_cells if read.get(path) is not None)
+    result = Result(seed, doc.kinds, doc.spec.template, cells, meta_score(doc, record), false, wrong[:WRONG_PER_DOC], seconds, nulls)
+    result.undecidable, result.settled_anyway = len(open_cells) - settled, settled
+    return result
 
 
 @dataclass
@@ -139,9 +148,13 @@ class Tally:
     seconds: float = 0.0
     slowest: float = 0.0
     nulls: Counter[str] = field(default_factory=Counter)
+    undecidable: int = 0
+    settled_anyway: int = 0
 
     def add(self, result: Result) -> None:
         self.docs += 1
+        self.undecidable += result.undecidable
+        self.settled_anyway += result.settled_anyway
         self.nulls.update(result.nulls)
         self.wrong_docs += bool(result.cells["wrong"])
         self.seconds += result.seconds
@@ -153,6 +166,11 @@ class Tally:
 
     def percent(self) -> str:
         total = sum(self.cells.values())
+        return f"{100 * (self.cells['right'] + self.cells['drv']) / total:6.2f}" if total else "     -"
+
+    def percent_decidable(self) -> str:
+        """Right among the cells the tables' arithmetic can settle (the undecidable nulls left out)."""
+        total = sum(self.cells.values()) - self.undecidable
         return f"{100 * (self.cells['right'] + self.cells['drv']) / total:6.2f}" if total else "     -"
 
 
@@ -173,14 +191,21 @@ def print_tables(results: list[Result], kinds: list[str]) -> None:
     width = max(len(name) for name, _ in rows)
     print(
         f"\n{'kind':<{width}}  {'docs':>5}  {'cells':>8}  {'right':>8}  {'drv':>5}  {'null':>6}  {'wrong':>6}  {'% right':>7}"
-        f"  {'wrong docs':>10}  {'ms/doc':>6}  {'max ms':>6}"
+        f"  {'wrong docs':>10}  {'ms/doc':>6}  {'max ms':>6}  {'undec':>5}  {'% of decidable':>14}"
     )
     for name, tally in rows:
         c = tally.cells
         print(
             f"{name:<{width}}  {tally.docs:>5}  {sum(c.values()):>8}  {c['right']:>8}  {c['drv']:>5}  {c['null']:>6}  {c['wrong']:>6}"
             f"  {tally.percent():>7}  {tally.wrong_docs:>10}  {1000 * tally.seconds / tally.docs:>6.1f}  {1000 * tally.slowest:>6.0f}"
+            f"  {tally.undecidable:>5}  {tally.percent_decidable():>14}"
         )
+    print(
+        f"\nundec: null cells of rows printed run together that no reader can settle from the tables ({overall.undecidable}):"
+        " another cutting of the same digits fits every identity with every other cell at its true value"
+        f" (a lower bound: rows weighed one at a time). Such cells read all the same: {overall.settled_anyway}"
+        " (the narrative's figures settle some; a page that marks its blanks has its runs read as printed first)."
+    )
     print(f"\n{'metadata: right/null/wrong':<{width}}  {'docs':>5}  {'agency':>14}  {'year':>14}  {'template':>14}  {'false-finding docs':>18}  {'findings':>8}")
     for name, tally in rows:
         print(

@@ -39,6 +39,7 @@ from datetime import timedelta
 from typing import Any
 
 from gongkai import formats
+from gongkai.arithmetic import Equation, request_equations, review_equations
 from gongkai.layout import Cell, Grid, format_number
 from gongkai.model import Record, Source
 
@@ -1261,10 +1262,105 @@ class WildDoc:
     text: str
     truth: dict[str, Value]  # record path → printed value, None where nothing is left to read
     values: dict[str, Value]  # record path → the spec's value (what a blank cell stands for)
+    glued_rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # see `glued_rows`
 
     @property
     def meta(self) -> dict[str, object]:
         return {"agency": self.spec.agency, "year": self.spec.year, "template": self.spec.template}
+
+
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_MARKS = ("——", "--", "—", "-", "/", "\\")  # blank cells' marks (after NFKC), longest first
+MAX_CUTS = 100_000  # cuttings of one row tried, at most: a row with more is left out
+
+
+def undecidable(doc: WildDoc) -> set[str]:
+    """The cells of `doc`'s run-together rows (`glued_rows`) that no reader can settle from the
+    tables: another reading of the row's printed text gives the cell another value (or a
+    blank) and fits every identity of the tables with every other cell at its true value — the
+    most the arithmetic could ever know. A reading cuts the digits into numbers, takes a mark
+    ("/", "—", "-" …) for a blank cell, and — where the document prints some blank cell as
+    nothing — may put a blank anywhere; a blank counts as any count ≥ 0. The narrative's
+    figures or the agency's report of the year before may still settle such cells. A lower
+    bound: rows are weighed one at a time, so ambiguity that spans rows is not counted."""
+    template = doc.spec.template
+    rows = formats.request_rows(template, "requests.other_handling.total" in doc.values)
+    equations = [("requests", eq) for eq in request_equations(rows)] + [("review_litigation", eq) for eq in review_equations()]
+    plain = unicodedata.normalize("NFKC", doc.text)
+    as_nothing = any(text == "" for row in doc.glued_rows for _path, text in row)
+    found: set[str] = set()
+    for row in doc.glued_rows:
+        printed = unicodedata.normalize("NFKC", "".join(text for _path, text in row))
+        if not printed or printed not in plain:
+            continue  # the damage put something between the cells after all
+        paths = [path for path, _text in row]
+        touched = [(table, eq) for table, eq in equations if any(f"{table}.{ref[0]}.{ref[1]}" in paths for ref in eq.cells)]
+        values = _readings(printed, paths, touched, doc.truth, as_nothing)
+        if values is not None:
+            found.update(path for path, seen in zip(paths, values, strict=True) if len(seen) > 1)
+    return found
+
+
+def _readings(
+    printed: str, paths: list[str], equations: list[tuple[str, Equation]], truth: dict[str, Value], as_nothing: bool
+) -> list[set[Value]] | None:
+    """The values (None: blank) each cell takes over every reading of `printed` into `paths`
+    that fits `equations`, other cells at `truth`; None when there are too many to try."""
+    place = {path: index for index, path in enumerate(paths)}
+    last: dict[int, list[tuple[str, Equation]]] = {index: [] for index in range(len(paths))}  # weighed once a cell is read
+    for table, eq in equations:
+        inside = [place[f"{table}.{ref[0]}.{ref[1]}"] for ref in eq.cells if f"{table}.{ref[0]}.{ref[1]}" in place]
+        last[max(inside)].append((table, eq))
+    seen: list[set[Value]] = [set() for _ in paths]
+    chosen: list[Value] = []
+    steps = [MAX_CUTS]
+
+    def fits(table: str, eq: Equation) -> bool:
+        difference, unknown_left, unknown_right = 0.0, False, False
+        for side, cells in ((1, eq.left), (-1, eq.right)):
+            for ref in cells:
+                path = f"{table}.{ref[0]}.{ref[1]}"
+                value = chosen[place[path]] if path in place else truth.get(path)
+                if value is None:
+                    unknown_left, unknown_right = (True, unknown_right) if side == 1 else (unknown_left, True)
+                else:
+                    difference += side * value
+        if unknown_left and unknown_right:
+            return True
+        if unknown_left:
+            return difference <= 1e-9
+        if unknown_right:
+            return difference >= -1e-9
+        return abs(difference) <= 1e-9
+
+    def pieces(index: int, at: int) -> list[tuple[int, Value]]:
+        """Where the cell `index` read from `at` may end, and its value."""
+        field = paths[index].rsplit(".", 1)[1]
+        out: list[tuple[int, Value]] = [(at, None)] if as_nothing else []
+        out += [(at + len(mark), None) for mark in _MARKS if printed.startswith(mark, at)]
+        for end in range(at + 1, len(printed) + 1):
+            piece = printed[at:end]
+            if _PIECE.fullmatch(piece) and (piece[0] != "-" or field == "change") and ("." not in piece or field == "amount"):
+                out.append((end, float(piece)))
+        return out
+
+    def read(index: int, at: int) -> bool:
+        steps[0] -= 1
+        if steps[0] < 0:
+            return False
+        if index == len(paths):
+            if at == len(printed):
+                for slot, value in zip(seen, chosen, strict=True):
+                    slot.add(value)
+            return True
+        for end, value in pieces(index, at):
+            chosen.append(value)
+            if all(fits(table, eq) for table, eq in last[index]) and not read(index + 1, end):
+                return False
+            chosen.pop()
+        return True
+
+    return seen if read(0, 0) else None
 
 
 def wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> WildDoc:
@@ -1276,7 +1372,25 @@ def wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> W
     w = start(spec, seed)
     for kind in sorted(kinds, key=lambda k: _ORDER[k]):
         DAMAGE_KINDS[kind](w, random.Random(f"gongkai-wild-{seed}-{kind}"))
-    return WildDoc(seed, spec, tuple(kinds), w.base, render(w), w.truth(), dict(expected_cells(spec)))
+    return WildDoc(seed, spec, tuple(kinds), w.base, render(w), w.truth(), dict(expected_cells(spec)), glued_rows(w))
+
+
+def glued_rows(w: Wild) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The table rows a flattened text prints with their value cells run together, no
+    separator between them: (record path, printed text) of each cell, in order. Rows printed in
+    reading-order blocks, or cut off, are left out."""
+    if w.flat is None or w.flat[0]:
+        return ()
+    rows: list[tuple[tuple[str, str], ...]] = []
+    for table in w.tables():
+        in_blocks = {r for first, (last, _labels) in table.reading_order.items() for r in range(first, last + 1)}
+        for r in table.data_rows:
+            if r in in_blocks or (table.cut_after is not None and r > table.cut_after):
+                continue
+            cells = [path for (row, _col), path in sorted(table.paths.items()) if row == r]
+            if cells and not any(path in w.removed for path in cells):
+                rows.append(tuple((path, w.printed[path].shown()) for path in cells))
+    return tuple(rows)
 
 
 def render_wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> tuple[str, dict[str, Value]]:

@@ -222,3 +222,18 @@ def test_runs_the_columns_leave_open_stay_open(blanks: Blanks) -> None:
         assert grid[(key, COLUMNS[-1])].value is None  # printed blank
     for key in ("granted", "partially_granted"):
         assert [grid[(key, c)].value for c in COLUMNS[2:-1]] == [0, 0, 0, 0]
+
+
+def test_a_run_no_reading_fits_leaves_every_run_to_the_caller() -> None:
+    """上年结转 printed "9999999999": no cutting of it adds up, whatever blanks hide in it —
+    damage the readings do not cover, which the other runs may carry too, or the agency's own
+    error. No run is decided together with it, not even the two only the columns would settle
+    (deciding them with that row's cells unknown read wrong values in hypothesis-drawn
+    documents): all go back to the caller, their cells untouched, to be weighed one at a time."""
+    table = _balanced(granted=[1, 2, 0, 13, 0, 0, 16], partially_granted=[2, 5, 0, 21, 0, 0, 28])
+    equations = request_equations(ROWS)
+    printed = {key: "".join(str(v) for v in table[key]) for key in ("granted", "partially_granted")}
+    grid, runs = _two_rows_glued(table, {**printed, "carried_over": "9999999999"})
+    assert run_readings(*runs[-1], grid, equations, True, frozenset()) == []
+    assert solve_runs(runs, grid, equations, "nothing") == runs
+    assert {grid[ref].status for _tokens, refs in runs for ref in refs} == {"unreadable"}

@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -21,9 +23,11 @@ from gongkai import formats
 from synth import expected_cells
 from synth.wild import (
     DAMAGE_KINDS,
+    WildDoc,
     compatible,
     random_composition,
     random_spec,
+    undecidable,
     wild,
     wild_report,
 )
@@ -101,6 +105,65 @@ def test_undamaged_text_reads_back_exactly() -> None:
         doc = wild(random_spec(seed), seed, ())
         record = gongkai.read_text(doc.text)
         assert record.cell_values() == doc.truth, seed
+
+
+# ------------------------------------------------------------------ what no reader can settle
+
+
+def _flattened(template: str) -> WildDoc:
+    """A flattened document in `template` with no other damage."""
+    return next(doc for seed in range(100) if (doc := wild_report(seed, ("flattened",))).spec.template == template)
+
+
+def _one_row(doc: WildDoc, row: tuple[tuple[str, str], ...], truth: dict[str, object] | None = None) -> WildDoc:
+    """`doc` reduced to one run-together row, its text that row's printed digits."""
+    return dataclasses.replace(doc, text="".join(text for _path, text in row), glued_rows=(row,), truth=truth or doc.truth)
+
+
+def test_flattened_rows_are_listed_with_their_printed_cells() -> None:
+    doc = _flattened(formats.TEMPLATE_2021)
+    paths = [path for row in doc.glued_rows for path, _text in row]
+    assert len(paths) == len(set(paths)) and set(paths) <= set(doc.truth)
+    assert any(path.startswith("requests.") for path in paths) and any(path.startswith("review_litigation.") for path in paths)
+    for row in doc.glued_rows:
+        assert "".join(text for _path, text in row) in doc.text
+    assert wild_report(0, ("flattened_spaced",)).glued_rows == ()  # cells set apart: no row runs together
+
+
+def test_a_row_no_identity_ties_is_undecidable_where_another_cutting_differs() -> None:
+    """2019 规范性文件 printed 「14545」: 1 45 45, 14 5 45, 1 4 545 … — no identity of the
+    tables ties those cells, so none of them can be settled; 「000」 reads only one way."""
+    doc = _flattened(formats.TEMPLATE_2019)
+    row = (("active.normative_documents.made", "1"), ("active.normative_documents.published", "45"), ("active.normative_documents.total", "45"))
+    assert undecidable(_one_row(doc, row)) == {path for path, _text in row}
+    zeros = (("active.regulations.made", "0"), ("active.regulations.published", "0"), ("active.regulations.total", "0"))
+    assert undecidable(_one_row(doc, zeros)) == set()
+
+
+def _two_zeros_side_by_side() -> Iterator[tuple[WildDoc, tuple[tuple[str, str], ...], int]]:
+    """Flattened 2021 documents' table 三 rows with two part cells printed 0 side by side (the first's index)."""
+    for seed in range(200):
+        doc = wild_report(seed, ("flattened",))
+        for row in doc.glued_rows if doc.spec.template == formats.TEMPLATE_2021 else ():
+            for index in range(len(row) - 2):
+                if row[0][0].startswith("requests.") and row[index][1] == row[index + 1][1] == "0":
+                    yield doc, row, index
+
+
+def test_table_three_rows_are_settled_by_the_columns_unless_a_blank_may_hide() -> None:
+    """With every other cell at its true value, a table 三 row's column sums fix each of its
+    cells, even one printed blank as nothing: nothing is undecidable. But a blank printed as
+    nothing beside a 0 («5», «», «0» for 5 _ 0 of a zero column) reads as 5 0 _ just as well:
+    those two cells cannot be told apart."""
+    doc = _flattened(formats.TEMPLATE_2021)
+    row = next(r for r in doc.glued_rows if r[0][0] == "requests.new_received.natural_person")
+    assert undecidable(_one_row(doc, row)) == set()
+    gone = next(index for index, (_path, text) in enumerate(row[:-1]) if text not in ("", "0"))
+    located = tuple((path, "" if index == gone else text) for index, (path, text) in enumerate(row))
+    assert undecidable(_one_row(doc, located, {**doc.truth, row[gone][0]: None})) == set()
+    doc, row, zero = next(_two_zeros_side_by_side())
+    hidden = tuple((path, "" if index == zero else text) for index, (path, text) in enumerate(row))
+    assert undecidable(_one_row(doc, hidden, {**doc.truth, row[zero][0]: None})) == {row[zero][0], row[zero + 1][0]}
 
 
 # ------------------------------------------------------------------ (b) never a different number

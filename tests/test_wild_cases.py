@@ -1334,6 +1334,9 @@ FLAT_2019_ACTIVE = (
         ("56−738", "11+54", {"previous": 56, "change": None, "decisions": None}, {"previous": 11, "change": 5, "decisions": 4}),
         # 「23+163,893」: the thousands-grouped digits may begin with 本年增/减's (+16 3,893).
         ("000", "23+163,893", {"previous": 0, "change": 0, "decisions": 0}, {"previous": None, "change": None, "decisions": None}),
+        # 「-+15-」: a blank's "-", +15 and a blank: the last sign before the digits is the
+        # number's own, so +15, never −15 (found by the hypothesis-mirroring search, seed 119094876).
+        ("-+15-", "000", {"previous": None, "change": 15, "decisions": None}, {"previous": 0, "change": 0, "decisions": 0}),
     ],
 )
 def test_signs_in_a_flattened_2019_table_two(

@@ -597,7 +597,9 @@ def _solve(
     where `blanks_none`; None when no combination holds, else the runs left undecided (all of
     them when none was found in time)."""
     if any(found == [] for found in readings):
-        return None  # no reading of this run holds: not a damage the search can weigh
+        # No reading of this run holds: damage the readings do not cover, which other runs may
+        # carry too (deciding them with this run's cells unknown read wrong values), or an error.
+        return None
     searched = [_Run(tokens, refs, found) for (tokens, refs), found in zip(runs, readings, strict=True)]
     problem = _problem(searched, grid, equations, blanks_none)
     try:

@@ -127,7 +127,7 @@ def parse_number(text: str) -> int | float | None:
     if text.isdecimal() and text.isascii():
         return None if too_long(text) else int(text)
     cleaned = _fold_cell(text).replace(",", "").replace("－", "-").lstrip(DOUBT_MARK)
-    cleaned = re.sub(r"^([+\-])[+\-]+", r"\1", cleaned)  # "--117" is printed for -117
+    cleaned = re.sub(r"^[+\-]+([+\-])", r"\1", cleaned)  # "--117" is printed for -117, "-+15" for +15: the last sign is the number's
     if not _NUMBER.match(cleaned) or too_long(cleaned):
         return None
     return int(cleaned) if "." not in cleaned else float(cleaned)
@@ -150,8 +150,9 @@ def _fold_cell(cell: str) -> str:
 
 def _number_text(raw: str) -> str:
     """The normalised number of a numeric atom ("+3" → "3", "--117" → "-117", "1,234" → "1234")."""
-    sign = "-" if raw[:1] in "-－" else ""
-    return sign + raw.lstrip("+-－").replace(",", "")
+    digits = raw.lstrip("+-－")
+    sign = "-" if raw[: len(raw) - len(digits)][-1:] in ("-", "－") else ""  # the last sign is the number's ("-+15" is +15)
+    return sign + digits.replace(",", "")
 
 
 def classify(word: str) -> TokenKind:

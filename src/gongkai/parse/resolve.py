@@ -425,14 +425,23 @@ def _decide(readings: list[list[Slot]], refs: list[CellRef], grid: Grid, why: st
             grid[ref] = Cell(value, anchor, "derived", why)
 
 
-def fill_run(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], signed: frozenset[CellRef] | None = None) -> None:
+def fill_run(
+    tokens: list[Token],
+    refs: list[CellRef],
+    grid: Grid,
+    equations: list[Equation],
+    signed: frozenset[CellRef] | None = None,
+    hidden_blank: bool = False,
+) -> None:
     """Put a run of printed values into `refs`, resolving a count mismatch by arithmetic.
     `signed`: when given, the only cells a reading may put a negative number in (本年增/减);
-    a dash glued before digits ("14-147", "0-0") is then its minus or a blank's mark, each read."""
+    a dash glued before digits ("14-147", "0-0") is then its minus or a blank's mark, each read
+    — and, where the document prints blank cells (`hidden_blank`), with a blank printed as
+    nothing anywhere among them too ("9-9" before the next label: 9 −9 _, or 9 _ 9)."""
     if signed is not None and any(_dash_glued_before_digits(t) for t in tokens):
         as_minus = [t._replace(kind="num") if _dash_glued_before_digits(t) else t for t in tokens]
         if len(tokens) < len(refs):
-            _fill_from_spellings([as_minus, _dashes_as_blanks(tokens)], refs, grid, equations, signed)
+            _fill_from_spellings([as_minus, _dashes_as_blanks(tokens)], refs, grid, equations, signed, hidden_blank)
             return
         tokens = as_minus
     counter = next((t for t in tokens if t.kind == "doubt" and "/" in t.text), None)
@@ -498,21 +507,34 @@ def _dashes_as_blanks(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _fill_from_spellings(spellings: list[list[Token]], refs: list[CellRef], grid: Grid, equations: list[Equation], signed: frozenset[CellRef]) -> None:
-    """Fill `refs` from every reading of every spelling of a run: a cell keeps the value all give it."""
+def _fill_from_spellings(
+    spellings: list[list[Token]], refs: list[CellRef], grid: Grid, equations: list[Equation], signed: frozenset[CellRef], hidden_blank: bool
+) -> None:
+    """Fill `refs` from every reading of every spelling of a run (`hidden_blank`: and of each
+    spelling one cell short, a blank printed as nothing put in each place): a cell keeps the
+    value all give it."""
     readings: list[list[Slot]] = []
     for spelling in spellings:
-        if len(spelling) == len(refs):
-            cells = [cell_from_token(token) for token in spelling]
-            reading: list[Slot] = [(cell.value, token, cell.status) for cell, token in zip(cells, spelling, strict=True)]
-            readings += [reading] if _signs_in_place(reading, refs, signed) else []
-        elif len(spelling) < len(refs):
-            found = admissible_readings(spelling, refs, grid, equations)
-            if found is None:
-                decide_run(spellings[0], refs, grid, None)
-                return
-            readings += [reading for reading in found if _signs_in_place(reading, refs, signed)]
+        found = _spelling_readings(spelling, refs, grid, equations)
+        if hidden_blank and len(spelling) < len(refs):
+            for at in range(len(refs)):
+                shorter = _spelling_readings(spelling, refs[:at] + refs[at + 1 :], grid, equations)
+                found = None if found is None or shorter is None else found + [r[:at] + [(None, None, "blank")] + r[at:] for r in shorter]
+        if found is None:
+            decide_run(spellings[0], refs, grid, None)
+            return
+        readings += [reading for reading in found if _signs_in_place(reading, refs, signed)]
     decide_run(spellings[0], refs, grid, readings)
+
+
+def _spelling_readings(spelling: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
+    """The readings of one spelling of a run into `refs`: as printed when it has a value per cell
+    (none where it has more); None when there are too many."""
+    if len(spelling) == len(refs):
+        return [[(cell.value, token, cell.status) for cell, token in ((cell_from_token(t), t) for t in spelling)]]
+    if len(spelling) > len(refs):
+        return []
+    return admissible_readings(spelling, refs, grid, equations)
 
 
 def _grouped_against(before: Token, token: Token) -> bool:

@@ -1048,13 +1048,14 @@ def _settle_by_figures(
     grid: dict[CellRef, Cell],
     why: str,
     signed: frozenset[CellRef],
+    hidden_blank: bool,
 ) -> None:
     """Digits run together that the row alone cannot cut ("5183207"), cut again with figures
     printed elsewhere as equations (the narrative's, the stock of the year before): a cell gets
     the value every cutting that agrees with them gives it; still null when that is not unique.
-    `signed`: the row's cells a sign may stand in (see `fill_run`)."""
+    `signed`, `hidden_blank`: see `fill_run`."""
     trial = dict(grid)
-    fill_run(values, refs, trial, equations, signed)
+    fill_run(values, refs, trial, equations, signed, hidden_blank)
     cut = [trial[ref].value for ref in refs]
     used = sum(digit_count(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in cut if v is not None)
     printed = sum(digit_count(t.digits) for t in values if t.digits)
@@ -1221,14 +1222,14 @@ def read_active(
                 refs = [(row.key, c.key) for c in row.fields]
                 if ref == refs[0]:
                     signed = frozenset((row.key, key) for key in row.signed)
-                    fill_run(row_values, refs, cells, [], signed)
+                    fill_run(row_values, refs, cells, [], signed, blanks != "none")
                     equations, grid = _last_year_grid(last_year, template, refs, cells)
                     narrative, figures = _stated_grid(stated or {}, refs)
                     sources = [f"{last_year.year}年报告的数字（上年现行有效件数或项目数量）"] if equations and last_year else []
                     sources += ["正文所述数字"] if narrative else []
                     equations, grid = equations + narrative, {**grid, **figures}
                     if sources and any(cells[r].value is None for r in refs):
-                        _settle_by_figures(row_values, refs, cells, equations, grid, "、".join(sources), signed)
+                        _settle_by_figures(row_values, refs, cells, equations, grid, "、".join(sources), signed, blanks != "none")
                         grid.update(cells)
                     if blanks != "none" and any(cells[r].status == "split" for r in refs):
                         for r in cells_a_blank_may_hide(row_values, refs, grid, equations):

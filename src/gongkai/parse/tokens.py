@@ -730,7 +730,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         # stand between, as spaces do; the columns stay where they were printed.
         text = _INLINE_TAG.sub(_as_spaces, line.text) if "<" in line.text else line.text
         hint = _FOOTER_HINT.search(text) is not None
-        text = _INLINE_FOOTER.sub(_as_spaces, text) if hint else text
+        text = _INLINE_FOOTER.sub(_footer_unless_among_values, text) if hint else text
         if footers is not None and hint:
             text = footers.sub(_as_spaces, text)
         spans = ruled.get(index)
@@ -810,6 +810,21 @@ def _ruled_cells(text: str, spans: list[tuple[int, int]], width: int) -> list[tu
 
 
 _INLINE_TAG = re.compile(r"<br\s*/?>|</?(?:sup|sub|b|i|u|s|em|strong|span|font|small|big|mark)\b[^<>]*>", re.IGNORECASE)
+
+
+_DASHES_AND_DIGITS = re.compile(r"[\d０-９/／\\—–―─\-－]")
+
+
+def _footer_unless_among_values(match: re.Match[str]) -> str:
+    """A dash-framed page number blanked out (`_as_spaces`) — unless values stand on both sides
+    of it: 「929 — 1 —  0」 is a row's cells, 1 between two blanks printed "—" (a page's footer
+    comes between rows, before a label, not inside a row's values)."""
+    if match.group()[:1] in "—–―─-":
+        before = match.string[: match.start()].rstrip()[-1:]
+        after = match.string[match.end() :].lstrip()[:1]
+        if before and after and _DASHES_AND_DIGITS.match(before) and _DASHES_AND_DIGITS.match(after):
+            return match.group()
+    return _as_spaces(match)
 
 
 def _as_spaces(match: re.Match[str]) -> str:

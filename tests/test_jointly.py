@@ -237,3 +237,21 @@ def test_a_run_no_reading_fits_leaves_every_run_to_the_caller() -> None:
     assert run_readings(*runs[-1], grid, equations, True, frozenset()) == []
     assert solve_runs(runs, grid, equations, "nothing") == runs
     assert {grid[ref].status for _tokens, refs in runs for ref in refs} == {"unreadable"}
+
+
+def test_several_blanks_may_hide_among_glued_digits() -> None:
+    """「2.没有现成信息需要另行制作120113」 on a page that prints blank cells as nothing, its
+    table cut short after it: 12 _ 0 _ _ 1 13 (three blanks hidden) adds up, and so do readings
+    with one blank or none (1 2 0 1 1 _ …). Every number of hidden blanks is a reading, so no
+    cell is settled — a search that hid at most one read 1 for 自然人 (seed 237523982 of the
+    hypothesis-mirroring search)."""
+    key = "unavailable_needs_creation"
+    refs = [(key, c) for c in COLUMNS]
+    equations = request_equations(ROWS)
+    grid: Grid = {ref: Cell(None, None, "unreadable") for ref in refs}
+    tokens = [t for t in tokenize([Line(1, "120113")], len(COLUMNS)) if t.is_value]
+    readings = run_readings(tokens, refs, grid, equations, True, frozenset())
+    assert readings is not None
+    assert [12, None, 0, None, None, 1, 13] in [[value for value, _token, _status in reading] for reading, _damage in readings]
+    assert solve_runs([(tokens, refs)], grid, equations, "nothing") == []
+    assert grid[(key, "natural_person")].value is None

@@ -3,8 +3,8 @@
 A run the arithmetic does not settle alone ("816" for two cells: 8 16 or 81 6) is often
 settled by the column sums it shares with other damaged runs, which are themselves open. Each
 run's readings are listed (cut apart, a cell lost where the text separates cells, and — where
-the document prints blank cells and the run's digits are glued — a blank cell hidden among
-them, printed as nothing). A combination of one reading per run holds when it breaks no
+the document prints blank cells and the run's digits are glued — blank cells hidden among
+them, printed as nothing, any number of them). A combination of one reading per run holds when it breaks no
 equation, a blank or unknown cell counting as any count ≥ 0; a cell gets a value only when
 every combination that holds gives it the same one: what the arithmetic determines, never a
 guess. That is proved without listing the combinations: one is found, then for each run one
@@ -15,13 +15,27 @@ take too long leaves its run to the caller, which weighs runs one at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 from ..arithmetic import CellRef, Equation
-from .resolve import Blanks, Cell, Grid, Slot, admissible_readings, apply_reading, cell_from_token, decide_run, run_together, spend_budget, splittable_token
+from .resolve import (
+    Blanks,
+    Cell,
+    Grid,
+    Slot,
+    admissible_readings,
+    apply_reading,
+    cell_from_token,
+    decide_run,
+    pruned_splits,
+    run_together,
+    spend_budget,
+    splittable_token,
+)
 from .tokens import Token, TokenKind, grouped_by_thousands
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
-MAX_STEPS = 40_000  # readings weighed against their equations, for one question at most
+MAX_STEPS = 150_000  # readings weighed against their equations, for one question at most
 _EPSILON = 1e-9
 
 
@@ -213,6 +227,14 @@ def _set_apart(tokens: list[Token], index: int) -> bool:
     return True
 
 
+def _with_blanks(reading: list[Slot], blanks: tuple[int, ...]) -> list[Slot]:
+    """`reading` with a blank cell put at each of the places `blanks` (in increasing order)."""
+    out = list(reading)
+    for at in blanks:
+        out.insert(at, (None, None, "blank"))
+    return out
+
+
 def _unprinted(reading: list[Slot]) -> int:
     """The cells a reading puts where nothing was printed: a blank hidden among digits run
     together, or a cell lost where the text separates cells."""
@@ -232,15 +254,27 @@ def run_readings(
             return None
         readings.extend((r, extra + _unprinted(r)) for r in found)
         if hidden_blanks and _may_hide_blank(spelling, refs):
-            for at in range(len(refs)):
-                blank = refs[at]
-                trial = {**grid, blank: Cell(None, None, "blank")} if blank in grid else grid
-                shorter = _readings_into(spelling, refs[:at] + refs[at + 1 :], trial, equations, holes=False)
-                if shorter is None:
+            # Any number of blank cells may hide among the digits, each a cell fewer to cut them into.
+            one = spelling[0] if len(spelling) == 1 else None
+            if one is not None and one.kind == "num" and one.digits.isdigit() and one.text.isdigit():
+                cut = pruned_splits(one, refs, grid, equations, blanks=True)
+                if cut is None:
                     return None
-                readings.extend((r[:at] + [(None, None, "blank")] + r[at:], extra + 1 + _unprinted(r)) for r in shorter)
-                if len(readings) > MAX_READINGS:
-                    return None
+                readings.extend((r, extra + sum(1 for slot in r if slot[2] == "blank")) for r in cut)
+                continue
+            for count in range(1, len(refs) - len(spelling) + 1):
+                for blanks in combinations(range(len(refs)), count):
+                    trial = dict(grid)
+                    for at in blanks:
+                        if refs[at] in grid:
+                            trial[refs[at]] = Cell(None, None, "blank")
+                    kept = [ref for at, ref in enumerate(refs) if at not in blanks]
+                    shorter = _readings_into(spelling, kept, trial, equations, holes=False)
+                    if shorter is None:
+                        return None
+                    readings.extend((_with_blanks(r, blanks), extra + count + _unprinted(r)) for r in shorter)
+                    if len(readings) > MAX_READINGS:
+                        return None
     # The same values read several ways are one reading, with the fewest cells not printed as such among them.
     fewest: dict[tuple[tuple[int | float | None, str], ...], int] = {}
     unique: list[tuple[list[Slot], int]] = []

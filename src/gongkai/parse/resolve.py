@@ -374,13 +374,19 @@ def in_pieces(tokens: list[Token]) -> bool:
 
 def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
     """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
-    values = {ref: cell.value for ref, cell in grid.items()}
+    values: dict[CellRef, int | float | None] = {}  # the reading's cells; the grid's for the rest
     holes = set()
     for ref, (value, _token, status) in zip(refs, reading):
         values[ref] = value
         if status == "derived":
             holes.add(ref)
-    lookup = values.get
+
+    def lookup(ref: CellRef) -> int | float | None:
+        if ref in values:
+            return values[ref]
+        cell = grid.get(ref)
+        return None if cell is None else cell.value
+
     changed = True
     while changed and holes:
         changed = False
@@ -388,7 +394,7 @@ def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equation
             answers = {
                 eq.solve_for(hole, lookup)
                 for eq in equations
-                if hole in eq.cells and sum(1 for c in eq.cells if values.get(c) is None) == 1
+                if hole in eq.cells and sum(1 for c in eq.cells if lookup(c) is None) == 1
             }
             answers.discard(None)
             if len(answers) == 1:
@@ -571,7 +577,7 @@ def admissible_readings(
     if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and splittable_token(tokens[0]):
         # One number for a whole row or table ("000001020302226"): cut it cell by cell,
         # dropping a cut as soon as an equation it completes breaks.
-        return _pruned_splits(tokens[0], refs, grid, equations)
+        return pruned_splits(tokens[0], refs, grid, equations)
     readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)) if holes else ())
     for tried, reading in enumerate(readings, start=1):
         if tried > MAX_HYPOTHESES or not spend_budget(len(refs)):
@@ -587,9 +593,13 @@ def admissible_readings(
 MAX_CUT_STEPS = 200_000
 
 
-def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list[Equation]) -> list[list[Slot]] | None:
-    """Every cutting of one token's digits into `refs` that breaks no equation; None past the budget."""
+def pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list[Equation], blanks: bool = False) -> list[list[Slot]] | None:
+    """Every cutting of one token's digits into `refs` that breaks no equation; None past the
+    budget. `blanks`: any cell may also be a blank printed as nothing, taking no digit (for
+    plain digits only: no sign, no fraction)."""
     sign, digits, fraction = _number_parts(token) or ("", token.digits, "")
+    if blanks and (sign or fraction):
+        return None
     values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
     for ref in refs:
         values[ref] = None
@@ -601,7 +611,7 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
             last[max(inside)].append(eq)
     found: list[list[Slot]] = []
     steps = [MAX_CUT_STEPS]
-    chosen: list[int | float] = []
+    chosen: list[int | float | None] = []
     widest = _cell_digits()
     if len(digits) > len(refs) * widest:
         return []  # more digits than the cells can hold: no cutting reads them
@@ -612,12 +622,20 @@ def _pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: lis
             return False
         if index == len(refs):
             if at == len(digits):
-                found.append([(value, token, "split") for value in chosen])
+                found.append([(value, token, "split") if value is not None else (None, None, "blank") for value in chosen])
             return True
         later = len(refs) - index - 1
-        room = min(len(digits) - later, at + widest)  # leave a digit for each later cell
+        # Leave a digit for each later cell (unless later cells may be blank).
+        room = min(len(digits) - (0 if blanks else later), at + widest)
         if not spend_budget(max(room - at, 1)):
             return False
+        if blanks and len(digits) - at <= later * widest:
+            values[refs[index]] = None
+            chosen.append(None)
+            completed = cut(index + 1, at)
+            chosen.pop()
+            if not completed:
+                return False
         for end in range(at + 1, room + 1):
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":

@@ -1372,6 +1372,10 @@ def test_dash_right_after_the_label_in_a_signed_row_is_a_minus_or_a_blank() -> N
         # Before a label, or between two, it is a page's footer.
         ("四、结转下年度继续办理 0 0 1 0 0 0 1 — 4 — 四、政府信息公开行政复议", ["0", "0", "1", "0", "0", "0", "1"]),
         ("一、本年新收政府信息公开申请数量 — 7 — 1 2 0 0 0 0 3", ["1", "2", "0", "0", "0", "0", "3"]),
+        # Spaced inside, glued outside: before the next row's list marker 「2.」, a footer
+        # (seed 1851477833 read its 6 as a cell).
+        ("1.属于国家秘密0--0-0－- 6 -2.其他法律行政法规禁止公开0-0----", ["0", "--0", "-0", "－", "0", "-0", "--", "--"]),
+        ("（七）总计 12 - 3 - / 0 15", ["12", "-", "3", "-", "/", "0", "15"]),
     ],
 )
 def test_dash_framed_number_among_values_is_cells_not_a_footer(line: str, values: list[str]) -> None:
@@ -1385,6 +1389,18 @@ def test_dash_in_a_signed_row_where_blanks_print_as_nothing() -> None:
     hypothesis-mirroring search, seed 2035493305, which read 处理决定数量 9)."""
     text = FLAT_2019_ACTIVE.format(licensing="12", punishment="000").replace("其他对外管理服务事项000", "其他对外管理服务事项9-9")
     assert read(text).active["other_services"] == {"previous": 9, "change": None, "decisions": None}
+
+
+def test_several_blanks_may_hide_in_a_row_cut_one_way() -> None:
+    """「行政规范性文件391」 on a page that prints blank cells as nothing (规章 「21」: two digits
+    for three cells): 3 9 1 is the only cutting with no blank, but _ _ 391 — two blanks hidden —
+    reads it as well, and agrees with the narrative's 0, 0 and 391 besides. No cell is placed
+    (seed 1678937500 of the hypothesis-mirroring search read 3 9 1: only one hidden blank was
+    weighed)."""
+    narrative = "本年度制发行政规范性文件0件，废止行政规范性文件0件，现行有效行政规范性文件391件。"
+    table = FLAT_TABLE_TWO.replace("规章 000行政规范性文件5183207", "规章21行政规范性文件391")
+    record = read(f"{HEAD}一、总体情况（一）主动公开{narrative}{table}{SECTION3}")
+    assert record.active["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
 
 
 def test_page_footer_between_two_labels_of_a_flattened_table() -> None:

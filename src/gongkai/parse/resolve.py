@@ -186,10 +186,11 @@ def run_together(token: Token) -> bool:
 def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> set[CellRef]:
     """The cells of a decided run-together run that a hidden blank cell would read differently.
 
-    Glued text hides a blank cell: "129" for three cells is 1 2 9, or 1 _ 29, or 12 _ 9. A
-    reading one cell short counts when every equation it touches holds or could hold (a blank
-    is an unknown count ≥ 0); every cell it reads differently from the grid is in doubt. With
-    no equation, only digits that cannot be read one cell short ("000") are settled.
+    Glued text hides blank cells: "129" for three cells is 1 2 9, or 1 _ 29, or 12 _ 9, or
+    _ _ 129. A reading with one blank or more counts when every equation it touches holds or
+    could hold (a blank is an unknown count ≥ 0); every cell it reads differently from the grid
+    is in doubt. With no equation, only digits that cannot be read with a blank ("000") are
+    settled.
     """
     parts = _number_parts(tokens[0]) if len(tokens) == 1 else None
     if parts is None or len(refs) < 2 or parts[0] or parts[2] or len(parts[1]) < 2:
@@ -218,13 +219,14 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
             if at == len(digits) and blank_used:
                 doubtful.update(ref for ref, old in zip(refs, decided) if values[ref] != old)
             return True
+        if len(doubtful) == len(refs):
+            return True  # every cell in doubt already: no reading can add to it
         choices: list[tuple[int | None, int]] = []
-        if not blank_used and len(digits) - at >= len(refs) - index - 1:
-            choices.append((None, at))
-        # Leave at least one digit for each later cell but the one blank, and no more digits
-        # than the later cells can hold.
-        later = len(refs) - index - 1 - (0 if blank_used else 1)
-        for end in range(at + 1, min(len(digits) - max(later, 0), at + widest) + 1):
+        later = len(refs) - index - 1
+        if len(digits) - at <= later * widest:
+            choices.append((None, at))  # a blank here: as many as there may be
+        # No more digits than the later cells can hold.
+        for end in range(at + 1, min(len(digits), at + widest) + 1):
             piece = digits[at:end]
             if len(piece) > 1 and piece[0] == "0":
                 break

@@ -44,6 +44,8 @@ _INLINE_FOOTER = re.compile(
     # "…414-5-第二十条", "行政诉讼-7-结果维持": glued between a number or a label and the next
     # label. (A signed cell and a blank printed that way lose their row to null, never to a wrong place.)
     r"|(?<=[\d\u3400-\u9fff）)])[-—–－] ?[1-9]\d{0,2} ?[-—–－](?=[\u3400-\u9fff（(]|$)"
+    # "0－- 6 -2.其他": spaced inside, glued outside (a flattened page's footer before a label).
+    r"|[-－] [1-9]\d{0,2} [-－](?!\d(?![.．、]))"
 )
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
@@ -653,7 +655,8 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     if pages:
         seen = set(pages)  # at most 1000 numbers (three digits), however many pages
         found = sorted(seen | {n for n in numbers if any(0 < abs(n - p) <= 3 for p in seen)})
-        patterns.append(rf"[-—–－―─] ?(?:{'|'.join(str(n) for n in found)}) ?[-—–－―─](?![\d])")
+        # Glued on the right only to a list marker's digit ("- 6 -2.其他…").
+        patterns.append(rf"[-—–－―─] ?(?:{'|'.join(str(n) for n in found)}) ?[-—–－―─](?!\d(?![.．、]))")
     # "k/N": the same N after two or more different k is the page count.
     counts: dict[int, set[int]] = {}
     for line in lines:
@@ -813,16 +816,17 @@ _INLINE_TAG = re.compile(r"<br\s*/?>|</?(?:sup|sub|b|i|u|s|em|strong|span|font|s
 
 
 _DASHES_AND_DIGITS = re.compile(r"[\d０-９/／\\—–―─\-－]")
+_VALUE_AHEAD = re.compile(r"\s*(?:[/／\\—–―─\-－]|[\d０-９]+(?![\d０-９]*[.．、]))")
 
 
 def _footer_unless_among_values(match: re.Match[str]) -> str:
     """A dash-framed page number blanked out (`_as_spaces`) — unless values stand on both sides
     of it: 「929 — 1 —  0」 is a row's cells, 1 between two blanks printed "—" (a page's footer
-    comes between rows, before a label, not inside a row's values)."""
-    if match.group()[:1] in "—–―─-":
+    comes between rows, before a label — its list marker 「2.」 is no value — not inside a
+    row's values)."""
+    if match.group()[:1] in "—–―─-－":
         before = match.string[: match.start()].rstrip()[-1:]
-        after = match.string[match.end() :].lstrip()[:1]
-        if before and after and _DASHES_AND_DIGITS.match(before) and _DASHES_AND_DIGITS.match(after):
+        if before and _DASHES_AND_DIGITS.match(before) and _VALUE_AHEAD.match(match.string, match.end()):
             return match.group()
     return _as_spaces(match)
 

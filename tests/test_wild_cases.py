@@ -1454,3 +1454,43 @@ def test_values_listed_before_their_label_after_a_wrapped_header() -> None:
     rows = read("\n".join(lines)).requests["rows"]
     assert rows["other_misc"] is None or all(v is None for v in rows["other_misc"])
     assert rows["new_received"] is None or all(v in (want, None) for v, want in zip(rows["new_received"], [1479, 0, 0, 62, 0, 0, 1541], strict=True))
+
+
+REVIEW_HEADER = "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+
+
+def review_cells(values: str) -> dict[str, int | float | None]:
+    record = read(f"{HEAD}{REVIEW_SECTION}{REVIEW_HEADER}{values}五、存在的主要问题及改进情况")
+    return {path: value for path, value in record.cell_values().items() if path.startswith("review_litigation.")}
+
+
+def test_flattened_table_four_with_marked_blanks_glued_to_its_digits() -> None:
+    """「0－4／400000－0000」: blanks marked 「－」 and 「／」, some dashes glued before digits — a
+    blank's mark, never a minus (no count of table 四 is below zero). Read as table 三's runs
+    are, it is 0 _ 4 _ 4 | 0 0 0 0 0 | _ 0 0 0 0, the only cutting whose blocks add up (seed 492
+    of `bench/wild.py` read all fifteen cells null)."""
+    cells = review_cells("0－4／400000－0000")
+    assert [cells[f"review_litigation.{block}.{field}"] for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")] == [
+        0, None, 4, None, 4, 0, 0, 0, 0, 0, None, 0, 0, 0, 0,
+    ]
+
+
+def test_two_different_dashes_glued_are_two_blanks_as_printed() -> None:
+    """「－－-－0－－／0－01043044」: 「-－」 typed together is two blanks' marks, not one blank's
+    (one such mark is no mark an agency prints), so 复议后起诉 is 0 10 4 30 44 — and not, with
+    「-－」 one blank, 1 0 43 0 44, which adds up too (the hypothesis-mirroring search, seed
+    1856951835, read that)."""
+    cells = review_cells("－－-－0－－／0－01043044")
+    after = [cells[f"review_litigation.litigation_after_review.{field}"] for field in ("upheld", "corrected", "other", "pending", "total")]
+    assert [value for value in after if value is not None] == [0, 10, 4, 30, 44]
+
+
+def test_a_dash_glued_before_digits_is_not_one_unknown_cell_as_printed() -> None:
+    """「12830----1314」, table 三 cut short after row 一: 「--1314」 read whole is a cell below
+    zero — unknown, fitting any sum — so reading 12830 as five cells is not the text as printed;
+    the row is 1283 0 _ _ _ _ 1314 as much as 12 830 … : nothing is placed (seed 1277232879 of
+    the hypothesis-mirroring search read 1 2 8 3 0)."""
+    text = f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}一、本年新收政府信息公开申请数量12830----1314"
+    row = read(text).requests["rows"]["new_received"]
+    truth = [1283, 0, None, None, None, None, 1314]
+    assert [(want, got) for want, got in zip(truth, row, strict=True) if got is not None and got != want] == []

@@ -195,10 +195,12 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
         if token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
-            doubled = 0 if set(token.text[:dashes]) <= single_marks else 1
-            options.extend(([*blanks, number], doubled * extra) for extra, blanks in enumerate(_as_blanks(token.text[:dashes], token)))
+            costs = _blank_costs(token.text[:dashes], single_marks)
+            options = [([token], 1)]  # as printed, a count below zero: a cell the text does not print as such
+            options.extend(([*blanks, number], cost) for cost, blanks in zip(costs, _as_blanks(token.text[:dashes], token), strict=False))
         elif token.kind == "null" and token.text in DOUBLE_DASHES and not _set_apart(tokens, index):
-            options.append((_as_blanks(token.text, token)[1], 0 if set(token.text) <= single_marks else 1))
+            one, two = _blank_costs(token.text, single_marks)
+            options = [([token], one), (_as_blanks(token.text, token)[1], two)]
         elif token.kind == "num" and grouped_by_thousands(token):
             grouped = [(spelling, 0) for spelling in _grouped_numbers(token)]
             options = grouped if grouped and not _grouped_as_one(token) else options + grouped
@@ -208,6 +210,16 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
         if len(spellings) > MAX_SPELLINGS:
             return [(tokens, 0)]
     return spellings or [(tokens, 0)]
+
+
+def _blank_costs(dashes: str, single_marks: frozenset[str]) -> tuple[int, int]:
+    """How far from the text as printed it is to read `dashes` as one blank cell, and (two
+    dashes) as two: "——" is one blank's mark as printed, two where the document prints "—"
+    alone for a blank too; two different dashes glued ("-－") are two blanks' marks, one mark
+    typed so being no mark agencies print."""
+    if len(set(dashes)) > 1:
+        return 1, 0
+    return 0, 0 if set(dashes) <= single_marks else 1
 
 
 def _set_apart(tokens: list[Token], index: int) -> bool:

@@ -925,8 +925,10 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
                 grid[ref] = Cell(None, token, "unreadable", "表四的数字与表头交错，提取顺序不可靠")
             return grid, True
     equations = review_equations()
-    fill_run(values, refs, grid, equations)
     narrative = _review_statements(stated or {})
+    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative):
+        return grid, True
+    fill_run(values, refs, grid, equations)
     if narrative and any(grid[ref].status == "unreadable" for ref in refs) and len(values) < len(refs):
         extra, cells = narrative
         trial: Grid = {**grid, **cells}
@@ -947,6 +949,29 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     for ref in [ref for ref in grid if ref[0] == _STATED]:
         del grid[ref]
     return grid, True
+
+
+def _settled_jointly(
+    values: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], blanks: Blanks, narrative: tuple[list[Equation], Grid] | None
+) -> bool:
+    """Table 四's damaged run read as table 三's runs are (`solve_runs`: its dashes glued before
+    counts as blanks' marks, blanks hidden among run-together digits as the document prints
+    them), then again with the narrative's figures for the cells left open; False when the
+    search gave no answer (no reading holds, or it took too long), `grid` untouched."""
+    decided: Grid = dict(grid)
+    if solve_runs([(values, refs)], decided, equations, blanks):
+        return False
+    open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
+    if narrative and open_refs:
+        extra, cells = narrative
+        trial: Grid = {**grid, **cells}
+        if not solve_runs([(values, refs)], trial, equations + extra, blanks):
+            for ref in open_refs:
+                if trial[ref].value is not None:
+                    cell = trial[ref]
+                    decided[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+    grid.update({ref: decided[ref] for ref in refs})
+    return True
 
 
 def _transposed_review(tokens: list[Token]) -> list[Token] | None:

@@ -1459,29 +1459,50 @@ def test_values_listed_before_their_label_after_a_wrapped_header() -> None:
 REVIEW_HEADER = "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
 
 
-def review_cells(values: str) -> dict[str, int | float | None]:
-    record = read(f"{HEAD}{REVIEW_SECTION}{REVIEW_HEADER}{values}五、存在的主要问题及改进情况")
+def review_cells(values: str, before: str = "") -> dict[str, int | float | None]:
+    """Table 四's cells read from a report whose table 四 prints `values` after its header;
+    `before`: text before it (another table)."""
+    record = read(f"{HEAD}{before}{REVIEW_SECTION}{REVIEW_HEADER}{values}五、存在的主要问题及改进情况")
     return {path: value for path, value in record.cell_values().items() if path.startswith("review_litigation.")}
 
 
+REVIEW_ORDER = [f"review_litigation.{block}.{field}" for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")]
+
+
 def test_flattened_table_four_with_marked_blanks_glued_to_its_digits() -> None:
-    """「0－4／400000－0000」: blanks marked 「－」 and 「／」, some dashes glued before digits — a
-    blank's mark, never a minus (no count of table 四 is below zero). Read as table 三's runs
-    are, it is 0 _ 4 _ 4 | 0 0 0 0 0 | _ 0 0 0 0, the only cutting whose blocks add up (seed 492
-    of `bench/wild.py` read all fifteen cells null)."""
-    cells = review_cells("0－4／400000－0000")
-    assert [cells[f"review_litigation.{block}.{field}"] for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")] == [
-        0, None, 4, None, 4, 0, 0, 0, 0, 0, None, 0, 0, 0, 0,
-    ]
+    """「0－4－4000000000－」: blanks marked 「－」 (one printed alone, at the end), the others
+    glued before digits — a blank's mark, never a minus (no count of table 四 is below zero).
+    Read as table 三's runs are, it is 0 _ 4 _ 4 | 0 0 0 0 0 | 0 0 0 0 _, the only cutting whose
+    blocks add up (seed 492 of `bench/wild.py`, 「0－4／400000－0000」, read all fifteen null)."""
+    cells = review_cells("0－4－4000000000－")
+    assert [cells[path] for path in REVIEW_ORDER] == [0, None, 4, None, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, None]
+
+
+@pytest.mark.parametrize(
+    ("printed", "truth"),
+    [
+        # A page footer glued before the digits, in a document that prints no blank cell (seed 1408018186).
+        ("- 6 -0351238130392533219", [0, 35, 1, 2, 38, 13, 0, 3, 9, 25, 3, 3, 2, 1, 9]),
+        # 「-」 glued before digits where the document marks its blanks 「/」 (seed 1023213171).
+        ("-4-１0212/00０0/０００0/", [1, 0, 21, 2, None, 0, 0, 0, 0, None, 0, 0, 0, 0, None]),
+    ],
+)
+def test_a_dash_the_document_prints_for_no_blank_is_no_blank_mark(printed: str, truth: list[int | None]) -> None:
+    """A dash glued before digits is a blank's mark only where the document prints blanks with
+    that dash: a footer's 「-4-」 glued to table 四 is not 「-」 4 「-」 (the
+    hypothesis-mirroring search read 4 and 10212 in 行政复议)."""
+    cells = review_cells(printed)
+    assert [(path, want, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
 
 
 def test_two_different_dashes_glued_are_two_blanks_as_printed() -> None:
-    """「－－-－0－－／0－01043044」: 「-－」 typed together is two blanks' marks, not one blank's
-    (one such mark is no mark an agency prints), so 复议后起诉 is 0 10 4 30 44 — and not, with
-    「-－」 one blank, 1 0 43 0 44, which adds up too (the hypothesis-mirroring search, seed
-    1856951835, read that)."""
-    cells = review_cells("－－-－0－－／0－01043044")
-    after = [cells[f"review_litigation.litigation_after_review.{field}"] for field in ("upheld", "corrected", "other", "pending", "total")]
+    """「－－-－0－－／0－01043044」, in a report whose table 三 prints 「-」 and 「－」 alone for
+    blanks: 「-－」 typed together is two blanks' marks, not one blank's (one such mark is no
+    mark an agency prints), so 复议后起诉 is 0 10 4 30 44 — and not, with 「-－」 one blank,
+    1 0 43 0 44, which adds up too (the hypothesis-mirroring search, seed 1856951835, read that)."""
+    table3 = f"{SECTION3}{HEADER}\n一、本年新收政府信息公开申请数量 5 - 0 0 0 － 5\n"
+    cells = review_cells("－－-－0－－／0－01043044", before=table3)
+    after = [cells[path] for path in REVIEW_ORDER[10:]]
     assert [value for value in after if value is not None] == [0, 10, 4, 30, 44]
 
 
@@ -1494,3 +1515,22 @@ def test_a_dash_glued_before_digits_is_not_one_unknown_cell_as_printed() -> None
     row = read(text).requests["rows"]["new_received"]
     truth = [1283, 0, None, None, None, None, 1314]
     assert [(want, got) for want, got in zip(truth, row, strict=True) if got is not None and got != want] == []
+
+
+def test_a_row_printed_above_its_label_is_read_by_row_where_the_columns_say_so() -> None:
+    """pdfplumber's text of a PDF whose long label wraps: a row's numbers on the line above its
+    label run on from the row before («8.属于行政查询事项 0 0 0 0 0 0 0» then «10 0 0 0 0 0 10»,
+    then «1.本机关不掌握相关政府信息»). Read column by column, the fourteen numbers add up in both
+    rows too (0 0 0 10 0 0 10); the 自然人 column's sum over the rows read cleanly tells the
+    rows as printed (2023_huaian-hongzequ.pdf through pdfplumber read 自然人 and 社会公益组织 null)."""
+    table = requests_with(
+        new_received=[10, 0, 0, 0, 0, 0, 10],
+        unavailable_not_held=[10, 0, 0, 0, 0, 0, 10],
+        total_processed=[10, 0, 0, 0, 0, 0, 10],
+    )
+    lines = table3_lines(table, " ")
+    at = next(i for i, row in enumerate(ROWS) if row.key == "unavailable_not_held")
+    lines[at] = f"{ROWS[at].label}\n"
+    lines[at - 1] += "\n10 0 0 0 0 0 10"
+    text = "\n".join([HEAD, SECTION3, HEADER, *lines, REVIEW_SECTION])
+    assert read(text).requests["rows"]["unavailable_not_held"] == [10, 0, 0, 0, 0, 0, 10]

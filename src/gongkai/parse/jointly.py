@@ -176,7 +176,7 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
     return spellings
 
 
-def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) -> list[tuple[list[Token], int]]:
+def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str], marks: bool, seen_marks: frozenset[str] | None) -> list[tuple[list[Token], int]]:
     """The run as printed, and the ways its marks may print blank cells or numbers instead,
     each with how many blank cells it reads beyond the marks printed ("——" read as two: one,
     unless the document prints "—" alone for a blank: `single_marks`).
@@ -192,14 +192,14 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
         options: list[tuple[list[Token], int]] = [([token], 0)]
         dashes = leading_dashes(token.text)
         rest = token.text[dashes:]
-        if token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
+        if marks and token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
             column = None if token.column is None else token.column + dashes
             number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
-            costs = _blank_costs(token.text[:dashes], single_marks)
+            costs = _blank_costs(token.text[:dashes], single_marks, seen_marks)
             options = [([token], 1)]  # as printed, a count below zero: a cell the text does not print as such
             options.extend(([*blanks, number], cost) for cost, blanks in zip(costs, _as_blanks(token.text[:dashes], token), strict=False))
         elif token.kind == "null" and token.text in DOUBLE_DASHES and not _set_apart(tokens, index):
-            one, two = _blank_costs(token.text, single_marks)
+            one, two = _blank_costs(token.text, single_marks, seen_marks)
             options = [([token], one), (_as_blanks(token.text, token)[1], two)]
         elif token.kind == "num" and grouped_by_thousands(token):
             grouped = [(spelling, 0) for spelling in _grouped_numbers(token)]
@@ -212,11 +212,15 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str]) ->
     return spellings or [(tokens, 0)]
 
 
-def _blank_costs(dashes: str, single_marks: frozenset[str]) -> tuple[int, int]:
+def _blank_costs(dashes: str, single_marks: frozenset[str], seen_marks: frozenset[str] | None) -> tuple[int, int]:
     """How far from the text as printed it is to read `dashes` as one blank cell, and (two
     dashes) as two: "——" is one blank's mark as printed, two where the document prints "—"
     alone for a blank too; two different dashes glued ("-－") are two blanks' marks, one mark
-    typed so being no mark agencies print."""
+    typed so being no mark agencies print. A dash the document prints for no blank cell
+    elsewhere (`seen_marks`: the characters of its blank cells' marks; None: not known) is
+    a blank's mark only as damage: a page footer's 「-4-」 glued to a row is no row's cells."""
+    if seen_marks is not None and not set(dashes) <= seen_marks:
+        return 1, 1
     if len(set(dashes)) > 1:
         return 1, 0
     return 0, 0 if set(dashes) <= single_marks else 1
@@ -254,13 +258,21 @@ def _unprinted(reading: list[Slot]) -> int:
 
 
 def run_readings(
-    tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], hidden_blanks: bool, single_marks: frozenset[str]
+    tokens: list[Token],
+    refs: list[CellRef],
+    grid: Grid,
+    equations: list[Equation],
+    hidden_blanks: bool,
+    single_marks: frozenset[str],
+    marks: bool = True,
+    seen_marks: frozenset[str] | None = None,
 ) -> list[tuple[list[Slot], int]] | None:
     """Every reading of one run that breaks no equation given the grid, each with how many of
     its cells the text does not print as such: `_unprinted`, and two blanks read from one
-    "——" (see `_spellings`); None when too many."""
+    "——" (see `_spellings`); None when too many. `marks`: the document prints blank cells with
+    a mark, so a dash glued before digits may be one (where it prints none, it is not)."""
     readings: list[tuple[list[Slot], int]] = []
-    for spelling, extra in _spellings(tokens, len(refs), single_marks):
+    for spelling, extra in _spellings(tokens, len(refs), single_marks, marks, seen_marks):
         found = _readings_into(spelling, refs, grid, equations, holes=spelling == tokens)
         if found is None:
             return None
@@ -575,6 +587,7 @@ def solve_runs(
     grid: Grid,
     equations: list[Equation],
     blanks: Blanks,
+    marks_elsewhere: frozenset[str] = frozenset(),
 ) -> list[tuple[list[Token], list[CellRef]]]:
     """Decide `runs` together (see the module's docstring); returns the runs left undecided,
     their cells untouched: all of them when no combination holds (an agency's error: the
@@ -596,8 +609,11 @@ def solve_runs(
     hidden_blanks = blanks != "none"
     # "--" is two blanks as printed where the document prints one "-" alone for a blank.
     single = frozenset(t.text for tokens, _refs in runs for t in tokens if t.kind == "null" and len(t.text) == 1 and t.text in SINGLE_DASHES)
+    marks = [t.text for tokens, _refs in runs for t in tokens if t.kind == "null"]
+    marks += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
+    seen = frozenset("".join(marks)) | marks_elsewhere
     if blanks == "marked":
-        printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, every_cell_printed=True) for tokens, refs in runs]
+        printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
         undecided = _solve(runs, [found if found != [] else None for found in printed], grid, equations, blanks_none=True)
@@ -605,11 +621,11 @@ def solve_runs(
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
             if not damaged:
                 return undecided
-            every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, every_cell_printed=False) for tokens, refs in damaged]
+            every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in damaged]
             still = _solve(damaged, every, grid, equations)
             open_runs = damaged if still is None else still
             return [run for run in undecided if run not in damaged] + open_runs
-    every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, every_cell_printed=False) for tokens, refs in runs]
+    every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in runs]
     undecided = _solve(runs, every, grid, equations)
     return runs if undecided is None else undecided
 
@@ -622,11 +638,12 @@ def _readings_of(
     *,
     hidden_blanks: bool,
     single_marks: frozenset[str],
+    seen_marks: frozenset[str],
     every_cell_printed: bool,
 ) -> list[list[Slot]] | None:
-    """A run's readings (`run_readings`); `every_cell_printed`: only those that print every
-    cell as such."""
-    found = run_readings(tokens, refs, grid, equations, hidden_blanks, single_marks)
+    """A run's readings (`run_readings`, the document printing blanks with a mark wherever it
+    may hide one); `every_cell_printed`: only those that print every cell as such."""
+    found = run_readings(tokens, refs, grid, equations, hidden_blanks, single_marks, hidden_blanks or every_cell_printed, seen_marks)
     if found is None:
         return None
     return [reading for reading, damage in found if damage == 0 or not every_cell_printed]

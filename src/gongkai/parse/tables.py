@@ -434,8 +434,9 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
                 grid[ref] = Cell(None, None, "unreadable", "几行的数字连成一串且个数与格数不符，无法确定按行还是按列排列")
         else:
             damaged.append((run.values, refs))
+    unsure = {(row.key, column) for _values, covered in multi_row for row in covered for column in formats.REQUEST_COLUMN_KEYS}
     for values, covered in multi_row:
-        _transpose_if_column_major(values, covered, grid, equations)
+        _transpose_if_column_major(values, covered, grid, equations, unsure)
     for ref in ((row.key, c) for row in rows for c in formats.REQUEST_COLUMN_KEYS):
         if ref not in grid:  # (not setdefault: that builds a Cell for every cell already read)
             grid[ref] = Cell(None, None, "unreadable", "表中找不到此行的数字")
@@ -748,9 +749,9 @@ def _distrust_unconfirmed_rows(
 
 
 def _cannot_hold(equation: Equation, grid: Grid) -> bool:
-    """No count ≥ 0 in its blank or unknown cells makes the equation hold."""
-    left = [grid[ref].value for ref in equation.left]
-    right = [grid[ref].value for ref in equation.right]
+    """No count ≥ 0 in its blank or unknown cells (or cells `grid` lacks) makes the equation hold."""
+    left = [grid[ref].value if ref in grid else None for ref in equation.left]
+    right = [grid[ref].value if ref in grid else None for ref in equation.right]
     difference = sum(v for v in left if v is not None) - sum(v for v in right if v is not None)
     return not may_hold(difference, difference, None in left, None in right)
 
@@ -854,23 +855,29 @@ def _distrust_rows_listed_apart(
             grid[(key, column)] = Cell(None, cell.token, "unreadable", "行标签与数字分开列出，空白格又不留痕迹，无法确定这些数字属于哪几行")
 
 
-def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list[Equation]) -> None:
+def _transpose_if_column_major(values: list[Token], rows: list[formats.Row], grid: Grid, equations: list[Equation], unsure: set[CellRef]) -> None:
     """Some extractors list a block of rows column by column — all of it, or all but the first
-    row, printed in order after its label; the row totals tell which. Of the layouts that add up
-    in every row, a cell keeps the value they all agree on; where they differ it is not known."""
+    row, printed in order after its label; the row totals tell which, and where several layouts
+    add up in every row, the column sums over the rows read cleanly (`unsure`: cells of other
+    such blocks, not yet known, count as unknown). Of the layouts that add up, a cell keeps the
+    value they all agree on; where they differ it is not known."""
     keys = {row.key for row in rows}
     row_checks = [eq for eq in equations if eq.kind == "row_total" and eq.key in keys]
     refs = [(r.key, c) for r in rows for c in formats.REQUEST_COLUMN_KEYS]
+    column_checks = [eq for eq in equations if eq.kind != "row_total" and any(ref in eq.cells for ref in refs)]
+    known = {ref: cell for ref, cell in grid.items() if ref not in unsure}
 
-    def holds(cells: Grid) -> bool:
-        return not any(_cannot_hold(eq, cells) for eq in row_checks)
+    def holds(cells: Grid, checks: list[Equation]) -> bool:
+        return not any(_cannot_hold(eq, cells) for eq in checks)
 
     layouts = [{ref: grid[ref] for ref in refs}, _column_major(values, rows)]
     if len(rows) > 2:
         layouts.append({**dict(zip(refs[:WIDTH], map(cell_from_token, values[:WIDTH]), strict=True)), **_column_major(values[WIDTH:], rows[1:])})
-    adding_up = [layout for layout in layouts if holds(layout)]
+    adding_up = [layout for layout in layouts if holds(layout, row_checks)]
     if not adding_up:
         return  # the rows as printed stand, to be weighed as they are
+    # A column sum no layout meets is an error of the agency's, which settles nothing.
+    adding_up = [layout for layout in adding_up if holds({**known, **layout}, column_checks)] or adding_up
     for ref in refs:
         readings = {layout[ref].value for layout in adding_up}
         if len(readings) == 1:
@@ -892,10 +899,13 @@ def _values_by_line(values: list[Token]) -> list[list[Token]]:
     return list(lines.values())
 
 
-def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
+def read_review(
+    tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None, marks: frozenset[str] = frozenset()
+) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
 
     `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together.
+    `marks`: the characters the document prints blank cells with (`blank_marks`).
     """
     refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     values = [t for t in tokens if t.is_value]
@@ -926,7 +936,7 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
             return grid, True
     equations = review_equations()
     narrative = _review_statements(stated or {})
-    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative):
+    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative, marks):
         return grid, True
     fill_run(values, refs, grid, equations)
     if narrative and any(grid[ref].status == "unreadable" for ref in refs) and len(values) < len(refs):
@@ -952,20 +962,26 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
 
 
 def _settled_jointly(
-    values: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], blanks: Blanks, narrative: tuple[list[Equation], Grid] | None
+    values: list[Token],
+    refs: list[CellRef],
+    grid: Grid,
+    equations: list[Equation],
+    blanks: Blanks,
+    narrative: tuple[list[Equation], Grid] | None,
+    marks: frozenset[str],
 ) -> bool:
     """Table 四's damaged run read as table 三's runs are (`solve_runs`: its dashes glued before
     counts as blanks' marks, blanks hidden among run-together digits as the document prints
     them), then again with the narrative's figures for the cells left open; False when the
     search gave no answer (no reading holds, or it took too long), `grid` untouched."""
     decided: Grid = dict(grid)
-    if solve_runs([(values, refs)], decided, equations, blanks):
+    if solve_runs([(values, refs)], decided, equations, blanks, marks):
         return False
     open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
     if narrative and open_refs:
         extra, cells = narrative
         trial: Grid = {**grid, **cells}
-        if not solve_runs([(values, refs)], trial, equations + extra, blanks):
+        if not solve_runs([(values, refs)], trial, equations + extra, blanks, marks):
             for ref in open_refs:
                 if trial[ref].value is not None:
                     cell = trial[ref]
@@ -1167,6 +1183,12 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     if nulls or any(_prints_a_blank_mark(t) for t in requests):
         return "marked"
     return "nothing" if len(runs_of(requests)) == 1 else "none"
+
+
+def blank_marks(*tables: list[Token]) -> frozenset[str]:
+    """The characters of the blank cells' marks printed on their own in the tables' tokens: a
+    dash glued to digits is a blank's mark where the document prints that dash for one."""
+    return frozenset(character for table in tables for token in table if token.kind == "null" for character in token.text)
 
 
 def _prints_a_blank_mark(token: Token) -> bool:

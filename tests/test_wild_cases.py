@@ -1534,3 +1534,48 @@ def test_a_row_printed_above_its_label_is_read_by_row_where_the_columns_say_so()
     lines[at - 1] += "\n10 0 0 0 0 0 10"
     text = "\n".join([HEAD, SECTION3, HEADER, *lines, REVIEW_SECTION])
     assert read(text).requests["rows"]["unavailable_not_held"] == [10, 0, 0, 0, 0, 0, 10]
+
+
+@pytest.mark.parametrize(
+    ("printed", "truth"),
+    [
+        # A blank printed as nothing where the page marks blanks 「—」: 35 is one cell as printed,
+        # 3 and 5 only if a space was lost (seed 910868831 read 行政复议's total 3).
+        ("2 1 0 0 35 4 4 0 — 1 2 25 0 —", [2, 1, 0, 0, None, 35, 4, 4, 0, None, 1, 2, 25, 0, None]),
+        # 直接起诉's blank 「\\」 stands for 13 (1 0 0 _ 14): a blank may stand for a count, and each
+        # block is checked by its own total alone (seed 1698503199 read 1 0 0 _ 1 and 4 2 8 0 _).
+        ("00000100\\142800\\", [0, 0, 0, 0, 0, 1, 0, 0, None, 14, 2, 8, 0, 0, None]),
+    ],
+)
+def test_table_four_read_as_printed_guesses_no_blank(printed: str, truth: list[int | None]) -> None:
+    """Table 四 read as printed first, where the page marks its blanks: no number the text sets
+    apart is cut, and a blank may stand for any count — none of its cells a guess."""
+    cells = review_cells(printed, before=f"{SECTION3}{HEADER}\n一、本年新收政府信息公开申请数量 5 — 0 0 0 \\ 5\n")
+    assert [(path, want, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
+
+
+def test_a_unit_spaces_set_apart_from_its_count_is_no_label() -> None:
+    """「0  件」 one value a line, the spaces between count and unit drifted wide: the unit is
+    the count's, not a label that cuts the column-by-column block into runs (seed 1088698008
+    read 本机关不掌握's 1 as 0)."""
+    assert [(t.kind, t.text) for t in tokenize([Line(1, "  0  件"), Line(2, "1　 件 ")], 7)] == [("num", "0  件"), ("num", "1　 件")]
+
+
+def test_numbers_right_after_the_header_are_named_by_no_row() -> None:
+    """Table 三 cut short after row 一, its numbers listed before the label (a PDF's reading
+    order) right after the header, whose 「自然」「人」 wrapped: no label names their row, so no
+    row gets them — not 3.其他 for the header's 其他 (seed 280902067)."""
+    header = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况\n\t\t\t自然\n人\t法人或其他组织\t总计\n\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+    values = "\n\n".join(["5234", "49", "0", "18", "0", "0", "5301"])
+    rows = read(f"{HEAD}\n{SECTION3}\n{header}\n{values}\n\n一、本年新收政府信息公开申请数量\n").requests["rows"]
+    assert {key: row for key, row in rows.items() if key != "new_received" and any(v is not None for v in row)} == {}
+    assert [v for v in rows.get("new_received", []) if v is not None] in ([], [5234, 49, 0, 18, 0, 0, 5301])
+
+
+def test_a_blank_mark_glued_before_a_count_with_its_unit() -> None:
+    """「0件-2件」 on a page that marks blanks 「/」 and prints one as nothing (重复申请 「000000」:
+    six digits for seven cells): the 「-」 may be the 其他 column's blank and 2件 the row's total
+    — it is not read as a count of −2 (seed 675803849 was)."""
+    text = flattened_table3(TABLE, other_misc="//2/0件-2件", rejected_duplicate="000000")
+    row = read(text).requests["rows"]["other_misc"]
+    assert [(want, got) for want, got in zip([None, None, 2, None, 0, None, 2], row, strict=True) if got is not None and got != want] == []

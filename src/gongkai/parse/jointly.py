@@ -192,9 +192,10 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str], ma
         options: list[tuple[list[Token], int]] = [([token], 0)]
         dashes = leading_dashes(token.text)
         rest = token.text[dashes:]
-        if marks and token.kind in ("doubt", "num") and dashes in (1, 2) and rest.isdigit():
+        digits = _without_unit(rest)  # 「-2件」: a unit printed after the count
+        if marks and token.kind in ("doubt", "num") and dashes in (1, 2) and digits.isdigit():
             column = None if token.column is None else token.column + dashes
-            number = Token("num", rest, token.line, token.page, column, rest, True, token.box, token.confidence)
+            number = Token("num", rest, token.line, token.page, column, digits, True, token.box, token.confidence)
             costs = _blank_costs(token.text[:dashes], single_marks, seen_marks)
             options = [([token], 1)]  # as printed, a count below zero: a cell the text does not print as such
             options.extend(([*blanks, number], cost) for cost, blanks in zip(costs, _as_blanks(token.text[:dashes], token), strict=False))
@@ -251,6 +252,14 @@ def _with_blanks(reading: list[Slot], blanks: tuple[int, ...]) -> list[Slot]:
     return out
 
 
+def _cut_apart(reading: list[Slot], spelling: list[Token]) -> int:
+    """The numbers a reading cuts into several cells though the text sets each apart from the
+    values beside it («2 1 0 0 35 4»: 35 is one cell as printed, 3 and 5 only if the space
+    between them was lost) — not glued to a label, not digits no single cell prints («000»)."""
+    cut = {id(token) for _value, token, status in reading if status == "split" and token is not None}
+    return sum(1 for index, token in enumerate(spelling) if id(token) in cut and not token.glued and not run_together(token) and _set_apart(spelling, index))
+
+
 def _unprinted(reading: list[Slot]) -> int:
     """The cells a reading puts where nothing was printed: a blank hidden among digits run
     together, or a cell lost where the text separates cells."""
@@ -276,7 +285,7 @@ def run_readings(
         found = _readings_into(spelling, refs, grid, equations, holes=spelling == tokens)
         if found is None:
             return None
-        readings.extend((r, extra + _unprinted(r)) for r in found)
+        readings.extend((r, extra + _unprinted(r) + _cut_apart(r, spelling)) for r in found)
         if hidden_blanks and _may_hide_blank(spelling, refs):
             # Any number of blank cells may hide among the digits, each a cell fewer to cut them into.
             one = spelling[0] if len(spelling) == 1 else None
@@ -588,6 +597,7 @@ def solve_runs(
     equations: list[Equation],
     blanks: Blanks,
     marks_elsewhere: frozenset[str] = frozenset(),
+    blanks_none_first: bool = True,
 ) -> list[tuple[list[Token], list[CellRef]]]:
     """Decide `runs` together (see the module's docstring); returns the runs left undecided,
     their cells untouched: all of them when no combination holds (an agency's error: the
@@ -597,11 +607,17 @@ def solve_runs(
     `blanks`: how the document prints blank cells. Where it prints none, no run hides one.
     Where it prints them with a mark, a cell printed as nothing is a rare slip, so the text is
     first read as printed: a run that some reading prints every cell of as such (no blank
-    hidden among digits run together, no cell lost between separators, no "——" read as two
-    blanks unless the document prints one dash alone for a blank) is read so, only the others
+    hidden among digits run together, no cell lost between separators, no number the text sets
+    apart cut into cells, no "——" read as two blanks unless the document prints one dash alone
+    for a blank, no dash read as a mark the document prints no blank with) is read so, only the others
     with hidden or lost cells, and a blank counts none (a 总计 left blank aside) — a reading
     whose sums hold only if a blank stands for some count does not read the text as printed.
-    Runs no reading prints every cell of are then weighed with every reading. When no
+    Runs no reading prints every cell of are then weighed with every reading. `marks_elsewhere`:
+    the characters the document prints blank cells with outside these runs (see `_blank_costs`).
+    `blanks_none_first`: whether a blank counts none when the text is read as printed; False
+    where too few equations hold the runs (table 四's blocks, each checked by its own total
+    alone) to prefer that: a cell is then read as printed only where a blank counting none and
+    a blank counting any count ≥ 0 read it alike. When no
     combination holds so, every reading of every run is weighed, a blank standing for any
     count ≥ 0, none preferred: a reading with fewer hidden blanks is no likelier to be the
     true one.
@@ -616,7 +632,8 @@ def solve_runs(
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
-        undecided = _solve(runs, [found if found != [] else None for found in printed], grid, equations, blanks_none=True)
+        as_printed = [found if found != [] else None for found in printed]
+        undecided = _solve(runs, as_printed, grid, equations, blanks_none=True) if blanks_none_first else _solve_both_ways(runs, as_printed, grid, equations)
         if undecided is not None:
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
             if not damaged:
@@ -628,6 +645,29 @@ def solve_runs(
     every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in runs]
     undecided = _solve(runs, every, grid, equations)
     return runs if undecided is None else undecided
+
+
+def _solve_both_ways(
+    runs: list[tuple[list[Token], list[CellRef]]], readings: list[list[list[Slot]] | None], grid: Grid, equations: list[Equation]
+) -> list[tuple[list[Token], list[CellRef]]] | None:
+    """`_solve` with a blank counting none and with it counting any count ≥ 0: a run is decided
+    where both decide it, each cell kept where both read it alike; None when either finds no
+    combination that holds."""
+    trials: list[tuple[Grid, list[tuple[list[Token], list[CellRef]]]]] = []
+    for blanks_none in (True, False):
+        trial = dict(grid)
+        undecided = _solve(runs, readings, trial, equations, blanks_none=blanks_none)
+        if undecided is None:
+            return None
+        trials.append((trial, undecided))
+    left = [run for run in runs if any(run in undecided for _trial, undecided in trials)]
+    for tokens, refs in runs:
+        if (tokens, refs) in left:
+            continue
+        for ref in refs:
+            cells = [trial[ref] for trial, _undecided in trials]
+            grid[ref] = cells[0] if cells[0].value == cells[1].value else Cell(None, cells[0].token, "unreadable", "数字连在一起，空格记为0或另有其数时读法不同，无法唯一确定")
+    return left
 
 
 def _readings_of(

@@ -81,12 +81,14 @@ def _labels_score(texts: tuple[str, ...], officials: tuple[str, ...]) -> float:
     table's several passes and in report after report)."""
     best = 0.0
     # The table's header cells name no row: 「其他」 and 「总计」 among them are column names,
-    # alone or joined to the header cell before them.
-    texts = tuple(
-        text
-        for index, text in enumerate(texts)
-        if not formats.is_request_header_pieces(text) and not (formats.is_request_header(text) and index and formats.is_request_header(texts[index - 1]))
-    )
+    # alone or after another of the header's cells or pieces (「自然」「人」「法人或其他组织」);
+    # numbers printed right after the header (its first row's label printed after them) are
+    # named by no label.
+    in_header = [formats.is_request_header(text) or formats.is_request_header_pieces(text) for text in texts]
+    dropped = [formats.is_request_header_pieces(text) or (formats.is_request_header(text) and any(in_header[:index])) for index, text in enumerate(texts)]
+    if dropped and dropped[-1]:
+        return 0.0
+    texts = tuple(text for text, drop in zip(texts, dropped, strict=True) if not drop)
     # The nearest label, also joined with up to four before it (a label wrapped, or cut by
     # stray spaces, into pieces: 「一、本年」「新」「收政」「府信息公开申请数量」).
     for n in range(1, min(5, len(texts)) + 1):
@@ -975,13 +977,13 @@ def _settled_jointly(
     them), then again with the narrative's figures for the cells left open; False when the
     search gave no answer (no reading holds, or it took too long), `grid` untouched."""
     decided: Grid = dict(grid)
-    if solve_runs([(values, refs)], decided, equations, blanks, marks):
+    if solve_runs([(values, refs)], decided, equations, blanks, marks, blanks_none_first=False):
         return False
     open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
     if narrative and open_refs:
         extra, cells = narrative
         trial: Grid = {**grid, **cells}
-        if not solve_runs([(values, refs)], trial, equations + extra, blanks, marks):
+        if not solve_runs([(values, refs)], trial, equations + extra, blanks, marks, blanks_none_first=False):
             for ref in open_refs:
                 if trial[ref].value is not None:
                     cell = trial[ref]

@@ -321,8 +321,23 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells.append((start, piece))
             start += len(piece) + 1
         return _markers_rejoined(_fractions_rejoined(cells))
-    cells = [(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)]
+    cells = _units_rejoined([(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)], text)
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
+
+
+_UNIT_CELL = re.compile(rf"^{_CELL_UNIT.pattern}\s*$")
+
+
+def _units_rejoined(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
+    """A cell of a unit alone after a cell ending in digits (「0  件」: spaces drifted between a
+    count and its unit) is that count's unit: one cell again, not a label between values."""
+    out: list[tuple[int, str]] = []
+    for start, cell in cells:
+        if out and _UNIT_CELL.match(cell) and _ENDS_IN_DIGIT.search(out[-1][1]):
+            out[-1] = (out[-1][0], text[out[-1][0] : start + len(cell)])
+            continue
+        out.append((start, cell))
+    return out
 
 
 _FRACTION_CELL = re.compile(r"^\s*[.．]\d+\s*$")  # 「.61」: a number's decimals, cut off into a cell of their own

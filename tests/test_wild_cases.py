@@ -18,7 +18,7 @@ from conftest import corpus_params, load_truth, truth_files
 import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
-from gongkai.parse import resolve
+from gongkai.parse import jointly, resolve
 from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize
 from gongkai.read import Line
 
@@ -1469,13 +1469,13 @@ def review_cells(values: str, before: str = "") -> dict[str, int | float | None]
 REVIEW_ORDER = [f"review_litigation.{block}.{field}" for block in ("review", "litigation_direct", "litigation_after_review") for field in ("upheld", "corrected", "other", "pending", "total")]
 
 
-def test_flattened_table_four_with_marked_blanks_glued_to_its_digits() -> None:
-    """「0－4－4000000000－」: blanks marked 「－」 (one printed alone, at the end), the others
-    glued before digits — a blank's mark, never a minus (no count of table 四 is below zero).
-    Read as table 三's runs are, it is 0 _ 4 _ 4 | 0 0 0 0 0 | 0 0 0 0 _, the only cutting whose
-    blocks add up (seed 492 of `bench/wild.py`, 「0－4／400000－0000」, read all fifteen null)."""
-    cells = review_cells("0－4－4000000000－")
-    assert [cells[path] for path in REVIEW_ORDER] == [0, None, 4, None, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, None]
+def test_table_four_run_together_read_as_table_three_is() -> None:
+    """「0／4／4 0 0 0 0 0／0000」: blanks marked 「／」, the last block's four zeros run together.
+    Read as table 三's runs are (each reading weighed, a blank hidden among the glued zeros
+    too) it is 0 _ 4 _ 4 | 0 0 0 0 0 | _ 0 0 0 0: no other reading holds (fill_run, which does
+    not weigh the blanks' marks with the glued digits, read all fifteen null)."""
+    cells = review_cells("0／4／4 0 0 0 0 0／0000")
+    assert [cells[path] for path in REVIEW_ORDER] == [0, None, 4, None, 4, 0, 0, 0, 0, 0, None, 0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -1495,15 +1495,23 @@ def test_a_dash_the_document_prints_for_no_blank_is_no_blank_mark(printed: str, 
     assert [(path, want, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
 
 
-def test_two_different_dashes_glued_are_two_blanks_as_printed() -> None:
-    """「－－-－0－－／0－01043044」, in a report whose table 三 prints 「-」 and 「－」 alone for
-    blanks: 「-－」 typed together is two blanks' marks, not one blank's (one such mark is no
-    mark an agency prints), so 复议后起诉 is 0 10 4 30 44 — and not, with 「-－」 one blank,
-    1 0 43 0 44, which adds up too (the hypothesis-mirroring search, seed 1856951835, read that)."""
-    table3 = f"{SECTION3}{HEADER}\n一、本年新收政府信息公开申请数量 5 - 0 0 0 － 5\n"
-    cells = review_cells("－－-－0－－／0－01043044", before=table3)
-    after = [cells[path] for path in REVIEW_ORDER[10:]]
-    assert [value for value in after if value is not None] == [0, 10, 4, 30, 44]
+@pytest.mark.parametrize(
+    ("dashes", "single", "seen", "costs"),
+    [
+        ("——", frozenset(), frozenset("—"), (0, 1)),  # one blank's mark; two only where 「—」 alone is one
+        ("——", frozenset("—"), frozenset("—"), (0, 0)),
+        ("-－", frozenset("－"), frozenset("-－"), (1, 0)),  # two different dashes: two marks (seed 1856951835)
+        ("-", frozenset(), frozenset("/"), (1, 1)),  # a dash the page prints for no blank (seed 1023213171)
+        ("--", frozenset(), None, (0, 1)),  # the page's marks not known: any dash may be one
+    ],
+)
+def test_how_far_a_reading_of_dashes_is_from_the_text_as_printed(
+    dashes: str, single: frozenset[str], seen: frozenset[str] | None, costs: tuple[int, int]
+) -> None:
+    """Dashes before digits read as one blank cell, or two: 0 where that is the text as printed.
+    In the first reading of a page that marks its blanks, 「-－」 read as one blank let 1 0 43 0 44
+    pass for 0 10 4 30 44 (the hypothesis-mirroring search, seed 1856951835)."""
+    assert jointly._blank_costs(dashes, single, seen) == costs
 
 
 def test_a_dash_glued_before_digits_is_not_one_unknown_cell_as_printed() -> None:

@@ -596,8 +596,6 @@ def solve_runs(
     grid: Grid,
     equations: list[Equation],
     blanks: Blanks,
-    marks_elsewhere: frozenset[str] = frozenset(),
-    blanks_none_first: bool = True,
 ) -> list[tuple[list[Token], list[CellRef]]]:
     """Decide `runs` together (see the module's docstring); returns the runs left undecided,
     their cells untouched: all of them when no combination holds (an agency's error: the
@@ -612,12 +610,7 @@ def solve_runs(
     for a blank, no dash read as a mark the document prints no blank with) is read so, only the others
     with hidden or lost cells, and a blank counts none (a 总计 left blank aside) — a reading
     whose sums hold only if a blank stands for some count does not read the text as printed.
-    Runs no reading prints every cell of are then weighed with every reading. `marks_elsewhere`:
-    the characters the document prints blank cells with outside these runs (see `_blank_costs`).
-    `blanks_none_first`: whether a blank counts none when the text is read as printed; False
-    where too few equations hold the runs (table 四's blocks, each checked by its own total
-    alone) to prefer that: a cell is then read as printed only where a blank counting none and
-    a blank counting any count ≥ 0 read it alike. When no
+    Runs no reading prints every cell of are then weighed with every reading. When no
     combination holds so, every reading of every run is weighed, a blank standing for any
     count ≥ 0, none preferred: a reading with fewer hidden blanks is no likelier to be the
     true one.
@@ -627,13 +620,13 @@ def solve_runs(
     single = frozenset(t.text for tokens, _refs in runs for t in tokens if t.kind == "null" and len(t.text) == 1 and t.text in SINGLE_DASHES)
     marks = [t.text for tokens, _refs in runs for t in tokens if t.kind == "null"]
     marks += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
-    seen = frozenset("".join(marks)) | marks_elsewhere
+    seen = frozenset("".join(marks))
     if blanks == "marked":
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
         as_printed = [found if found != [] else None for found in printed]
-        undecided = _solve(runs, as_printed, grid, equations, blanks_none=True) if blanks_none_first else _solve_both_ways(runs, as_printed, grid, equations)
+        undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
         if undecided is not None:
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
             if not damaged:
@@ -645,29 +638,6 @@ def solve_runs(
     every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in runs]
     undecided = _solve(runs, every, grid, equations)
     return runs if undecided is None else undecided
-
-
-def _solve_both_ways(
-    runs: list[tuple[list[Token], list[CellRef]]], readings: list[list[list[Slot]] | None], grid: Grid, equations: list[Equation]
-) -> list[tuple[list[Token], list[CellRef]]] | None:
-    """`_solve` with a blank counting none and with it counting any count ≥ 0: a run is decided
-    where both decide it, each cell kept where both read it alike; None when either finds no
-    combination that holds."""
-    trials: list[tuple[Grid, list[tuple[list[Token], list[CellRef]]]]] = []
-    for blanks_none in (True, False):
-        trial = dict(grid)
-        undecided = _solve(runs, readings, trial, equations, blanks_none=blanks_none)
-        if undecided is None:
-            return None
-        trials.append((trial, undecided))
-    left = [run for run in runs if any(run in undecided for _trial, undecided in trials)]
-    for tokens, refs in runs:
-        if (tokens, refs) in left:
-            continue
-        for ref in refs:
-            cells = [trial[ref] for trial, _undecided in trials]
-            grid[ref] = cells[0] if cells[0].value == cells[1].value else Cell(None, cells[0].token, "unreadable", "数字连在一起，空格记为0或另有其数时读法不同，无法唯一确定")
-    return left
 
 
 def _readings_of(

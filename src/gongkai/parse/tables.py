@@ -901,13 +901,10 @@ def _values_by_line(values: list[Token]) -> list[list[Token]]:
     return list(lines.values())
 
 
-def read_review(
-    tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None, marks: frozenset[str] = frozenset()
-) -> tuple[Grid, bool]:
+def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
 
     `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together.
-    `marks`: the characters the document prints blank cells with (`blank_marks`).
     """
     refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     values = [t for t in tokens if t.is_value]
@@ -938,7 +935,7 @@ def read_review(
             return grid, True
     equations = review_equations()
     narrative = _review_statements(stated or {})
-    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative, marks):
+    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative):
         return grid, True
     fill_run(values, refs, grid, equations)
     if narrative and any(grid[ref].status == "unreadable" for ref in refs) and len(values) < len(refs):
@@ -970,20 +967,24 @@ def _settled_jointly(
     equations: list[Equation],
     blanks: Blanks,
     narrative: tuple[list[Equation], Grid] | None,
-    marks: frozenset[str],
 ) -> bool:
     """Table 四's damaged run read as table 三's runs are (`solve_runs`: its dashes glued before
-    counts as blanks' marks, blanks hidden among run-together digits as the document prints
-    them), then again with the narrative's figures for the cells left open; False when the
-    search gave no answer (no reading holds, or it took too long), `grid` untouched."""
+    counts as blanks' marks or counts below zero, blanks hidden among run-together digits
+    wherever the document prints blank cells), then again with the narrative's figures for the
+    cells left open; False when the search gave no answer (no reading holds, or it took too
+    long), `grid` untouched."""
+    # Each block is checked by its own total alone, which a blank total fits however the rest is
+    # read: too little to prefer, on a page that marks its blanks, the text as printed to a
+    # reading with a blank printed as nothing (`solve_runs`), so every reading is weighed.
+    weighed: Blanks = "nothing" if blanks == "marked" else blanks
     decided: Grid = dict(grid)
-    if solve_runs([(values, refs)], decided, equations, blanks, marks, blanks_none_first=False):
+    if solve_runs([(values, refs)], decided, equations, weighed):
         return False
     open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
     if narrative and open_refs:
         extra, cells = narrative
         trial: Grid = {**grid, **cells}
-        if not solve_runs([(values, refs)], trial, equations + extra, blanks, marks, blanks_none_first=False):
+        if not solve_runs([(values, refs)], trial, equations + extra, weighed):
             for ref in open_refs:
                 if trial[ref].value is not None:
                     cell = trial[ref]
@@ -1185,12 +1186,6 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     if nulls or any(_prints_a_blank_mark(t) for t in requests):
         return "marked"
     return "nothing" if len(runs_of(requests)) == 1 else "none"
-
-
-def blank_marks(*tables: list[Token]) -> frozenset[str]:
-    """The characters of the blank cells' marks printed on their own in the tables' tokens: a
-    dash glued to digits is a blank's mark where the document prints that dash for one."""
-    return frozenset(character for table in tables for token in table if token.kind == "null" for character in token.text)
 
 
 def _prints_a_blank_mark(token: Token) -> bool:

@@ -199,7 +199,8 @@ def is_prose(text: str) -> bool:
 # value keeps its column.
 _BOX_WALLS = str.maketrans({**dict.fromkeys("│┃║┆┇┊┋╎╏", "|"), **dict.fromkeys("├┤┼┬┴┌┐└┘╋┣┫┳┻┏┓┗┛╠╣╬╦╩╔╗╚╝╞╡╪╤╧╒╕╘╛╟╢╫╥╨╓╖╙╜", "|"), **dict.fromkeys("─━═╌╍┄┅┈┉", "-")})
 BOX_CHARACTER = re.compile("[│┃║┆┇┊┋╎╏─━═╌╍┄┅┈┉├┤┼┬┴┌┐└┘╋┣┫┳┻┏┓┗┛╠╣╬╦╩╔╗╚╝╞╡╪╤╧╒╕╘╛╟╢╫╥╨╓╖╙╜]")
-_ASCII_RULE = re.compile(r"^\s*\+[-=:+\s]*-{2,}[-=:+\s]*\+\s*$")  # 「+------+----+」 (grid tables)
+# 「+------+----+」 (grid tables), a stray pipe before or after it too (「+----+----+|」)
+_ASCII_RULE = re.compile(r"^[\s|]*\+[-=:+\s]*-{2,}[-=:+\s]*\+[\s|]*$")
 
 
 def unbox(lines: list[Line]) -> list[Line]:

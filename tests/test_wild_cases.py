@@ -19,7 +19,7 @@ import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
 from gongkai.parse import jointly, resolve
-from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize
+from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize, unbox
 from gongkai.read import Line
 
 ROWS = formats.REQUEST_ROWS_2021
@@ -1587,3 +1587,11 @@ def test_a_blank_mark_glued_before_a_count_with_its_unit() -> None:
     text = flattened_table3(TABLE, other_misc="//2/0件-2件", rejected_duplicate="000000")
     row = read(text).requests["rows"]["other_misc"]
     assert [(want, got) for want, got in zip([None, None, 2, None, 0, None, 2], row, strict=True) if got is not None and got != want] == []
+
+
+@pytest.mark.parametrize("rule", ["+------+----+----+", "+------+----+----+|", "|+------+----+----+", "+------+--  --+----+\t|"])
+def test_a_grid_rule_with_a_stray_pipe_is_a_rule(rule: str) -> None:
+    """A grid table's rule line, a stray pipe before or after it or spaces inside, prints no
+    blank cells (its dashes read as 「--」 marks shifted a cut-short table's rows, seed 1410946853)."""
+    lines = unbox([Line(1, rule), Line(2, "|规章|0|1|"), Line(3, rule)])
+    assert [t.text for t in tokenize(lines, 3) if t.is_value] == ["0", "1"]

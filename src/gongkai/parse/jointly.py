@@ -178,8 +178,8 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
 
 def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str], marks: bool, seen_marks: frozenset[str] | None) -> list[tuple[list[Token], int]]:
     """The run as printed, and the ways its marks may print blank cells or numbers instead,
-    each with how many blank cells it reads beyond the marks printed ("——" read as two: one,
-    unless the document prints "—" alone for a blank: `single_marks`).
+    each with how far it is from the text as printed (`_blank_costs`; a dash-glued count read
+    whole, below zero: 1). `marks`: the document prints blanks with marks at all.
 
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094",
     "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before
@@ -618,9 +618,10 @@ def solve_runs(
     hidden_blanks = blanks != "none"
     # "--" is two blanks as printed where the document prints one "-" alone for a blank.
     single = frozenset(t.text for tokens, _refs in runs for t in tokens if t.kind == "null" and len(t.text) == 1 and t.text in SINGLE_DASHES)
-    marks = [t.text for tokens, _refs in runs for t in tokens if t.kind == "null"]
-    marks += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
-    seen = frozenset("".join(marks))
+    # The characters the document prints blank cells with, in these runs and the cells read.
+    mark_texts = [t.text for tokens, _refs in runs for t in tokens if t.kind == "null"]
+    mark_texts += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
+    seen = frozenset("".join(mark_texts))
     if blanks == "marked":
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then

@@ -564,7 +564,7 @@ def _settle_by_narrative(
             if cell.value is None:
                 grid[ref] = old  # keep the first reason it could not be read
             elif old.value is None:
-                grid[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+                grid[ref] = _settled_by_narrative(cell)
     for ref in [ref for ref in grid if ref[0] == _STATED]:
         del grid[ref]
 
@@ -945,7 +945,7 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
         for ref in refs:
             if trial[ref].value is not None and grid[ref].value is None:
                 cell = trial[ref]
-                grid[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+                grid[ref] = _settled_by_narrative(cell)
             elif trial[ref].value is None:
                 grid[ref] = Cell(None, grid[ref].token, "unreadable", grid[ref].detail)
         equations = equations + extra
@@ -958,6 +958,11 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     for ref in [ref for ref in grid if ref[0] == _STATED]:
         del grid[ref]
     return grid, True
+
+
+def _settled_by_narrative(cell: Cell) -> Cell:
+    """A cell the narrative's figures settled, saying so after what else its detail says."""
+    return Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
 
 
 def _settled_jointly(
@@ -988,7 +993,7 @@ def _settled_jointly(
             for ref in open_refs:
                 if trial[ref].value is not None:
                     cell = trial[ref]
-                    decided[ref] = Cell(cell.value, cell.token, cell.status, (cell.detail + "；" if cell.detail else "") + "由正文所述数字唯一确定")
+                    decided[ref] = _settled_by_narrative(cell)
     grid.update({ref: decided[ref] for ref in refs})
     return True
 

@@ -1271,7 +1271,7 @@ class WildDoc:
 
 _PIECE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _MARKS = ("——", "--", "—", "-", "/", "\\")  # blank cells' marks (after NFKC), longest first
-MAX_CUTS = 100_000  # cuttings of one row tried, at most: a row with more is left out
+MAX_CUTS = 200_000  # steps of weighing one row, at most: a row that takes more is left out
 
 
 def undecidable(doc: WildDoc) -> set[str]:
@@ -1305,26 +1305,34 @@ def _readings(
     printed: str, paths: list[str], equations: list[tuple[str, Equation]], truth: dict[str, Value], as_nothing: bool
 ) -> list[set[Value]] | None:
     """The values (None: blank) each cell takes over every reading of `printed` into `paths`
-    that fits `equations`, other cells at `truth`; None when there are too many to try."""
-    place = {path: index for index, path in enumerate(paths)}
-    last: dict[int, list[tuple[str, Equation]]] = {index: [] for index in range(len(paths))}  # weighed once a cell is read
-    for table, eq in equations:
-        inside = [place[f"{table}.{ref[0]}.{ref[1]}"] for ref in eq.cells if f"{table}.{ref[0]}.{ref[1]}" in place]
-        last[max(inside)].append((table, eq))
-    seen: list[set[Value]] = [set() for _ in paths]
-    chosen: list[Value] = []
-    steps = [MAX_CUTS]
+    that fits `equations`, other cells at `truth`; None when there are too many to try.
 
-    def fits(table: str, eq: Equation) -> bool:
+    Readings are weighed as paths through (cell, where its text ends, what the cells read so
+    far add to each equation): readings that agree on these go on alike, so a row whose blank
+    cells may hide anywhere is weighed whole, not cutting by cutting."""
+    place = {path: index for index, path in enumerate(paths)}
+    # Per equation: the sign each of the row's cells adds with, where it is weighed (its last
+    # cell in the row), and what the cells outside the row add (difference, unknown left/right).
+    signs: list[dict[int, int]] = []
+    weighed_at: list[int] = []
+    start: list[tuple[float, bool, bool]] = []
+    for table, eq in equations:
+        inside: dict[int, int] = {}
         difference, unknown_left, unknown_right = 0.0, False, False
         for side, cells in ((1, eq.left), (-1, eq.right)):
             for ref in cells:
                 path = f"{table}.{ref[0]}.{ref[1]}"
-                value = chosen[place[path]] if path in place else truth.get(path)
-                if value is None:
-                    unknown_left, unknown_right = (True, unknown_right) if side == 1 else (unknown_left, True)
+                if path in place:
+                    inside[place[path]] = side
+                elif (value := truth.get(path)) is None:
+                    unknown_left, unknown_right = unknown_left or side == 1, unknown_right or side == -1
                 else:
                     difference += side * value
+        signs.append(inside)
+        weighed_at.append(max(inside))
+        start.append((difference, unknown_left, unknown_right))
+
+    def fits(difference: float, unknown_left: bool, unknown_right: bool) -> bool:
         if unknown_left and unknown_right:
             return True
         if unknown_left:
@@ -1344,23 +1352,43 @@ def _readings(
                 out.append((end, float(piece)))
         return out
 
-    def read(index: int, at: int) -> bool:
-        steps[0] -= 1
-        if steps[0] < 0:
-            return False
-        if index == len(paths):
-            if at == len(printed):
-                for slot, value in zip(seen, chosen, strict=True):
-                    slot.add(value)
-            return True
-        for end, value in pieces(index, at):
-            chosen.append(value)
-            if all(fits(table, eq) for table, eq in last[index]) and not read(index + 1, end):
-                return False
-            chosen.pop()
-        return True
-
-    return seen if read(0, 0) else None
+    State = tuple[int, tuple[tuple[float, bool, bool], ...]]  # where the text read so far ends; each equation's sums
+    layers: list[dict[State, list[tuple[State, Value]]]] = [{(0, tuple(start)): []}]
+    steps = MAX_CUTS
+    for index in range(len(paths)):
+        layer: dict[State, list[tuple[State, Value]]] = {}
+        for state in layers[-1]:
+            at, sums = state
+            for end, value in pieces(index, at):
+                steps -= 1
+                if steps < 0:
+                    return None
+                after = list(sums)
+                for k, inside in enumerate(signs):
+                    if index in inside:
+                        difference, unknown_left, unknown_right = after[k]
+                        if value is None:
+                            unknown_left, unknown_right = unknown_left or inside[index] == 1, unknown_right or inside[index] == -1
+                        else:
+                            difference = round(difference + inside[index] * value, 6)
+                        after[k] = (difference, unknown_left, unknown_right)
+                    if weighed_at[k] == index:
+                        if not fits(*after[k]):
+                            break
+                        after[k] = (0.0, False, False)  # weighed: it no longer tells readings apart
+                else:
+                    layer.setdefault((end, tuple(after)), []).append((state, value))
+        layers.append(layer)
+    seen: list[set[Value]] = [set() for _ in paths]
+    alive = {state for state in layers[-1] if state[0] == len(printed)}
+    for index in range(len(paths), 0, -1):
+        before: set[State] = set()
+        for state in alive:
+            for previous, value in layers[index][state]:
+                seen[index - 1].add(value)
+                before.add(previous)
+        alive = before
+    return seen
 
 
 def wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> WildDoc:

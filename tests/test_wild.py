@@ -140,6 +140,19 @@ def test_a_row_no_identity_ties_is_undecidable_where_another_cutting_differs() -
     assert undecidable(_one_row(doc, zeros)) == set()
 
 
+def test_a_long_row_with_blanks_hidden_anywhere_is_weighed_whole() -> None:
+    """Table 四's fifteen cells printed «12361111420013», its first cell blank as nothing: blanks
+    may hide anywhere, too many cuttings to try one by one, yet every cell is open — «_ 1 2 3 6»
+    reads as «1 2 3 _ 6» (a blank 尚未审结 counting 0), and «2 0 0 1 3» as «2 0 0 _ 13» (a blank
+    standing for 11). Once such a row was left out of the count as too many to try."""
+    doc = _flattened(formats.TEMPLATE_2021)
+    row = next(r for r in doc.glued_rows if r[0][0].startswith("review_litigation."))
+    texts = ["", "1", "2", "3", "6", "1", "1", "1", "1", "4", "2", "0", "0", "1", "3"]
+    printed = tuple((path, text) for (path, _text), text in zip(row, texts, strict=True))
+    truth = {**doc.truth, **{path: None if text == "" else int(text) for path, text in printed}}
+    assert undecidable(_one_row(doc, printed, truth)) == {path for path, _text in printed}
+
+
 def _two_zeros_side_by_side() -> Iterator[tuple[WildDoc, tuple[tuple[str, str], ...], int]]:
     """Flattened 2021 documents' table 三 rows with two part cells printed 0 side by side (the first's index)."""
     for seed in range(200):

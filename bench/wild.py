@@ -252,6 +252,21 @@ def print_examples(results: list[Result], count: int) -> None:
                 print(f"  {kind:<26} {path:<52} {','.join(result.kinds)}: {truth} → {got}  (seed {result.seed})")
 
 
+def print_other_examples(results: list[Result], count: int) -> None:
+    """The documents whose metadata was read wrong or missed, and those with false findings (up
+    to `count` of each, to reproduce with --explain)."""
+    for title, chosen in (
+        ("metadata read wrong", [r for r in results if "wrong" in r.meta.values()]),
+        ("metadata not read", [r for r in results if "null" in r.meta.values()]),
+        ("false findings", [r for r in results if r.false_findings]),
+    ):
+        if chosen:
+            shown = ", ".join(
+                f"{r.seed} ({'+'.join(r.kinds)}: {', '.join(k for k, v in r.meta.items() if v != 'right') or ', '.join(r.false_findings)})" for r in chosen[:count]
+            )
+            print(f"\n{title} ({len(chosen)} documents): {shown}")
+
+
 def explain(seed: int, kinds: tuple[str, ...] | None, with_last_year: bool) -> None:
     doc = wild_report(seed, kinds)
     previous = last_year_record(doc.spec, seed) if with_last_year else None
@@ -321,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print_tables(results, list(DAMAGE_KINDS))
     print_examples(results, args.examples)
+    print_other_examples(results, args.examples)
     return 0
 
 

@@ -1595,3 +1595,67 @@ def test_a_grid_rule_with_a_stray_pipe_is_a_rule(rule: str) -> None:
     blank cells (its dashes read as 「--」 marks shifted a cut-short table's rows, seed 1410946853)."""
     lines = unbox([Line(1, rule), Line(2, "|规章|0|1|"), Line(3, rule)])
     assert [t.text for t in tokenize(lines, 3) if t.is_value] == ["0", "1"]
+
+
+def test_a_slash_among_digits_after_a_blank_mark_is_read_cell_by_cell() -> None:
+    """「19/-01/20」 on a page that marks blanks 「/」: 19 / - 0 1 / 20, a dash for a blank opening
+    「-01/20」. Read as one unknown cell, that token let 1 9 and blanks fill the row, and the
+    column sums settled 1 and 9 (the search at seed 5016513 read 自然人 1); its pieces are read
+    in turn, so 19 whole, two blanks, 0, 1 and 20 is a reading too."""
+    values = [token for token in tokenize([Line(1, "8.属于行政查询事项19/-01/20")], 7) if token.is_value]
+    refs = [("withheld_query_matters", column) for column in formats.REQUEST_COLUMN_KEYS]
+    readings = jointly.run_readings(values, refs, {}, [], True, frozenset(), True, frozenset("/"))
+    assert readings is not None
+    assert [19, None, None, 0, 1, None, 20] in [[value for value, _token, _status in reading] for reading, _damage in readings]
+
+
+def test_a_page_footer_glued_before_table_four_counts_is_no_count() -> None:
+    """「总计-6-00件0件…」: a flattened page's footer 「-6-」 glued between table 四's header and its
+    first counts. Read only as printed, 「-6」 was 行政复议's 结果维持, a count below zero that
+    its total's sum fitted (the search at seed 7025186); read without the footer it is 0."""
+    truth = [0, 0, 0, 0, 0, 1, 0, 1, 3, 5, 3, 1, 23, 23, 50]
+    cells = review_cells("-6-00件0件00件1件0件135件31件232350件")
+    assert [(path, want, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
+
+
+def table3_layout(blank: dict[str, set[int]], shift: int = 0) -> str:
+    """A report whose table 三 is laid out at fixed character columns (`pdftotext -layout`), the
+    cells in `blank` (row → columns) printed as nothing, each value centred in its column;
+    `shift`: characters the blank rows' values stand off their columns."""
+    table = requests_with(
+        new_received=[53, 0, 0, 1, 0, 3, 57],
+        granted=[40, 0, 0, 1, 0, 3, 44],
+        partially_granted=[13, 0, 0, 0, 0, 0, 13],
+        total_processed=[53, 0, 0, 1, 0, 3, 57],
+    )
+    lines = []
+    for row in ROWS:
+        cells = [" " * 6 if column in blank.get(row.key, set()) else f"{value:^6}" for column, value in enumerate(table[row.key])]
+        label = f"  {row.label[:14]:<16}"
+        lines.append(label + (" " * shift if row.key in blank else "") + "".join(cells))
+    header = f"  {'':<16}{'自然人':^5}{'商业':^5}{'科研':^5}{'公益':^5}{'法律':^5}{'其他':^5}{'总计':^5}"
+    return "\n".join([HEAD, SECTION3, header, *lines, REVIEW_SECTION])
+
+
+def test_blank_cells_of_a_table_laid_out_in_columns_are_where_no_value_stands() -> None:
+    """A `pdftotext -layout` copy of a table whose blank cells are empty: «0  0  0     0  0» leaves a
+    wider gap where the blank stands, and the columns the whole rows set say which cell it is —
+    a blank beside a 0 is one the arithmetic cannot place (seed 1261 read 84 cells null)."""
+    blank = {"carried_over": {2}, "withheld_state_secret": {0, 5}, "carried_forward": {6}}
+    rows = read(table3_layout(blank)).requests["rows"]
+    assert rows["carried_over"] == [0, 0, None, 0, 0, 0, 0]
+    assert rows["withheld_state_secret"] == [None, 0, 0, 0, 0, None, 0]
+    assert rows["carried_forward"] == [0, 0, 0, 0, 0, 0, None]
+
+
+def test_values_half_a_column_off_place_no_blank() -> None:
+    """The same rows, their values half a column off: which cell each stands in is no longer
+    plain, so the columns place no blank — each blank cell is null, or what the arithmetic
+    derives and says so, never a 0 moved in from beside it."""
+    blank = {"carried_over": {2}, "withheld_state_secret": {0, 5}}
+    record = read(table3_layout(blank, shift=3))
+    for row, columns in blank.items():
+        for column in columns:
+            path = f"requests.{row}.{formats.REQUEST_COLUMN_KEYS[column]}"
+            value, provenance = record.requests["rows"][row][column], record.provenance.get(path)
+            assert value is None or (provenance is not None and provenance.derived), (path, value)

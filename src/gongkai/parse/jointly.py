@@ -14,8 +14,9 @@ take too long leaves its run to the caller, which weighs runs one at a time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from ..arithmetic import CellRef, Equation
 from .resolve import (
@@ -160,7 +161,8 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
     """"4246/8" (see `tokens._glued_page_counters`): 4246, a blank "/" and 8 — or 424 with the
     page counter "6/8" glued to it, the counter no cell of the table."""
     before, slash, after = token.text.partition("/") if "/" in token.text else token.text.partition("／")
-    if not (before.isdecimal() and before.isascii() and after.isdecimal() and after.isascii()):
+    bare = before[leading_dashes(before) :]  # 「-01/20」: a blank's dash may open it
+    if not (bare.isdecimal() and bare.isascii() and after.isdecimal() and after.isascii()):
         return []
     column = token.column
 
@@ -171,7 +173,7 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
     spellings = [[piece("num", 0, before), piece("null", len(before), slash), piece("num", len(before) + 1, after)]]
     for width in (1, 2):
         page = before[-width:]
-        if len(before) > width and page[0] != "0" and int(page) <= int(after):
+        if len(bare) > width and page[0] != "0" and int(page) <= int(after):
             spellings.append([piece("num", 0, before[:-width])])
     return spellings
 
@@ -184,9 +186,43 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str], ma
     Table 三 counts are never negative, so a dash glued before digits ("55-17001094",
     "办理－－10001") is a minus only as an agency's error, or the blank cell(s) printed before
     them; "——" or "--" is one blank cell or two; digits glued to a number with thousands
-    separators are cells of their own; "4246/8" is two numbers and a blank, or a number and a page counter. Each
+    separators are cells of their own; "4246/8" is two numbers and a blank, or a number and a
+    page counter; a page footer may be glued among the values (`_without_footers`). Each
     spelling is weighed like the printed one; the arithmetic decides.
     """
+    found: list[tuple[list[Token], int]] = []
+    for printed, damage in _without_footers(tokens):
+        found.extend((spelling, extra + damage) for spelling, extra in _marks_spelled(printed, width, single_marks, marks, seen_marks))
+    return found
+
+
+_FRAMED_NUMBER = re.compile(r"[-－—–][1-9]\d{0,2}")
+
+
+def _without_footers(tokens: list[Token]) -> list[tuple[list[Token], int]]:
+    """The run as printed and, for each page footer 「-6-」 it may carry glued among its values
+    (「总计-6-00件0件…」: a flattened page's footer, its closing dash glued to the next count),
+    the run without it — one hypothesis of damage."""
+    found: list[tuple[list[Token], int]] = [(tokens, 0)]
+    for index, (framed, after) in enumerate(pairwise(tokens)):
+        if framed.kind not in ("num", "doubt") or not _FRAMED_NUMBER.fullmatch(framed.text) or after.line != framed.line:
+            continue
+        if after.text[:1] not in DASHES or (framed.column is not None and after.column is not None and after.column != framed.column + len(framed.text)):
+            continue
+        rest = after.text[1:]
+        if not rest:
+            kept = []
+        elif _without_unit(rest).isdigit():
+            column = None if after.column is None else after.column + 1
+            kept = [Token("num", rest, after.line, after.page, column, _without_unit(rest), True, after.box, after.confidence)]
+        else:
+            continue
+        found.append(([*tokens[:index], *kept, *tokens[index + 2 :]], 1))
+    return found
+
+
+def _marks_spelled(tokens: list[Token], width: int, single_marks: frozenset[str], marks: bool, seen_marks: frozenset[str] | None) -> list[tuple[list[Token], int]]:
+    """`_spellings` of a run with no page footer in it."""
     spellings: list[tuple[list[Token], int]] = [([], 0)]
     for index, token in enumerate(tokens):
         options: list[tuple[list[Token], int]] = [([token], 0)]
@@ -206,7 +242,8 @@ def _spellings(tokens: list[Token], width: int, single_marks: frozenset[str], ma
             grouped = [(spelling, 0) for spelling in _grouped_numbers(token)]
             options = grouped if grouped and not _grouped_as_one(token) else options + grouped
         elif token.kind == "doubt" and ("/" in token.text or "／" in token.text):
-            options.extend((spelling, 0) for spelling in _around_a_slash(token))
+            # Its pieces spelled in turn: 「-01/20」's dash is a mark or a minus like any other.
+            options.extend(found for spelling in _around_a_slash(token) for found in _marks_spelled(spelling, width, single_marks, marks, seen_marks))
         spellings = [([*done, *option], extra + more) for done, extra in spellings for option, more in options if len(done) + len(option) <= width]
         if len(spellings) > MAX_SPELLINGS:
             return [(tokens, 0)]
@@ -280,6 +317,8 @@ def run_readings(
     its cells the text does not print as such: `_unprinted`, and two blanks read from one
     "——" (see `_spellings`); None when too many. `marks`: the document prints blank cells with
     a mark, so a dash glued before digits may be one (where it prints none, it is not)."""
+    if any(t.kind == "doubt" and ("/" in t.text or "／" in t.text) and not _around_a_slash(t) for t in tokens):
+        return None  # a slash among characters no spelling reads: how many cells they print is unknown
     readings: list[tuple[list[Slot], int]] = []
     for spelling, extra in _spellings(tokens, len(refs), single_marks, marks, seen_marks):
         found = _readings_into(spelling, refs, grid, equations, holes=spelling == tokens)

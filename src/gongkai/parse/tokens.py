@@ -769,7 +769,8 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     tokens = _glued_page_counters(tokens)
     if width is not None:
         laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
-        tokens = _rows_spread_over_lines(tokens, width, laid_out)
+        tokens, merged = _rows_spread_over_lines(tokens, width, laid_out)
+        tokens = _blanks_by_columns(tokens, width, laid_out - merged)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
@@ -903,8 +904,28 @@ def _columns_of(values: list[Token], anchors: list[float]) -> list[int] | None:
     return columns
 
 
-def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int]) -> list[Token]:
-    """A row whose values stand on two visual lines, read in its columns' order.
+def _values_by_line(tokens: list[Token], lines: set[int]) -> dict[int, list[Token]]:
+    """The values of each of `lines`, in order (lines with none left out)."""
+    values_of: dict[int, list[Token]] = {}
+    for token in tokens:
+        if token.is_value and token.line in lines:
+            values_of.setdefault(token.line, []).append(token)
+    return values_of
+
+
+def _anchors_by_page(values_of: dict[int, list[Token]], width: int) -> dict[int | None, list[float] | None]:
+    """Each page's columns (`_column_anchors`). A page's columns may differ from another's; a
+    page with too few whole rows of its own (a narrow page) takes the table's, where they
+    agree. None: too disturbed to place values."""
+    pages: dict[int | None, list[list[Token]]] = {}
+    for values in values_of.values():
+        pages.setdefault(values[0].page, []).append(values)
+    whole_table = _column_anchors(list(values_of.values()), width) if len(pages) > 1 else None
+    return {page: _column_anchors(lines, width) or whole_table for page, lines in pages.items()}
+
+
+def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int]) -> tuple[list[Token], set[int]]:
+    """A row whose values stand on two visual lines, read in its columns' order; and the lines so merged.
 
     A long label wrapped inside its cell (the official template printed to PDF) leaves a row's
     values on different lines: 总计 beside the label's first line, the six applicants beside the
@@ -918,17 +939,8 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
     `laid_out`: the lines whose characters stand where the page prints them (a PDF's visual lines,
     plain text whose cells only spaces separate).
     """
-    values_of: dict[int, list[Token]] = {}
-    for token in tokens:
-        if token.is_value and token.line in laid_out:
-            values_of.setdefault(token.line, []).append(token)
-    pages: dict[int | None, list[list[Token]]] = {}
-    for values in values_of.values():
-        pages.setdefault(values[0].page, []).append(values)
-    # A page's columns may differ from another's; a page with too few whole rows of its own (a
-    # narrow page) takes the table's, where they agree. None: too disturbed to place values.
-    whole_table = _column_anchors(list(values_of.values()), width) if len(pages) > 1 else None
-    anchors_of = {page: _column_anchors(lines, width) or whole_table for page, lines in pages.items()}
+    values_of = _values_by_line(tokens, laid_out)
+    anchors_of = _anchors_by_page(values_of, width)
     partial = [line for line, values in values_of.items() if len(values) < width]
     next_with_values = dict(pairwise(sorted(values_of)))
     index_of: dict[int, int] | None = None  # where each token stands, once a pair needs it
@@ -968,7 +980,7 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
         moved[where] = [token for _, token in placed]
         taken.update((first, second))
     if not moved:
-        return tokens
+        return tokens, taken
     dropped = {id(token) for token in tokens if token.is_value and token.line in taken}
     out: list[Token] = []
     for token in tokens:
@@ -976,7 +988,104 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
             out.extend(moved[id(token)])
         elif id(token) not in dropped:
             out.append(token)
+    return out, taken
+
+
+def _extent(token: Token) -> tuple[float, float] | None:
+    """Where a value starts and ends across its line: its box, else its characters."""
+    if token.box is not None:
+        return token.box[0], token.box[2]
+    if token.column is not None:
+        return token.column - 1, token.column - 1 + len(token.text)
+    return None
+
+
+def _plainly_in_columns(values: list[Token], anchors: list[float]) -> list[int] | None:
+    """The column of each value, where each stands plainly in one: its middle within a third
+    of the way to either neighbouring column, and all of it on its column's side of the
+    midpoints between columns (digits of two cells printed together straddle one). None
+    otherwise, or when two values share a column."""
+    columns: list[int] = []
+    for token in values:
+        at, extent = _position(token), _extent(token)
+        if at is None or extent is None:
+            return None
+        nearest = min(range(len(anchors)), key=lambda k: abs(anchors[k] - at))
+        low = (anchors[nearest - 1] + anchors[nearest]) / 2 if nearest else None
+        high = (anchors[nearest] + anchors[nearest + 1]) / 2 if nearest + 1 < len(anchors) else None
+        if low is not None and (extent[0] < low or at - anchors[nearest] < -(anchors[nearest] - anchors[nearest - 1]) / 3):
+            return None
+        if high is not None and (extent[1] > high or at - anchors[nearest] > (anchors[nearest + 1] - anchors[nearest]) / 3):
+            return None
+        if columns and nearest <= columns[-1]:
+            return None
+        columns.append(nearest)
+    return columns
+
+
+def _opens_a_row(label: str) -> bool:
+    """A label that is, or ends with, a row's own label (「（一）予以公开」, 「不予处 3.要求提供公开出版物」)."""
+    return starts_a_row(label) or any(starts_a_row(part) for part in label.split()[1:])
+
+
+def _blanks_by_columns(tokens: list[Token], width: int, laid_out: set[int]) -> list[Token]:
+    """Blank cells printed as nothing in a row laid out on one line, where the table's columns
+    show which cells they are.
+
+    A `pdftotext -layout` copy of a table whose blank cells are empty prints a row's values at
+    their columns with only wider spaces where a blank stands: «6  0  0  0  0        6» is 6 0 0
+    0 0 _ 6, not a row whose blank the arithmetic must place (it cannot tell a blank from a 0
+    beside it). Taken only where nothing else may explain the missing values: the line prints
+    its row's own label before its values, the lines with values next to it do too (or print a
+    whole row), so that none of the row's values stands on another line; every value stands
+    plainly in one of the page's columns (`_plainly_in_columns`), and the whole rows that set
+    the columns stand in them as plainly, all but one in five.
+    """
+    values_of = _values_by_line(tokens, laid_out)
+    anchors_of = _anchors_by_page(values_of, width)
+    regular = {page: anchors for page, anchors in anchors_of.items() if anchors is not None and _columns_kept(values_of, page, anchors, width)}
+    if not regular:
+        return tokens
+    labelled: set[int] = set()  # lines whose row's own label comes before their values
+    seen_value: set[int] = set()
+    for token in tokens:
+        if token.is_value:
+            seen_value.add(token.line)
+        elif token.line not in seen_value and _opens_a_row(token.text):
+            labelled.add(token.line)
+    own_row = {line for line, values in values_of.items() if line in labelled or len(values) == width}
+    lines = sorted(values_of)
+    filled: dict[int, list[Token]] = {}  # id of a line's first value → the line's row, its blanks placed
+    for index, line in enumerate(lines):
+        values = values_of[line]
+        anchors = regular.get(values[0].page)
+        if anchors is None or len(values) >= width or line not in labelled:
+            continue
+        near = [other for other in lines[max(index - 1, 0) : index + 2] if other != line and abs(other - line) <= 3]
+        if any(other not in own_row for other in near):
+            continue
+        columns = _plainly_in_columns(values, anchors)
+        if columns is None:
+            continue
+        at = dict(zip(columns, values, strict=True))
+        first = values[0]
+        filled[id(first)] = [at[column] if column in at else Token("null", "", first.line, first.page) for column in range(width)]
+    if not filled:
+        return tokens
+    out: list[Token] = []
+    for token in tokens:
+        if id(token) in filled:
+            out.extend(filled[id(token)])
+        elif not (token.is_value and token.line in values_of and id(values_of[token.line][0]) in filled):
+            out.append(token)
     return out
+
+
+def _columns_kept(values_of: dict[int, list[Token]], page: int | None, anchors: list[float], width: int) -> bool:
+    """Whether the whole rows of `page` stand plainly in their columns, all but one in five."""
+    whole = [values for values in values_of.values() if values[0].page == page and len(values) == width]
+    plain = sum(_plainly_in_columns(values, anchors) == list(range(width)) for values in whole)
+    return bool(whole) and plain * 5 >= len(whole) * 4
 
 
 def _pair_columns(first: list[Token], second: list[Token], width: int, anchors: list[float] | None) -> list[int] | None:

@@ -150,6 +150,16 @@ CASES = [
     Case("announced-as-follows", "现将安远县林业局2024年政府信息公开工作年度报告公布如下：\n" + BODY, "安远县林业局", 2024, None),
     Case("compiled-by", "按照《条例》要求，安远县林业局编制了2024年政府信息公开工作年度报告，现予公布。\n" + BODY, "安远县林业局", 2024, None),
     Case("stray-space-in-the-name", "根据《条例》规定，现公布南\u3000\u3000平市自然资源局2019年政府信息公开工作年度\u3000报告。\n" + BODY, "南平市自然资源局", 2019, None),
+    # A space between the organ and its verb left only 「编制了」 before the year (seed 5018090).
+    Case("stray-space-before-the-verb", "按照《条例》要求，柳州市融安县统计局\u3000编制了2022年政府信息公开工作年度报告。\n" + BODY, "柳州市融安县统计局", 2022, None),
+    # A page cut off inside table 三: a wrapped label's last line is no signature (seed 5020377).
+    Case(
+        "a-table-label-piece-is-no-signature",
+        "吉安市财政局2021年政府信息公开工作年度报告\n" + BODY + "2.申请人逾期未按\n收费通知要求缴纳费 2 0 2 0 0 0 4\n用、行政机关不再处\n",
+        "吉安市财政局",
+        2021,
+        None,
+    ),
     Case(
         "self-reference-is-not-a-name",
         CRUMB + "现予公布本局2023年政府信息公开工作年度报告。\n" + BODY + SIGNED,

@@ -243,18 +243,23 @@ def _agency_name(text: str | None) -> str | None:
     return name
 
 
+def _word_before_a_space(text: str, start: int) -> int | None:
+    """Where the Chinese word before a space at `start - 1` begins; None without one."""
+    if start < 2 or text[start - 1] != " ":
+        return None
+    begin = start - 1
+    while begin and _CJK_CHAR.match(text[begin - 1]):
+        begin -= 1
+    return begin if begin < start - 1 else None
+
+
 def _spaced_prefix(text: str, start: int) -> int:
     """Where a name that a stray space cut begins: 「南 平市」, 「赣州市 赣县区…」.
 
     Only a single character or a place name (…市, …县) before the space is taken back into the
     name; a menu word or a breadcrumb before it is not.
     """
-    while start >= 2 and text[start - 1] == " ":
-        begin = start - 1
-        while begin and _CJK_CHAR.match(text[begin - 1]):
-            begin -= 1  # back over the Chinese word before the space
-        if begin == start - 1:
-            break
+    while (begin := _word_before_a_space(text, start)) is not None:
         word = _LEAD.sub("", text[begin : start - 1])
         if not (len(word) == 1 or _PLACE_END.search(word)):
             break
@@ -270,6 +275,10 @@ def _parts_of_match(match: re.Match[str], text: str) -> tuple[str | None, int, i
         start = match.end("pre")  # the name's start lies further back than a name can be long: not a name
     start = _spaced_prefix(text, start)
     pre = text[start : match.end("pre")].replace(" ", "")
+    begin = _word_before_a_space(text, start)
+    if pre and not _TRAIL.sub("", pre) and begin is not None and _is_organ(_LEAD.sub("", text[begin : start - 1])):
+        # 「XX局　编制了2022年…」: a stray space between the organ's name and its verb.
+        start, pre = begin, text[begin : match.end("pre")].replace(" ", "")
     agency = _agency_name(pre)
     if agency:
         # The title as printed starts at the agency's name, after 「现公布」 and the like.
@@ -425,9 +434,15 @@ def _spaced_apart(text: str, start: int) -> str:
     return before.group(1) if before else ""
 
 
+def _signs_as_organ(text: str) -> bool:
+    """A line that may be an organ's name signing the report: short, no sentence's or list's
+    punctuation (「用、行政机关不再处」 is a wrapped table label, not an office), an organ's ending."""
+    return bool(text) and len(text) <= 40 and not re.search(r"[。，,；;：:！？、]", text) and bool(_ORGAN_END.search(text))
+
+
 def _organ_above(tail: list[tuple[str, Line]], index: int) -> tuple[str, Line] | None:
     for candidate, line in reversed(tail[max(0, index - 3) : index]):
-        if candidate and len(candidate) <= 40 and not re.search(r"[。，；：！？]", candidate) and _ORGAN_END.search(candidate):
+        if _signs_as_organ(candidate):
             return candidate, line
     return None
 
@@ -477,7 +492,7 @@ def _signature(lines: list[Line]) -> tuple[str | None, Line | None, str | None, 
     # No date line: an organ's name printed alone at the very end is still the signature.
     plain = [(text, line) for (text, line), flag in zip(tail, flags) if not flag]
     for text, line in reversed(plain[-3:]):
-        if text and len(text) <= 40 and not re.search(r"[。，；：！？\d]", text) and _ORGAN_END.search(text):
+        if _signs_as_organ(text) and not re.search(r"\d", text):
             return text, line, None, None
     return None, None, None, None
 

@@ -1659,3 +1659,14 @@ def test_values_half_a_column_off_place_no_blank() -> None:
             path = f"requests.{row}.{formats.REQUEST_COLUMN_KEYS[column]}"
             value, provenance = record.requests["rows"][row][column], record.provenance.get(path)
             assert value is None or (provenance is not None and provenance.derived), (path, value)
+
+
+@pytest.mark.parametrize("separator", ["", " ", "\n"])
+def test_table_four_printed_with_no_number_is_there_left_blank(separator: str) -> None:
+    """Table 四's header with not one number under it — every cell blank as nothing — is a
+    table left blank, not a missing one, also where a flattened page glued its header's words
+    together (seed 11005248 reported 「找不到表四」)."""
+    header = separator.join(["行政复议", "行政诉讼", *(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)])
+    record = read(f"{HEAD}{REVIEW_SECTION}{header}五、存在的主要问题及改进情况")
+    assert [f.message for f in record.findings if f.rule == "table_missing" and f.location.get("table") == "四"] == []
+    assert record.notes.tables_found["四"] and all(value is None for value in review_cells(header).values())

@@ -911,8 +911,9 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
     grid: Grid = {ref: Cell(None, None, "unreadable", "表中找不到此格的数字") for ref in refs}
     if not values:
         # The header printed (结果维持 … 总计) and not one number under it: a table left blank.
-        headers = {formats.normalize_label(field.label) for field in formats.REVIEW_FIELDS}
-        if sum(1 for t in tokens if formats.normalize_label(t.text) in headers) >= len(headers):
+        # (Its words run together where a flattened page glued them: 「结果维持结果纠正…总计」.)
+        printed = "".join(formats.normalize_label(t.text) for t in tokens)
+        if all(formats.normalize_label(field.label) in printed for field in formats.REVIEW_FIELDS):
             return {ref: Cell(None, None, "blank", "表四未填写任何数字") for ref in refs}, True
         return grid, False
     transposed = _transposed_review(tokens)

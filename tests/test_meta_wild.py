@@ -152,6 +152,30 @@ CASES = [
     Case("stray-space-in-the-name", "根据《条例》规定，现公布南\u3000\u3000平市自然资源局2019年政府信息公开工作年度\u3000报告。\n" + BODY, "南平市自然资源局", 2019, None),
     # A space between the organ and its verb left only 「编制了」 before the year (seed 5018090).
     Case("stray-space-before-the-verb", "按照《条例》要求，柳州市融安县统计局\u3000编制了2022年政府信息公开工作年度报告。\n" + BODY, "柳州市融安县统计局", 2022, None),
+    # A flattened breadcrumb glued to the title by 「正文」 (seed 13028552 read no agency).
+    Case(
+        "breadcrumb-glued-before-the-title",
+        "当前位置：首页 > 政府信息公开 > 政府信息公开年报正文九江市修水县农业农村局2024年政府信息公开工作年度报告本报告根据《条例》编制。\n" + BODY,
+        "九江市修水县农业农村局",
+        2024,
+        None,
+    ),
+    # Stray spaces cut the signed name; the title prints it whole (seed 13000145 read 「县卫生健康委员会」).
+    Case(
+        "signed-name-cut-by-spaces",
+        "上饶市夏津县卫生健康委员会2024年政府信息公开工作年度报告\n" + BODY + "六、其他需要报告的事项 本年度未收取政府信息公开信息处理费。 上饶市夏津  县卫生健康委员会 2025年1月21日\n",
+        "上饶市夏津县卫生健康委员会",
+        2024,
+        "2025-01-21",
+    ),
+    # A page cut off inside table 三 ends on a piece of a group label (seed 13011604 read 「年度办」).
+    Case(
+        "a-group-label-piece-is-no-signature",
+        "常德市于都县住房和城乡建设局2022年政府信息公开工作年度报告\n" + BODY + "      三、本\n        8.属于行政查询事项   3   0   0   0   0    0     3\n      年度办\n",
+        "常德市于都县住房和城乡建设局",
+        2022,
+        None,
+    ),
     # A page cut off inside table 三: a wrapped label's last line is no signature (seed 5020377).
     Case(
         "a-table-label-piece-is-no-signature",

@@ -1670,3 +1670,15 @@ def test_table_four_printed_with_no_number_is_there_left_blank(separator: str) -
     record = read(f"{HEAD}{REVIEW_SECTION}{header}五、存在的主要问题及改进情况")
     assert [f.message for f in record.findings if f.rule == "table_missing" and f.location.get("table") == "四"] == []
     assert record.notes.tables_found["四"] and all(value is None for value in review_cells(header).values())
+
+
+def test_table_four_one_cell_per_line_with_blank_cells_after_an_empty_line() -> None:
+    """A web page's table copied one cell per line, each behind a tab, rows parted by an empty
+    line: table 四's row opens with a blank cell (a tab alone) right after that empty line and
+    has more blanks among its numbers. Those blanks are its cells, not the merged label columns
+    of a next row (seed 1142 read ten cells null: the empty line's mark outlived the numbers)."""
+    header = ["行政复议", "行政诉讼", *(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)]
+    printed = ["", "56", "10", "8", "74", "", "3", "2", "2", "7", "", "", "", "－", ""]
+    lines = [HEAD, REVIEW_SECTION, *(f"\t{word}" for word in header), "", *(f"\t{cell}" for cell in printed), "", "五、存在的主要问题及改进情况"]
+    cells = read("\n".join(lines)).cell_values()
+    assert [cells[path] for path in REVIEW_ORDER] == [None, 56, 10, 8, 74, None, 3, 2, 2, 7, None, None, None, None, None]

@@ -238,7 +238,11 @@ def _agency_name(text: str | None) -> str | None:
         return None
     name = _LEAD.sub("", text.strip(" ：:（("))
     name = _TRAIL.sub("", name).strip()
-    if not 2 <= len(name) <= 40 or _SELF.match(name) or _TITLE_TAIL.search(name):
+    chrome = [match.end() for match in _TITLE_TAIL.finditer(name)]
+    if chrome:
+        # A breadcrumb glued before the name (「政府信息公开年报正文九江市…局」): the name follows it.
+        name = _LEAD.sub("", name[chrome[-1] :])
+    if not 2 <= len(name) <= 40 or _SELF.match(name):
         return None
     return name
 
@@ -434,10 +438,21 @@ def _spaced_apart(text: str, start: int) -> str:
     return before.group(1) if before else ""
 
 
+# Every table label, folded, one per line: a page cut off inside a table ends on its pieces.
+_TABLE_LABELS = "\n".join(formats.normalize_label(label) for label in formats.table_labels())
+
+
 def _signs_as_organ(text: str) -> bool:
     """A line that may be an organ's name signing the report: short, no sentence's or list's
-    punctuation (「用、行政机关不再处」 is a wrapped table label, not an office), an organ's ending."""
-    return bool(text) and len(text) <= 40 and not re.search(r"[。，,；;：:！？、]", text) and bool(_ORGAN_END.search(text))
+    punctuation, an organ's ending, and no piece of a table's label (「年度办」 of 「三、本年度办理结果」,
+    「用、行政机关不再处」 of a wrapped row label: a page cut off inside table 三 ends on them)."""
+    return (
+        bool(text)
+        and len(text) <= 40
+        and not re.search(r"[。，,；;：:！？、]", text)
+        and bool(_ORGAN_END.search(text))
+        and formats.normalize_label(text) not in _TABLE_LABELS
+    )
 
 
 def _organ_above(tail: list[tuple[str, Line]], index: int) -> tuple[str, Line] | None:
@@ -590,6 +605,10 @@ def read_meta(lines: list[Line], headings: list[Heading]) -> Meta:
             meta.title_agency = _with_words_a_space_cut_off(_without_glued_chrome(title.agency, lines), title.line, lines)
     body_end = headings[-1].line_index if headings else 0
     meta.signature_agency, meta.signature_line, meta.published, meta.published_line = _signature(lines[body_end:])
+    signed, named = meta.signature_agency, meta.title_agency
+    if signed and named and named != signed and named.endswith(signed) and meta.signature_line is not None:
+        if named in re.sub(r"\s", "", meta.signature_line.text):
+            meta.signature_agency = named  # 「上饶市夏津  县卫生健康委员会」: a stray space cut the signed name
     period = _period("\n".join(line.text for line in lines[: first_heading + 40]))
     if period:
         meta.period_year, meta.period_text = period

@@ -706,6 +706,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
             continue
         stripped = line.text.strip()
         if stripped.isdecimal() and stripped.isascii():  # one number on its own line: the commonest table line
+            gap = False
             if not _is_page_footer(lines, index):
                 column = line.column + line.text.index(stripped[0]) + 1
                 token = Token("num", stripped, line.number, line.page, column, stripped)
@@ -1240,9 +1241,10 @@ def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list
         elif not run and width and out and out[-1].kind == "label" and (after is None or after.kind == "label") and len(blanks) == width and all(b.text == _SOFT_BLANK for b in blanks):
             kept = blanks  # exactly a row's cells between its label and the next: a row printed blank
         elif not run and out and not out[-1].is_value and after is not None and after.is_value:
-            # Right after a row's label, before its values: the row's first cells, printed
-            # blank (merged label columns come before a label, not after it).
-            kept = [b for b in blanks if b.text == _SOFT_BLANK]
+            # Right after a row's label (or table 四's header), before its values: the row's
+            # first cells, printed blank, after an empty line too (merged label columns come
+            # before a label, not before values).
+            kept = blanks
         else:
             kept = []
         out.extend(Token("null", "", b.line, b.page, None) for b in kept)

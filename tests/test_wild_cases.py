@@ -1682,3 +1682,29 @@ def test_table_four_one_cell_per_line_with_blank_cells_after_an_empty_line() -> 
     lines = [HEAD, REVIEW_SECTION, *(f"\t{word}" for word in header), "", *(f"\t{cell}" for cell in printed), "", "五、存在的主要问题及改进情况"]
     cells = read("\n".join(lines)).cell_values()
     assert [cells[path] for path in REVIEW_ORDER] == [None, 56, 10, 8, 74, None, 3, 2, 2, 7, None, None, None, None, None]
+
+
+def test_a_page_counter_glued_before_table_four_counts_is_weighed() -> None:
+    """「总计8/11000//0/0/19//0-/」 on a page whose counters count 11 pages (「7/11」 earlier): the
+    counter 「8/11」 glued before 000, or 8, a blank and 11000 — read only the second way, the
+    search at seed 13025771 put 8 in 结果维持 and 11000 in 其他结果. Both fit, so neither is read."""
+    before = "第二十条第（一）项7/11信息内容"  # a counter standing apart, in table 二's header
+    cells = review_cells("8/11000//0/0/19//0-/", before=before)
+    truth = [0, 0, 0, None, None, 0, None, 0, None, 19, None, None, 0, None, None]
+    assert [(path, want, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
+
+
+def test_a_group_label_spaced_a_character_at_a_time_holds_no_blank() -> None:
+    """«无　　法　　提 2.没有现成信 155» then «147 8 0 0 0 0»: a group label 「（四）无法提供」 spread a
+    character at a time, its 「无」 no blank cell; the row's 总计 printed beside its label's first
+    line is read in the order its total confirms (seed 15012977 read 155 147 8 … and 总计 0)."""
+    tokens = tokenize([Line(1, "无　　法　　提 2.没有现成信                 155")], 7)
+    assert [t.kind for t in tokens if t.text == "无"] == ["label"]
+
+
+def test_a_unit_opening_the_next_cell_is_the_counts() -> None:
+    """«行政规范性文件248 件0\\xa0件248第二十条»: a flattened page's no-break space before a unit cut
+    the unit from its count, the next count glued after it. The unit is the count's, not a label
+    in the row (seed 15010655 read the row as two values and 现行有效 0)."""
+    tokens = tokenize([Line(1, "行政规范性文件248 件0\xa0件248第二十条")])
+    assert [(t.kind, t.number) for t in tokens] == [("label", ""), ("num", "248"), ("num", "0"), ("num", "248"), ("label", "")]

@@ -27,7 +27,7 @@ from .narrative import Prose, build_prose, extract_listed_totals, extract_statem
 from .resolve import Blanks, Cell, search_budget
 from .segment import segment
 from .tables import LastYear, RequestsTable, blank_printing, read_active, read_requests, read_review
-from .tokens import BOX_CHARACTER, Token, is_page_number, is_prose, page_footers, tokenize, unbox, with_opening_rule
+from .tokens import BOX_CHARACTER, Token, is_page_number, is_prose, page_footers, page_totals, tokenize, unbox, with_opening_rule
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
 _T2_START = ("第二十条", formats.CONTENT_HEADER, "本年制发件数", "本年新制作数量")
@@ -270,10 +270,10 @@ def _parse(document: Document, text: str, printed: list[Line], previous: Record 
     notes.statements = extract_statements(prose, template)
 
     if template != formats.TEMPLATE_PRE2019:
-        footers = page_footers(lines)
+        footers, totals = page_footers(lines), page_totals(lines)
 
         def table_tokens(name: str, region: tuple[int, int]) -> list[Token]:
-            found = tokenize(lines[with_opening_rule(lines, region[0]) : region[1]], _WIDTHS[name], footers)
+            found = tokenize(lines[with_opening_rule(lines, region[0]) : region[1]], _WIDTHS[name], footers, totals)
             return _cut_after_last_row(found) if name == "三" else found
 
         tokens = {name: table_tokens(name, region) if region else [] for name, region in regions.items()}

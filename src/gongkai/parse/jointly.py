@@ -159,7 +159,8 @@ def _grouped_numbers(token: Token) -> list[list[Token]]:
 
 def _around_a_slash(token: Token) -> list[list[Token]]:
     """"4246/8" (see `tokens._glued_page_counters`): 4246, a blank "/" and 8 — or 424 with the
-    page counter "6/8" glued to it, the counter no cell of the table."""
+    page counter "6/8" glued to it, the counter no cell of the table; "8/11000" is also the
+    counter "8/11" glued before 000 (a page's number, then its count of pages, no smaller)."""
     before, slash, after = token.text.partition("/") if "/" in token.text else token.text.partition("／")
     bare = before[leading_dashes(before) :]  # 「-01/20」: a blank's dash may open it
     if not (bare.isdecimal() and bare.isascii() and after.isdecimal() and after.isascii()):
@@ -171,10 +172,14 @@ def _around_a_slash(token: Token) -> list[list[Token]]:
         return Token(kind, text, token.line, token.page, at, text if kind == "num" else "", True, token.box, token.confidence)
 
     spellings = [[piece("num", 0, before), piece("null", len(before), slash), piece("num", len(before) + 1, after)]]
-    for width in (1, 2):
-        page = before[-width:]
-        if len(bare) > width and page[0] != "0" and int(page) <= int(after):
-            spellings.append([piece("num", 0, before[:-width])])
+    for page_width in (1, 2):
+        for count_width in (1, 2):
+            page, count = before[-page_width:], after[:count_width]
+            head, rest = before[:-page_width], after[count_width:]
+            if len(bare) < page_width or len(after) < count_width or not (head or rest) or page[0] == "0" or count[0] == "0":
+                continue
+            if int(page) <= int(count):
+                spellings.append(([piece("num", 0, head)] if head else []) + ([piece("num", len(before) + 1 + count_width, rest)] if rest else []))
     return spellings
 
 

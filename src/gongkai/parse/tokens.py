@@ -326,16 +326,20 @@ def split_cells(text: str) -> list[tuple[int, str]]:
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
 
-_UNIT_CELL = re.compile(rf"^{_CELL_UNIT.pattern}\s*$")
+_UNIT_OPENING = re.compile(rf"^{_CELL_UNIT.pattern}(?=[\d\s]|$)")
 
 
 def _units_rejoined(cells: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
-    """A cell of a unit alone after a cell ending in digits (「0  件」: spaces drifted between a
-    count and its unit) is that count's unit: one cell again, not a label between values."""
+    """A unit opening a cell after a cell ending in digits (「0  件」: spaces drifted between a
+    count and its unit; 「0\xa0件248」 on a flattened page, the next count glued after the unit)
+    is that count's unit, not a label between values: it goes back to the count's cell."""
     out: list[tuple[int, str]] = []
     for start, cell in cells:
-        if out and _UNIT_CELL.match(cell) and _ENDS_IN_DIGIT.search(out[-1][1]):
-            out[-1] = (out[-1][0], text[out[-1][0] : start + len(cell)])
+        unit = _UNIT_OPENING.match(cell)
+        if out and unit and _ENDS_IN_DIGIT.search(out[-1][1]):
+            out[-1] = (out[-1][0], text[out[-1][0] : start + unit.end()])
+            if cell[unit.end() :].strip():
+                out.append((start + unit.end(), cell[unit.end() :]))
             continue
         out.append((start, cell))
     return out
@@ -689,11 +693,17 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     return re.compile("|".join(patterns)) if patterns else None
 
 
-def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[str] | None = None) -> list[Token]:
+def page_totals(lines: list[Line]) -> frozenset[int]:
+    """The page counts the document's page counters print («7/11» standing apart: 11), seen once or more."""
+    return frozenset(int(match.group(2)) for line in lines if "/" in line.text for match in _PAGE_COUNTER.finditer(line.text) if int(match.group(1)) <= int(match.group(2)))
+
+
+def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[str] | None = None, totals: frozenset[int] = frozenset()) -> list[Token]:
     """All tokens of a table region, in reading order; prose and page numbers are labels/skipped.
 
     `width`: the cells of each of the table's rows, when they are all alike (table 三: 7).
-    `footers`: the document's page footers (see `page_footers`).
+    `footers`: the document's page footers (see `page_footers`); `totals`: its page counts
+    (see `page_totals`).
     """
     tokens: list[Token] = []
     gap = False  # an empty line was just seen
@@ -767,7 +777,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         if line.runs_on and produced and produced[-1].kind in ("num", "doubt") and line.text.rstrip().endswith(produced[-1].text):
             produced[-1] = produced[-1]._replace(glued=True)  # printed against the label that follows
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
-    tokens = _glued_page_counters(tokens)
+    tokens = _glued_page_counters(tokens, totals)
     if width is not None:
         laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
         tokens, merged = _rows_spread_over_lines(tokens, width, laid_out)
@@ -1152,16 +1162,21 @@ def starts_a_row(label: str) -> bool:
     return formats.strip_list_mark(folded) != folded and not formats.is_group_header(folded)
 
 
-def _glued_page_counters(tokens: list[Token]) -> list[Token]:
+def _glued_page_counters(tokens: list[Token], totals: frozenset[int] = frozenset()) -> list[Token]:
     """"4246/8第二十条": a blank "/" between 4246 and 8, or 424 with the page counter "6/8" glued
     to it (flattened text, a page whose numbering is seen only once). Nothing tells which: the
     three become one number of unknown reading (unreadable cells, never a wrong one), even where
-    the table prints other blanks as "/" too: one page counter glued there reads as a blank."""
+    the table prints other blanks as "/" too: one page counter glued there reads as a blank.
+    So too "8/11000" where the document's counters count 11 pages (`totals`): 8, a blank and
+    11000, or the counter "8/11" glued before 000."""
     found = {
         index
         for index in range(len(tokens) - 2)
         if tokens[index + 1].text in _SLASHES  # (cheap first test: a counter's "/" is rare)
-        and _page_counter_glued(tokens[index], tokens[index + 1], tokens[index + 2], tokens[index + 3] if index + 3 < len(tokens) else None)
+        and (
+            _page_counter_glued(tokens[index], tokens[index + 1], tokens[index + 2], tokens[index + 3] if index + 3 < len(tokens) else None)
+            or _counter_glued_before(tokens[index], tokens[index + 1], tokens[index + 2], totals)
+        )
     }
     if not found:
         return tokens
@@ -1182,14 +1197,25 @@ def _glued_page_counters(tokens: list[Token]) -> list[Token]:
 _SLASHES = ("/", "／")
 
 
-def _page_counter_glued(before: Token, slash: Token, after: Token, following: Token | None) -> bool:
-    def touching(left: Token, right: Token) -> bool:
-        return left.line == right.line and left.column is not None and right.column == left.column + len(left.text)
+def _touching(left: Token, right: Token) -> bool:
+    return left.line == right.line and left.column is not None and right.column == left.column + len(left.text)
 
+
+def _counter_glued_before(before: Token, slash: Token, after: Token, totals: frozenset[int]) -> bool:
+    """"8/11000": a page counter of the document's («7/11» elsewhere) glued before a value."""
+    if before.kind != "num" or slash.kind != "null" or after.kind != "num" or not (_touching(before, slash) and _touching(slash, after)):
+        return False
+    page, digits = before.text, after.text
+    return page.isdecimal() and len(page) <= 2 and page[0] != "0" and digits.isdecimal() and any(
+        digits.startswith(str(total)) and len(digits) > len(str(total)) and int(page) <= total for total in totals
+    )
+
+
+def _page_counter_glued(before: Token, slash: Token, after: Token, following: Token | None) -> bool:
     signed = before.kind == "doubt" and not before.text.startswith(DOUBT_MARK)  # "15-157/8": "-157"
     if (before.kind != "num" and not signed) or slash.kind != "null" or slash.text not in _SLASHES or after.kind != "num":
         return False
-    if not (touching(before, slash) and touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
+    if not (_touching(before, slash) and _touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
         return False
     pages = int(after.text)
     digits = before.text.lstrip("+-－")
@@ -1410,14 +1436,20 @@ def _label_texts() -> tuple[str, ...]:
 
 def _marks_in_words(tokens: list[Token]) -> list[Token]:
     """A line's tokens with a word's first character that is also a blank's mark (「无」, 「空」)
-    set apart by spaces from the rest of a label's word («无  法提供»: a wrapped group label
-    whose spacing drifted) read as words, not as a blank cell."""
+    set apart by spaces from the rest of a label's word («无  法提供», «无　　法　　提»: a wrapped
+    group label whose spacing drifted, a character at a time) read as words, not as a blank cell."""
     out = list(tokens)
-    for index, (token, following) in enumerate(pairwise(tokens)):
-        if token.kind == "null" and token.text in ("无", "空") and following.kind == "label" and following.line == token.line:
-            joined = formats.normalize_label(token.text + following.text)[:3]
-            if len(joined) == 3 and any(joined in label for label in _label_texts()):
-                out[index] = token._replace(kind="label")
+    for index, token in enumerate(tokens):
+        if token.kind != "null" or token.text not in ("无", "空"):
+            continue
+        text = token.text
+        for word in tokens[index + 1 :]:
+            if word.kind != "label" or word.line != token.line or len(text) >= 3:
+                break
+            text += word.text
+        joined = formats.normalize_label(text)[:3]
+        if len(joined) == 3 and any(joined in label for label in _label_texts()):
+            out[index] = token._replace(kind="label")
     return out
 
 

@@ -1708,3 +1708,11 @@ def test_a_unit_opening_the_next_cell_is_the_counts() -> None:
     in the row (seed 15010655 read the row as two values and 现行有效 0)."""
     tokens = tokenize([Line(1, "行政规范性文件248 件0\xa0件248第二十条")])
     assert [(t.kind, t.number) for t in tokens] == [("label", ""), ("num", "248"), ("num", "0"), ("num", "248"), ("label", "")]
+
+
+def test_marks_after_a_value_before_the_next_heading_are_blank_cells() -> None:
+    """«…4—7————五、存在的主要问题»: a flattened table 四 ends on blanks printed 「—」 glued to the next
+    heading; they are cells, not words of the heading (「—— 五、」 was read as a label, losing them)."""
+    tokens = tokenize([Line(1, "总计/—3—4—7————五、存在的主要问题及改进情况")], 15)
+    assert [t.kind for t in tokens if t.line == 1][-3:] == ["null", "null", "label"]
+    assert tokens[-1].text.startswith("五、")

@@ -597,12 +597,15 @@ def _cell_pieces(cell: str) -> tuple[_Piece, ...]:
             last_value = index
             continue
         if kind == "mark":
-            # A blank marker standing alone ("规章 — — 5"), between numbers ("117/1111") or
-            # between a label and a number or another marker ("稳定”/01000", "信息//3") is a
+            # A blank marker standing alone ("规章 — — 5"), between numbers ("117/1111"),
+            # between a label and a number or another marker ("稳定”/01000", "信息//3") or
+            # after a value before a label (a flattened row's last cells, "7————五、") is a
             # blank cell; inside words ("本年增/减") it is part of a label.
             previous = atoms[index - 1].lastgroup if index else None
             following = atoms[index + 1].lastgroup if index + 1 < len(atoms) else None
-            if following in (None, "space", "num", "mark") and (previous in (None, "space", "num", "mark") or following in ("num", "mark")):
+            if previous in ("num", "mark") or (
+                following in (None, "space", "num", "mark") and (previous in (None, "space") or following in ("num", "mark"))
+            ):
                 out.add_value("null", raw, atom.start())
                 last_value = index
                 continue

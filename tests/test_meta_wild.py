@@ -150,6 +150,8 @@ CASES = [
     Case("announced-as-follows", "现将安远县林业局2024年政府信息公开工作年度报告公布如下：\n" + BODY, "安远县林业局", 2024, None),
     Case("compiled-by", "按照《条例》要求，安远县林业局编制了2024年政府信息公开工作年度报告，现予公布。\n" + BODY, "安远县林业局", 2024, None),
     Case("stray-space-in-the-name", "根据《条例》规定，现公布南\u3000\u3000平市自然资源局2019年政府信息公开工作年度\u3000报告。\n" + BODY, "南平市自然资源局", 2019, None),
+    # A place's 「市」 set apart on both sides: the word before it is the place's head (seed 19015947 read 「市农业农村局」).
+    Case("place-suffix-set-apart", "现将衡阳 市 农业农村局2024年政府信息公开工作年度报告公布如下：\n" + BODY, "衡阳市农业农村局", 2024, None),
     # A space between the organ and its verb left only 「编制了」 before the year (seed 5018090).
     Case("stray-space-before-the-verb", "按照《条例》要求，柳州市融安县统计局\u3000编制了2022年政府信息公开工作年度报告。\n" + BODY, "柳州市融安县统计局", 2022, None),
     # A flattened breadcrumb glued to the title by 「正文」 (seed 13028552 read no agency).

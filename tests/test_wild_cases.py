@@ -1716,3 +1716,18 @@ def test_marks_after_a_value_before_the_next_heading_are_blank_cells() -> None:
     tokens = tokenize([Line(1, "总计/—3—4—7————五、存在的主要问题及改进情况")], 15)
     assert [t.kind for t in tokens if t.line == 1][-3:] == ["null", "null", "label"]
     assert tokens[-1].text.startswith("五、")
+
+
+def test_section_four_heading_with_drifted_spaces() -> None:
+    """Section 四's heading is found on a flattened page where spaces drifted into its last
+    word and table 四's header is glued after it (seed 17001519 reported it missing)."""
+    heading = "四、政府信息公开行政复议、行政诉讼情\xa0  况行政复议行政诉讼"
+    record = read(f"{HEAD}一、总体情况本机关…三、收到和处理政府信息公开申请情况本机关…{heading}{REVIEW_HEADER[8:]}000000000000000五、存在的主要问题及改进情况无。")
+    assert 4 in record.notes.section_lines
+
+
+def test_a_report_cut_short_whose_title_words_drifted_apart_is_a_report() -> None:
+    """«…年度报   告» and «年度　报告»: spaces drifted into the words, the page cut off after table
+    二 — still a report, not 「这不是政府信息公开工作年度报告」 (seed 19007948)."""
+    text = "柳州市夏津县林业局2024年 政府信息公开工作年度报   告\n本报告根据《条例》和《年度　报告格式》编制。\n一、总体情况\n本机关…\n"
+    assert "not_a_report" not in {finding.rule for finding in read(text).findings}

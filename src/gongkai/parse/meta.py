@@ -261,14 +261,18 @@ def _spaced_prefix(text: str, start: int) -> int:
     """Where a name that a stray space cut begins: 「南 平市」, 「赣州市 赣县区…」.
 
     Only a single character or a place name (…市, …县) before the space is taken back into the
-    name; a menu word or a breadcrumb before it is not.
+    name, or the word a place's 「市」 or 「县」 left after the space ends («衡阳 市 农业农村局»); a
+    menu word or a breadcrumb before it is not.
     """
     while (begin := _word_before_a_space(text, start)) is not None:
         word = _LEAD.sub("", text[begin : start - 1])
-        if not (len(word) == 1 or _PLACE_END.search(word)):
+        if not (len(word) == 1 or _PLACE_END.search(word) or text[start] in _PLACE_SUFFIXES):
             break
-        start = begin
+        start = begin + (len(text[begin : start - 1]) - len(word))
     return start
+
+
+_PLACE_SUFFIXES = "省市县区"  # no name starts with one: it ends the place name before it
 
 
 def _parts_of_match(match: re.Match[str], text: str) -> tuple[str | None, int, int]:

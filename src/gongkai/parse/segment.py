@@ -49,7 +49,7 @@ def _section_heading() -> re.Pattern[str]:
     keywords = sorted({k for s in formats.SECTIONS for k in s.keywords} | {s.title for s in formats.SECTIONS}, key=len, reverse=True)
     words = "|".join(_loose(k) for k in keywords)
     return re.compile(
-        rf"(?:[{_CN_NUMERAL}1-6]\s*[、.．]|第[{_CN_NUMERAL}]部分(?:\s*[、.．:：])?)\s*(?:政府信息公开)?[^。\d、]{{0,10}}?(?:{words})(?:[^。\d，,；;]{{0,16}}?(?:情况|事项))?"
+        rf"(?:[{_CN_NUMERAL}1-6]\s*[、.．]|第[{_CN_NUMERAL}]部分(?:\s*[、.．:：])?)\s*(?:政府信息公开)?[^。\d、]{{0,10}}?(?:{words})(?:[^。\d，,；;]{{0,16}}?(?:{_loose('情况')}|{_loose('事项')}))?"
     )
 
 

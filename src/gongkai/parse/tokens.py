@@ -1056,6 +1056,8 @@ def _blanks_by_columns(tokens: list[Token], width: int, laid_out: set[int]) -> l
     the columns stand in them as plainly, all but one in five.
     """
     values_of = _values_by_line(tokens, laid_out)
+    if all(len(values) >= width for values in values_of.values()):
+        return tokens  # no row short of its cells
     anchors_of = _anchors_by_page(values_of, width)
     regular = {page: anchors for page, anchors in anchors_of.items() if anchors is not None and _columns_kept(values_of, page, anchors, width)}
     if not regular:

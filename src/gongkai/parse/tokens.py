@@ -681,14 +681,7 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
         # Glued on the right only to a list marker's digit ("- 6 -2.其他…").
         patterns.append(rf"[-—–－―─] ?(?:{'|'.join(str(n) for n in found)}) ?[-—–－―─](?!\d(?![.．、]))")
     # "k/N": the same N after two or more different k is the page count.
-    counts: dict[int, set[int]] = {}
-    for line in lines:
-        if "/" in line.text:
-            for match in _PAGE_COUNTER.finditer(line.text):
-                page, total = int(match.group(1)), int(match.group(2))
-                if page <= total <= 99:
-                    counts.setdefault(total, set()).add(page)
-    for total, seen in counts.items():
+    for total, seen in _page_counters(lines).items():
         if len(seen) >= 2:
             alternatives = "|".join(str(n) for n in range(total, 0, -1))
             # Glued on the right only to a list marker's digit ("6/97.属于…").
@@ -696,9 +689,21 @@ def page_footers(lines: list[Line]) -> re.Pattern[str] | None:
     return re.compile("|".join(patterns)) if patterns else None
 
 
+def _page_counters(lines: list[Line]) -> dict[int, set[int]]:
+    """The page counters «k/N» standing apart in the lines: each count N with the pages k seen."""
+    counts: dict[int, set[int]] = {}
+    for line in lines:
+        if "/" in line.text:
+            for match in _PAGE_COUNTER.finditer(line.text):
+                page, total = int(match.group(1)), int(match.group(2))
+                if page <= total:
+                    counts.setdefault(total, set()).add(page)
+    return counts
+
+
 def page_totals(lines: list[Line]) -> frozenset[int]:
     """The page counts the document's page counters print («7/11» standing apart: 11), seen once or more."""
-    return frozenset(int(match.group(2)) for line in lines if "/" in line.text for match in _PAGE_COUNTER.finditer(line.text) if int(match.group(1)) <= int(match.group(2)))
+    return frozenset(_page_counters(lines))
 
 
 def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[str] | None = None, totals: frozenset[int] = frozenset()) -> list[Token]:

@@ -1731,3 +1731,61 @@ def test_a_report_cut_short_whose_title_words_drifted_apart_is_a_report() -> Non
     二 — still a report, not 「这不是政府信息公开工作年度报告」 (seed 19007948)."""
     text = "柳州市夏津县林业局2024年 政府信息公开工作年度报   告\n本报告根据《条例》和《年度　报告格式》编制。\n一、总体情况\n本机关…\n"
     assert "not_a_report" not in {finding.rule for finding in read(text).findings}
+
+
+def test_a_heading_after_the_last_values_on_a_short_line_is_a_heading() -> None:
+    """«000000000000000 五、存在的主要问题及改进情况»: a line break kept by a flattened page puts
+    table 四's numbers and the next heading on one short line. The heading is found and the
+    numbers stay table 四's (seed 19029966 reported section 五 missing)."""
+    text = "\n".join([f"{HEAD}{REVIEW_SECTION}{REVIEW_HEADER}", "000000000000000 五、存在的主要问题及改进情况", "本机关将继续改进。"])
+    record = read(text)
+    assert 5 in record.notes.section_lines
+    assert [record.cell_values()[path] for path in REVIEW_ORDER] == [0] * 15
+
+
+def test_section_four_heading_before_a_pipe_and_the_table_header() -> None:
+    """«四、政府信息公开行政复议、行政诉讼情况|行政复议行政诉讼|…» on a line of its own: the
+    heading ends where table 四's header begins after a stray pipe (seed 17021175)."""
+    header = REVIEW_HEADER.replace("行政诉讼结果", "行政诉讼|结果", 1)
+    text = "\n".join([HEAD, f"{REVIEW_SECTION}|{header}|000000000000000", "五、存在的主要问题及改进情况", "无。"])
+    record = read(text)
+    assert 4 in record.notes.section_lines and 5 in record.notes.section_lines
+    assert [record.cell_values()[path] for path in REVIEW_ORDER] == [0] * 15
+
+
+def test_table_three_printed_with_no_number_is_there_left_blank() -> None:
+    """Every row label of table 三 printed, a few blank marks, not one number: the table is
+    there and left blank (each row a `blank_cell` finding), not missing (seed 17026479)."""
+    labels = "".join(f"{row.label}{'—' if index % 5 == 0 else ''}" for index, row in enumerate(ROWS))
+    record = read(f"{HEAD}{SECTION3}{HEADER.replace(' ', '')}{labels}{REVIEW_SECTION}")
+    rules = {f.rule for f in record.findings}
+    assert "table_missing" not in rules or all(f.location.get("table") != "三" for f in record.findings if f.rule == "table_missing")
+    assert "blank_cell" in rules
+    assert all(value is None for path, value in record.cell_values().items() if path.startswith("requests."))
+
+
+def test_a_page_that_marks_its_blanks_with_two_slips_is_read_as_printed_elsewhere() -> None:
+    """A flattened table 三 whose blanks are 「-」, with two slips: a blank row printed with six
+    marks for seven cells, and 「---12021」 whose first blank is printed as nothing (as printed
+    its digits fit no sum). Two slips among ten runs do not make the page one that prints its
+    blanks as nothing: the other rows are read as printed, and the slips weighed with every
+    reading (seed 2255 read all of table 三 null)."""
+    blank = "-------"
+    printed = {row.key: blank for row in ROWS}
+    printed.update(
+        new_received="5---12127",
+        granted="5----16",
+        rejected_duplicate="---12021",  # truly _ - - - 1 20 21: the first blank printed as nothing
+        withheld_state_secret="------",  # six marks for seven blank cells
+        total_processed="5---12127",
+    )
+    zero_rows = ("withheld_prohibited_by_law", "withheld_internal_affairs", "unavailable_not_held", "rejected_publication", "other_misc")
+    printed.update({key: "-----00" for key in zero_rows})
+    record = read(flattened_table3(ZERO_ROWS, **printed))
+    rows = record.requests["rows"]
+    assert rows["new_received"] == [5, None, None, None, 1, 21, 27]
+    assert rows["granted"] == [5, None, None, None, None, 1, 6]
+    assert rows["total_processed"] == [5, None, None, None, 1, 21, 27]
+    assert all(rows[key] == [None, None, None, None, None, 0, 0] for key in zero_rows)
+    truth = [None, None, None, None, 1, 20, 21]
+    assert all(have is None or have == want for have, want in zip(rows["rejected_duplicate"], truth, strict=True))

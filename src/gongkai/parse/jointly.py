@@ -654,8 +654,9 @@ def solve_runs(
     for a blank, no dash read as a mark the document prints no blank with) is read so, only the others
     with hidden or lost cells, and a blank counts none (a 总计 left blank aside) — a reading
     whose sums hold only if a blank stands for some count does not read the text as printed.
-    Runs no reading prints every cell of are then weighed with every reading. When no
-    combination holds so, every reading of every run is weighed, a blank standing for any
+    Runs no reading prints every cell of are then weighed with every reading, and so are runs
+    whose readings as printed break their own sums, if these slips are a quarter of the runs
+    at most. When no combination holds so, every reading of every run is weighed, a blank standing for any
     count ≥ 0, none preferred: a reading with fewer hidden blanks is no likelier to be the
     true one.
     """
@@ -672,6 +673,17 @@ def solve_runs(
         # weighed with every reading, given the runs read as printed.
         as_printed = [found if found != [] else None for found in printed]
         undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
+        if undecided is None:
+            # A run whose readings as printed break its own sums, whatever the others read, has
+            # a blank printed as nothing too: weighed with every reading, it leaves the rest to
+            # be read as printed — while such slips are few (a quarter of the runs at most).
+            # Where they are more, the page does not print its blanks as it marks them.
+            broken = [i for i, found in enumerate(as_printed) if found is not None and _solve([runs[i]], [found], dict(grid), equations, blanks_none=True) is None]
+            slips = len(broken) + sum(1 for found in printed if found == [])
+            if broken and slips * 4 <= len(runs):
+                for i in broken:
+                    printed[i], as_printed[i] = [], None
+                undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
         if undecided is not None:
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
             if not damaged:

@@ -20,6 +20,7 @@ from ..read import Line
 # What ends the text before a heading run into a line: a sentence, or a table's last number
 # or blank cell's mark.
 _AFTER_SENTENCE = re.compile(r"[。！？；\d０-９/／\\—－]\s*$")
+_AFTER_VALUES = re.compile(r"[\d０-９/／\\—－-]\s*$")  # a table's last number or blank cell's mark
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")
@@ -34,7 +35,7 @@ _CN_NUMERAL = "一二三四五六"
 def _table_start() -> re.Pattern[str]:
     """A table's first header cell (「行政复议」, 「信息内容」, 「申请人情况」, 「（本列数据…」, 「第二十条…」)."""
     cells = (formats.REVIEW_BLOCKS[0].label, formats.CONTENT_HEADER, formats.APPLICANTS_HEADER, formats.BALANCE_NOTE[:5], "第二十条")
-    return re.compile(r"\s*(?:" + "|".join(_loose(cell) for cell in cells) + ")")
+    return re.compile(r"[\s|]*(?:" + "|".join(_loose(cell) for cell in cells) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -125,9 +126,10 @@ def _labels_in(text: str) -> list[int]:
 
 
 def is_flattened(text: str) -> bool:
-    """A line holding what belongs on many: two section headings, or three table labels."""
+    """A line holding what belongs on many: two section headings, three table labels, or a
+    table's last values and the next section's heading (「…600000 五、存在的主要问题…」)."""
     if len(text) < 40:
-        return False
+        return bool(_HEADING_START.search(text)) and any(_AFTER_VALUES.search(text, 0, h.start()) for h in _section_heading().finditer(text))
     # Cheap tests first: most lines are short or are sentences with a few numbers.
     if _HEADING_START.search(text):
         headings = list(_section_heading().finditer(text))
@@ -165,7 +167,7 @@ def _cuts(text: str) -> list[int]:
 
 def segment(lines: list[Line]) -> list[Line]:
     """The document's lines with every flattened line cut into pieces (see the module doc)."""
-    flattened = {index for index, line in enumerate(lines) if len(line.text) >= 40 and line.cells is None and is_flattened(line.text)}
+    flattened = {index for index, line in enumerate(lines) if line.cells is None and is_flattened(line.text)}
     if not flattened:
         return lines
     out: list[Line] = []

@@ -405,6 +405,10 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
         return RequestsTable(rows, grid, single, found=True)
     runs = _rows_split_by_their_labels(_anchored_to_label_lists(_blank_rows_under_labels(runs, rows), rows), rows)
     if not runs:
+        if all(any(_best_row_score([t], row) >= 0.8 for t in tokens) for row in rows):
+            # Every row's label printed and not one number after them: a table left blank.
+            grid = {(row.key, c): Cell(None, None, "blank", "表三未填写任何数字") for row in rows for c in formats.REQUEST_COLUMN_KEYS}
+            return RequestsTable(rows, grid, single, found=True)
         return RequestsTable(rows, grid, single, found=False)
     equations = request_equations(rows)
     chunks = _chunks(runs, len(rows))
@@ -765,7 +769,7 @@ def _blanks_vanish_among_numbers(tokens: list[Token]) -> bool:
     for run in runs_of(tokens):
         if any(t.kind == "num" for t in run.values) and any(t.kind == "null" and (not t.text.strip() or t.text == EDGE_BLANK) for t in run.values):
             return True
-    return _runs_short_of_cells(tokens, WIDTH)
+    return _runs_short_of_cells(tokens, WIDTH) > 0
 
 
 def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list[list[tuple[int, int]]]:
@@ -1156,12 +1160,12 @@ def _active_rows_short(tokens: list[Token], template: str) -> bool:
     return any(values is not None and len(row.fields) >= 2 and _cells_at_most(values) < len(row.fields) for row, values in _active_row_values(tokens, template))
 
 
-def _runs_short_of_cells(tokens: list[Token], width: int) -> bool:
-    """Table 三 shows blank cells printed as nothing: a run of numbers between two labels holds
-    fewer digits and marks than a row has cells (the table's last run may be cut short). A
-    run that prints as many blanks' marks as it lacks digits, alone or as dashes glued to
-    digits ("7--0-1320"), shows none."""
-    return any(any(t.digits for t in run.values) and _cells_at_most(run.values) < width for run in runs_of(tokens)[:-1])
+def _runs_short_of_cells(tokens: list[Token], width: int) -> int:
+    """How many of table 三's runs show a blank cell printed as nothing: a run of numbers
+    between two labels holds fewer digits and marks than a row has cells (the table's last run
+    may be cut short). A run that prints as many blanks' marks as it lacks digits, alone or as
+    dashes glued to digits ("7--0-1320"), shows none."""
+    return sum(1 for run in runs_of(tokens)[:-1] if any(t.digits for t in run.values) and _cells_at_most(run.values) < width)
 
 
 def _cells_at_most(values: list[Token]) -> int:
@@ -1181,13 +1185,15 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     shows one so (an empty cell between separators, a row with fewer digits and marks than
     cells), however many others carry a mark; else with a mark where one is seen; else no
     blank is seen — unless table 三 prints one row alone (an excerpt cut short after it): that
-    shows too little to say none is hidden in it."""
+    shows too little to say none is hidden in it.
+
+    One table 三 row short of a cell on a page that marks its blanks is a slip of that page:
+    the page still marks its blanks (`solve_runs` reads that row as damaged); two or more
+    show a page that prints blanks as nothing too."""
     nulls = [t for table in (active, requests, review) for t in table if t.kind == "null"]
-    if (
-        any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls)
-        or _active_rows_short(active, template)
-        or _runs_short_of_cells(requests, WIDTH)
-    ):
+    if any(not t.text.strip() or t.text == EDGE_BLANK for t in nulls) or _active_rows_short(active, template):
+        return "nothing"
+    if _runs_short_of_cells(requests, WIDTH) > (1 if nulls else 0):
         return "nothing"
     if nulls or any(_prints_a_blank_mark(t) for t in requests):
         return "marked"

@@ -1789,3 +1789,30 @@ def test_a_page_that_marks_its_blanks_with_two_slips_is_read_as_printed_elsewher
     assert all(rows[key] == [None, None, None, None, None, 0, 0] for key in zero_rows)
     truth = [None, None, None, None, 1, 20, 21]
     assert all(have is None or have == want for have, want in zip(rows["rejected_duplicate"], truth, strict=True))
+
+
+MARKED_TABLE3 = f"{SECTION3}{HEADER}\n一、本年新收政府信息公开申请数量 5 - 0 0 0 － 5\n"  # a page that marks its blanks
+
+
+@pytest.mark.parametrize(
+    ("printed", "truth"),
+    [
+        # Each block's total printed: the text as printed cuts one way only (seed 100 read all null).
+        ("00000021061800000", [0, 0, 0, 0, 0, 0, 2, 10, 6, 18, 0, 0, 0, 0, 0]),
+        # 复议's total a blank: 9 2 2 9 _ fits as printed, so does 9 2 29 and a blank printed as
+        # nothing (seed 1543720880): every reading is weighed, and 复议 stays open.
+        ("9229—0000000000", [None] * 5),
+    ],
+)
+def test_table_four_on_a_page_that_marks_its_blanks_is_read_as_printed_where_totals_check_it(printed: str, truth: list[int | None]) -> None:
+    cells = review_cells(printed, before=MARKED_TABLE3)
+    assert [cells[path] for path in REVIEW_ORDER][: len(truth)] == truth
+
+
+def test_a_zero_framed_by_blank_marks_is_no_page_footer() -> None:
+    """«－\\xa0－ 0 －\\xa00» cut at its no-break spaces leaves 「－ 0 －」 a cell of its own: a 0
+    between two blanks, never a page footer (no page is numbered 0). Dropped as one, the row
+    lost three cells and read a page footer's 5 as its 其他 (seed 23008631)."""
+    line = "2.没有现成信息需\u3000要另行制作  －\xa0－ 0 －\xa00  0  －  —  5\xa0— （本列数据的勾稽关系为"
+    values = [t.text for t in tokenize([Line(1, line)], 7) if t.kind != "label"]
+    assert values[:7] == ["－", "－", "0", "－", "0", "0", "－"]

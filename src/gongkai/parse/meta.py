@@ -284,9 +284,13 @@ def _parts_of_match(match: re.Match[str], text: str) -> tuple[str | None, int, i
     start = _spaced_prefix(text, start)
     pre = text[start : match.end("pre")].replace(" ", "")
     begin = _word_before_a_space(text, start)
-    if pre and not _TRAIL.sub("", pre) and begin is not None and _is_organ(_LEAD.sub("", text[begin : start - 1])):
-        # 「XX局　编制了2022年…」: a stray space between the organ's name and its verb.
-        start, pre = begin, text[begin : match.end("pre")].replace(" ", "")
+    if pre and begin is not None:
+        # 「XX局　编制了2022年…」, 「XX局编  制了2022年…」: a stray space between the organ's name
+        # and its verb, or inside the verb.
+        word = _LEAD.sub("", text[begin : start - 1])
+        verb = _TRAIL.search(word + pre)
+        if verb and verb.start() <= len(word) and _is_organ((word + pre)[: verb.start()]):
+            start, pre = begin, text[begin : match.end("pre")].replace(" ", "")
     agency = _agency_name(pre)
     if agency:
         # The title as printed starts at the agency's name, after 「现公布」 and the like.

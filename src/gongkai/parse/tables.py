@@ -984,12 +984,20 @@ def _settled_jointly(
     cells left open; False when the search gave no answer (no reading holds, or it took too
     long), `grid` untouched."""
     # Each block is checked by its own total alone, which a blank total fits however the rest is
-    # read: too little to prefer, on a page that marks its blanks, the text as printed to a
-    # reading with a blank printed as nothing (`solve_runs`), so every reading is weighed.
-    weighed: Blanks = "nothing" if blanks == "marked" else blanks
+    # read. So on a page that marks its blanks, the text is read as printed (`solve_runs`) only
+    # where every block's total is a number its cells add up to; else every reading is weighed,
+    # a blank printed as nothing too («9229—４０…» is not 9 2 2 9 and a blank total).
     decided: Grid = dict(grid)
-    if solve_runs([(values, refs)], decided, equations, weighed):
-        return False
+    as_printed = (
+        blanks == "marked"
+        and not solve_runs([(values, refs)], decided, equations, blanks)
+        and all(decided[ref].value is not None for ref in refs if ref[1] == "total")
+    )
+    weighed: Blanks = blanks if as_printed or blanks != "marked" else "nothing"
+    if not as_printed:
+        decided = dict(grid)
+        if solve_runs([(values, refs)], decided, equations, weighed):
+            return False
     open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
     if narrative and open_refs:
         extra, cells = narrative

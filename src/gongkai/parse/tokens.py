@@ -30,15 +30,16 @@ TokenKind = Literal["num", "null", "label", "doubt"]  # doubt: a number OCR is u
 _NUMBER = re.compile(r"^[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Printed in place of a number: blank markers (record.md: "/", "—" …).
 _NULL_MARKERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "─", "--", "---", "×", "无", "空", "0/"})
+# A page footer's page number; no page is numbered 0 (「－ 0 －」 is a 0 between two blanks).
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–－―─]+\s*\d{1,3}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
+    r"^\s*(?:[-—–－―─]+\s*[1-9]\d{0,2}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
 # The same footers printed inside a line (a page flattened to one line, a footer between cells).
 _INLINE_FOOTER = re.compile(
     # (Not within longer dashes: "2041 —— 14 —— 19" are cells between blanks printed "——".)
     # At most a space inside the dashes: "-     5     -" is a row's cells, a 5 between two blanks.
     # Nor a space away from another dash: "68 — 37 — — — 105" are cells between blanks printed "—".
-    r"(?<![\d\-—–－―─])(?<![\-—–－―─] )[—–―─] ?\d{1,3} ?[—–―─](?![\d\-—–－―─])(?! [\-—–－―─])|(?<![\-—–－―─])(?<![\-—–－―─] )[—–―─] \d{1,3} [—–―─](?! ?[\-—–－―─])|(?<![^ ])- ?\d{1,3} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
+    r"(?<![\d\-—–－―─])(?<![\-—–－―─] )[—–―─] ?[1-9]\d{0,2} ?[—–―─](?![\d\-—–－―─])(?! [\-—–－―─])|(?<![\-—–－―─])(?<![\-—–－―─] )[—–―─] [1-9]\d{0,2} [—–―─](?! ?[\-—–－―─])|(?<![^ ])- ?[1-9]\d{0,2} ?-(?![^ ])|第 *\d{1,3} *页 *(?:[,，/] *)?共 *\d{1,3} *页|共 *\d{1,3} *页 *第 *\d{1,3} *页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条", "行政诉讼-7-结果维持": glued between a number or a label and the next

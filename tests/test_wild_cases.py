@@ -1816,3 +1816,18 @@ def test_a_zero_framed_by_blank_marks_is_no_page_footer() -> None:
     line = "2.没有现成信息需\u3000要另行制作  －\xa0－ 0 －\xa00  0  －  —  5\xa0— （本列数据的勾稽关系为"
     values = [t.text for t in tokenize([Line(1, line)], 7) if t.kind != "label"]
     assert values[:7] == ["－", "－", "0", "－", "0", "0", "－"]
+
+
+def test_a_table_two_row_after_its_block_header_repeated_on_a_new_page() -> None:
+    """«规章000 \\f 第二十条第（一）项 信息内容本年制发件数…现行有效件数 行政规范性文件000»: where a
+    page broke a flattened table 二, its header is repeated and glued before the next row's label.
+    The row is still found by its label (seed 2876 read 行政规范性文件 and 行政许可 as not printed)."""
+    header = "第二十条第（一）项 信息内容本年制发件数本年废止件数现行有效件数"
+    text = (
+        f"{HEAD}二、主动公开政府信息情况 {header} 规章000 \x0c {header} 行政规范性文件130 "
+        "第二十条第（五）项 信息内容本年处理决定数量 行政许可7 第二十条第（六）项 - 2 - \x0c 信息内容本年处理决定数量 行政处罚0 行政强制0"
+        f"{SECTION3}"
+    )
+    record = read(text)
+    assert record.active["normative_documents"] == {"issued": 1, "repealed": 3, "in_force": 0}
+    assert record.active["licensing"]["decisions"] == 7

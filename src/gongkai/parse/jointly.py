@@ -671,6 +671,8 @@ def solve_runs(
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
+        if any(found == [] for found in printed):
+            _unchecked_as_damaged(printed, runs)
         as_printed = [found if found != [] else None for found in printed]
         undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
         if undecided is None:
@@ -682,7 +684,9 @@ def solve_runs(
             slips = len(broken) + sum(1 for found in printed if found == [])
             if broken and slips * 4 <= len(runs):
                 for i in broken:
-                    printed[i], as_printed[i] = [], None
+                    printed[i] = []
+                _unchecked_as_damaged(printed, runs)
+                as_printed = [found if found != [] else None for found in printed]
                 undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
         if undecided is not None:
             damaged = [run for run, found in zip(runs, printed, strict=True) if found == []]
@@ -695,6 +699,18 @@ def solve_runs(
     every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in runs]
     undecided = _solve(runs, every, grid, equations)
     return runs if undecided is None else undecided
+
+
+def _unchecked_as_damaged(printed: list[list[list[Slot]] | None], runs: list[tuple[list[Token], list[CellRef]]]) -> None:
+    """On a page that shows a slip (a blank printed as nothing), a run some reading of which as
+    printed leaves its 总计 blank is weighed with every reading too: no sum checks how that
+    reading cuts it, and a blank hidden in it shifts a 0 unseen («——///0/»: ——, /, /, /, 0, _
+    and / — not 0 under 其他, seed 25022624)."""
+    for i, found in enumerate(printed):
+        if not found or all(t.kind == "null" for t in runs[i][0]):
+            continue  # (a run of marks alone is blank however its marks are counted)
+        if any(status == "blank" and ref[1] == "total" for reading in found for (_value, _token, status), ref in zip(reading, runs[i][1], strict=True)):
+            printed[i] = []
 
 
 def _readings_of(

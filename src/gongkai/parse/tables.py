@@ -1039,6 +1039,9 @@ def _review_statements(stated: dict[str, int]) -> tuple[list[Equation], Grid] | 
     return (equations, cells) if equations else None
 
 
+_ACTIVE_HEADER_START = ("第二十条", formats.CONTENT_HEADER)
+
+
 def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int | None:
     best, best_at = 0.0, None
     for index in range(start, len(tokens)):
@@ -1047,7 +1050,11 @@ def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int 
             continue
         text = formats.strip_list_mark(formats.normalize_label(token.text))
         for name in names:
-            score = 1.0 if text == name else (0.9 if text.endswith(name) and len(text) <= len(name) + 2 else 0.0)
+            # The label, or its last words after a stray character or two, or after the block's
+            # header glued before it (「第二十条第(一)项信息内容…现行有效件数行政规范性文件」, a
+            # header repeated where a page broke the table).
+            ends = text.endswith(name) and (len(text) <= len(name) + 2 or text.startswith(_ACTIVE_HEADER_START))
+            score = 1.0 if text == name else (0.9 if ends else 0.0)
             if score > best:
                 best, best_at = score, index
         if best == 1.0:

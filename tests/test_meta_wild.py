@@ -154,6 +154,9 @@ CASES = [
     Case("place-suffix-set-apart", "现将衡阳 市 农业农村局2024年政府信息公开工作年度报告公布如下：\n" + BODY, "衡阳市农业农村局", 2024, None),
     # A space between the organ and its verb left only 「编制了」 before the year (seed 5018090).
     Case("stray-space-before-the-verb", "按照《条例》要求，柳州市融安县统计局\u3000编制了2022年政府信息公开工作年度报告。\n" + BODY, "柳州市融安县统计局", 2022, None),
+    # Spaces inside the name left a piece too short to be one before the year; the page is cut
+    # off before its signature (seed 27016749 read 「业局」).
+    Case("name-cut-before-its-last-two-characters", "\u3000\u3000泰州市衡山县林\u3000\u3000业局2021年政府信息公开工作年度报告 本报告根据《条例》编制。\n" + BODY, "泰州市衡山县林业局", 2021, None),
     # Spaces inside the verb left 「制了」 before the year (seed 23017531 read 「制了」).
     Case("stray-space-inside-the-verb", "按照《条例》要求，南阳市西工区人民政府编  制了2022年政府信息公开工作年度报告，现予公布。\n" + BODY, "南阳市西工区人民政府", 2022, None),
     # A flattened breadcrumb glued to the title by 「正文」 (seed 13028552 read no agency).

@@ -257,16 +257,17 @@ def _word_before_a_space(text: str, start: int) -> int | None:
     return begin if begin < start - 1 else None
 
 
-def _spaced_prefix(text: str, start: int) -> int:
+def _spaced_prefix(text: str, start: int, end: int) -> int:
     """Where a name that a stray space cut begins: 「南 平市」, 「赣州市 赣县区…」.
 
     Only a single character or a place name (…市, …县) before the space is taken back into the
-    name, or the word a place's 「市」 or 「县」 left after the space ends («衡阳 市 农业农村局»); a
-    menu word or a breadcrumb before it is not.
+    name, or the word a place's 「市」 or 「县」 left after the space ends («衡阳 市 农业农村局»),
+    or the word before a piece too short to be a name (「…衡山县林　　业局」: 「业局」 before
+    `end`); a menu word or a breadcrumb before it is not.
     """
     while (begin := _word_before_a_space(text, start)) is not None:
         word = _LEAD.sub("", text[begin : start - 1])
-        if not (len(word) == 1 or _PLACE_END.search(word) or text[start] in _PLACE_SUFFIXES):
+        if not (len(word) == 1 or _PLACE_END.search(word) or text[start] in _PLACE_SUFFIXES or len(text[start:end].replace(" ", "")) <= 2):
             break
         start = begin + (len(text[begin : start - 1]) - len(word))
     return start
@@ -281,7 +282,7 @@ def _parts_of_match(match: re.Match[str], text: str) -> tuple[str | None, int, i
     start = match.start("pre")
     if start > 0 and _CJK_CHAR.match(text[start - 1]):
         start = match.end("pre")  # the name's start lies further back than a name can be long: not a name
-    start = _spaced_prefix(text, start)
+    start = _spaced_prefix(text, start, match.end("pre"))
     pre = text[start : match.end("pre")].replace(" ", "")
     begin = _word_before_a_space(text, start)
     if pre and begin is not None:

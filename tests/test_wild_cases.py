@@ -1831,3 +1831,11 @@ def test_a_table_two_row_after_its_block_header_repeated_on_a_new_page() -> None
     record = read(text)
     assert record.active["normative_documents"] == {"issued": 1, "repealed": 3, "in_force": 0}
     assert record.active["licensing"]["decisions"] == 7
+
+
+def test_a_heading_after_a_blank_cells_hyphen_is_a_heading() -> None:
+    """«…尚未审结总计--0--0-----13---五、存在的主要问题及改进情况»: a line that keeps table 四's header,
+    its values with blanks printed 「-」, and the next heading is cut at the heading, as after
+    any other blank mark (seed 27009382 reported section 五 missing)."""
+    text = "\n".join([f"{HEAD}{REVIEW_SECTION}", f"{REVIEW_HEADER[8:]}--0--0-----13---五、存在的主要问题及改进情况", "本机关将继续改进。"])
+    assert 5 in read(text).notes.section_lines

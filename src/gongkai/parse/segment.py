@@ -19,7 +19,7 @@ from ..read import Line
 
 # What ends the text before a heading run into a line: a sentence, or a table's last number
 # or blank cell's mark.
-_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９/／\\—－]\s*$")
+_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９/／\\—－-]\s*$")
 _AFTER_VALUES = re.compile(r"[\d０-９/／\\—－-]\s*$")  # a table's last number or blank cell's mark
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")

@@ -671,8 +671,7 @@ def solve_runs(
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
-        if any(found == [] for found in printed):
-            _unchecked_as_damaged(printed, runs)
+        _unchecked_as_damaged(printed, runs)
         as_printed = [found if found != [] else None for found in printed]
         undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
         if undecided is None:
@@ -702,10 +701,12 @@ def solve_runs(
 
 
 def _unchecked_as_damaged(printed: list[list[list[Slot]] | None], runs: list[tuple[list[Token], list[CellRef]]]) -> None:
-    """On a page that shows a slip (a blank printed as nothing), a run some reading of which as
-    printed leaves its 总计 blank is weighed with every reading too: no sum checks how that
-    reading cuts it, and a blank hidden in it shifts a 0 unseen («——///0/»: ——, /, /, /, 0, _
-    and / — not 0 under 其他, seed 25022624)."""
+    """On a page that shows a slip (a run with no reading as printed: a blank printed as
+    nothing), a run some reading of which as printed leaves its 总计 blank is weighed with every
+    reading too: no sum checks how that reading cuts it, and a blank hidden in it shifts a 0
+    unseen («——///0/»: ——, /, /, /, 0, _ and / — not 0 under 其他, seed 25022624)."""
+    if not any(found == [] for found in printed):
+        return
     for i, found in enumerate(printed):
         if not found or all(t.kind == "null" for t in runs[i][0]):
             continue  # (a run of marks alone is blank however its marks are counted)

@@ -17,10 +17,11 @@ from functools import lru_cache
 from .. import formats
 from ..read import Line
 
-# What ends the text before a heading run into a line: a sentence, or a table's last number
-# or blank cell's mark.
-_AFTER_SENTENCE = re.compile(r"[。！？；\d０-９/／\\—－-]\s*$")
-_AFTER_VALUES = re.compile(r"[\d０-９/／\\—－-]\s*$")  # a table's last number or blank cell's mark
+# What ends the text before a heading run into a line: a table's last number or blank cell's
+# mark, or (on a line long enough to be a flattened page) a sentence.
+_VALUE_END = r"\d０-９/／\\—－-"
+_AFTER_VALUES = re.compile(rf"[{_VALUE_END}]\s*$")
+_AFTER_SENTENCE = re.compile(rf"[。！？；{_VALUE_END}]\s*$")
 _NUMBER_AFTER = re.compile(r"[\s|:：”\"]{0,3}[\d０-９]")
 _DIGIT = re.compile(r"\d")
 _TITLE_END = re.compile(r"(?:政府)?信息公开\s*工作\s*年度\s*报告")

@@ -993,7 +993,7 @@ def _settled_jointly(
         and not solve_runs([(values, refs)], decided, equations, blanks)
         and all(decided[ref].value is not None for ref in refs if ref[1] == "total")
     )
-    weighed: Blanks = blanks if as_printed or blanks != "marked" else "nothing"
+    weighed: Blanks = "nothing" if blanks == "marked" and not as_printed else blanks
     if not as_printed:
         decided = dict(grid)
         if solve_runs([(values, refs)], decided, equations, weighed):

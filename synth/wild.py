@@ -1280,7 +1280,8 @@ def undecidable(doc: WildDoc) -> set[str]:
     blank) and fits every identity of the tables with every other cell at its true value — the
     most the arithmetic could ever know. A reading cuts the digits into numbers, takes a mark
     ("/", "—", "-" …) for a blank cell, and — where the document prints some blank cell as
-    nothing — may put a blank anywhere; a blank counts as any count ≥ 0. The narrative's
+    nothing — may put a blank anywhere; a blank counts as any count ≥ 0, the one its column's
+    equations determine where they do, in its row's sum as in its column. The narrative's
     figures or the agency's report of the year before may still settle such cells. A lower
     bound: rows are weighed one at a time, so ambiguity that spans rows is not counted."""
     template = doc.spec.template
@@ -1305,7 +1306,8 @@ def _readings(
     printed: str, paths: list[str], equations: list[tuple[str, Equation]], truth: dict[str, Value], as_nothing: bool
 ) -> list[set[Value]] | None:
     """The values (None: blank) each cell takes over every reading of `printed` into `paths`
-    that fits `equations`, other cells at `truth`; None when there are too many to try.
+    that fits `equations`, other cells at `truth`; None when there are too many to try. A blank
+    the equations of its column determine counts that in its row's sum too (`_count_of_blank`).
 
     Readings are weighed as paths through (cell, where its text ends, what the cells read so
     far add to each equation): readings that agree on these go on alike, so a row whose blank
@@ -1363,14 +1365,17 @@ def _readings(
                 steps -= 1
                 if steps < 0:
                     return None
+                counted = value if value is not None else _count_of_blank(index, sums, signs)
+                if counted is not None and counted < 0:
+                    continue  # its column needs a count below zero
                 after = list(sums)
                 for k, inside in enumerate(signs):
                     if index in inside:
                         difference, unknown_left, unknown_right = after[k]
-                        if value is None:
+                        if counted is None:
                             unknown_left, unknown_right = unknown_left or inside[index] == 1, unknown_right or inside[index] == -1
                         else:
-                            difference = round(difference + inside[index] * value, 6)
+                            difference = round(difference + inside[index] * counted, 6)
                         after[k] = (difference, unknown_left, unknown_right)
                     if weighed_at[k] == index:
                         if not fits(*after[k]):
@@ -1389,6 +1394,21 @@ def _readings(
                 before.add(previous)
         alive = before
     return seen
+
+
+def _count_of_blank(index: int, sums: tuple[tuple[float, bool, bool], ...], signs: list[dict[int, int]]) -> float | None:
+    """What a blank in cell `index` counts, where an equation it is the row's only cell of
+    determines it (its column's, every other cell at its true value): the same count in its
+    row's sum, as the printed table has it; None where none does. Two that disagree: -1, no
+    count fits."""
+    needed = {
+        round(-inside[index] * sums[k][0], 6)
+        for k, inside in enumerate(signs)
+        if inside.keys() == {index} and not sums[k][1] and not sums[k][2]
+    }
+    if len(needed) > 1:
+        return -1.0
+    return needed.pop() if needed else None
 
 
 def wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> WildDoc:

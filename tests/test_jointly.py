@@ -191,10 +191,11 @@ def _balanced(**results: list[int]) -> dict[str, list[int]]:
 
 
 def test_runs_no_one_settles_alone_are_settled_by_the_columns() -> None:
-    """"120130016" is 1 2 0 13 0 0 16 or 12 0 1 3 0 0 16, "250210028" is 2 5 0 21 0 0 28 or
-    25 0 2 1 0 0 28 (each adds up either way); the rows printed cleanly fix the column sums,
-    which only one pair of readings meets."""
-    table = _balanced(granted=[1, 2, 0, 13, 0, 0, 16], partially_granted=[2, 5, 0, 21, 0, 0, 28])
+    """"01213112240" is 0 12 13 1 12 2 40 or 0 12 13 11 2 2 40, "021130521" is 0 2 1 13 0 5 21
+    or 0 2 11 3 0 5 21 (each adds up either way, and either way each column's sum has room for
+    it, the other row unknown); the rows printed cleanly fix the column sums, which only one
+    pair of readings meets."""
+    table = _balanced(granted=[0, 12, 13, 1, 12, 2, 40], partially_granted=[0, 2, 1, 13, 0, 5, 21])
     equations = request_equations(ROWS)
     grid, runs = _two_rows_glued(table, {key: "".join(str(v) for v in table[key]) for key in ("granted", "partially_granted")})
     for tokens, refs in runs:

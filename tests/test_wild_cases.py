@@ -977,12 +977,13 @@ def test_a_number_set_apart_in_columns_is_never_cut() -> None:
     """「5      10      3」 prints three cells in columns: 10 is ten, not a 1 and a 0 run
     together (a row short of cells there lost a blank, it did not glue two cells)."""
     spaced = [Token("num", "5", 1, None, 10, "5"), Token("num", "10", 1, None, 17, "10"), Token("num", "3", 1, None, 25, "3")]
-    assert list(resolve._split_hypotheses(spaced, 4)) == []
+    refs = [("granted", column) for column in formats.REQUEST_COLUMN_KEYS]
+    assert resolve.readings_cut(spaced, refs[:4], {}, [], blanks=False) == []
     unplaced = [token._replace(column=None) for token in spaced]  # no positions: it may be
-    assert [[slot[0] for slot in reading] for reading in resolve._split_hypotheses(unplaced, 4)] == [[5, 1, 0, 3]]
+    assert [[slot[0] for slot in reading] for reading in resolve.readings_cut(unplaced, refs[:4], {}, [], blanks=False) or []] == [[5, 1, 0, 3]]
     # Nor is a number alone on the line before them (总计 beside a wrapped label's first line).
     wrapped = [Token("num", "42", 1, None, 80, "42"), *(token._replace(line=2) for token in spaced)]
-    assert list(resolve._split_hypotheses(wrapped, 5)) == []
+    assert resolve.readings_cut(wrapped, refs[:5], {}, [], blanks=False) == []
 
 
 def markdown_table3(table: dict[str, list[int]], wrapped: dict[str, int]) -> list[str]:
@@ -1839,3 +1840,94 @@ def test_a_heading_after_a_blank_cells_hyphen_is_a_heading() -> None:
     any other blank mark (seed 27009382 reported section 五 missing)."""
     text = "\n".join([f"{HEAD}{REVIEW_SECTION}", f"{REVIEW_HEADER[8:]}--0--0-----13---五、存在的主要问题及改进情况", "本机关将继续改进。"])
     assert 5 in read(text).notes.section_lines
+
+
+# A flattened table 三 on a page that prints blank cells as nothing (seed 455): every row's digits
+# run together, blanks hidden among them; and the narrative's figures.
+NOTHING_ROWS = (
+    "1027300421200 050005 2730001462 37200039 0000000 1400000 000012 80019 0900009 100000515 01200013 000000 "
+    "330017 320006 500038 0000000 0100012 1200003 0000011 000112 000000 0300025 500005 1007700421202 \\10－003"
+)
+NOTHING_STORY = (
+    "（二）依申请公开全年共受理政府信息公开申请200件，另有上年结转申请5件；已办结202件，结转下年度继续办理3件。"
+    "其中，予以公开62件，部分公开39件，不予公开62件，无法提供21件，不予处理8件，其他处理10件。"
+)
+NOTHING_TRUTH = {
+    "new_received": [102, 73, 0, 0, 4, 21, 200],
+    "granted": [27, 30, 0, 0, 1, 4, 62],
+    "withheld_process_information": [10, 0, 0, 0, 0, 5, 15],
+    "total_processed": [100, 77, 0, 0, 4, 21, 202],
+}
+
+
+def test_a_blank_hidden_in_a_row_counts_no_more_than_its_row_total_leaves() -> None:
+    """«2730001462» with a blank hidden anywhere, «1027300421200» too: counted as any count in
+    each equation apart, a blank lets every column's sum take up what it likes, so the columns
+    refuted nothing until every row was chosen, and the search ran out of steps (all null). A
+    blank counts at most what its row's total leaves it (the only blank of a row: exactly
+    that), in its row and its column alike; the columns then settle the rows."""
+    printed = dict(zip([row.key for row in ROWS], NOTHING_ROWS.split(), strict=True))
+    text = flattened_table3(ZERO_ROWS, **printed).replace(SECTION3, NOTHING_STORY + SECTION3, 1)
+    rows = read(text).requests["rows"]
+    for key, truth in NOTHING_TRUTH.items():
+        assert rows[key] == truth, key
+
+
+@pytest.mark.parametrize(
+    ("values", "bounds"),
+    [
+        # One blank in a row: what the total leaves it, exactly.
+        ([0, 5, 0, None, 0, 0, 5], [(0, 0)]),
+        ([14, 0, 0, 0, 0, 0, None], [(14, 14)]),
+        # Two share what is left: each at most all of it.
+        ([8, None, 0, 0, None, 0, 19], [(0, 11), (0, 11)]),
+        # The total blank too: the blanks before it are not bounded, the total is at least the rest.
+        ([8, None, 0, 0, 0, 0, None], [(0, float("inf")), (8, float("inf"))]),
+        # Its sums cannot hold (9 > 5): left as any count, for the equations to refute.
+        ([9, None, 0, 0, 0, 0, 5], [(0, float("inf"))]),
+    ],
+)
+def test_what_a_blank_may_count_in_its_row(values: list[int | None], bounds: list[tuple[float, float]]) -> None:
+    row = [(slot, 1) for slot in range(6)] + [(6, -1)]  # six columns add up to 总计
+    found = jointly._bounds_by_own_sums([None if v is None else float(v) for v in values], [row])
+    assert [found[slot] for slot, value in enumerate(values) if value is None] == bounds
+
+
+def test_a_row_whose_total_is_blank_does_not_count_as_a_slip_of_the_page() -> None:
+    """A page that marks its blanks 「／」 (seed 1110): five runs have no reading that prints
+    every cell as such, one of them only because its 总计 is blank — weighed with every
+    reading for that, not because it shows a blank printed as nothing. Counted as a slip, it
+    made the slips more than a quarter of the runs, and the page was read as one printing its
+    blanks as nothing: every row open, 45971 one cell with 543 beside it."""
+    text = (
+        "45971／13／／543 54／／／／９ 544／30／61 ／9／20／11 1633０00／166 ／／／／／／／ 62／０１／／63 ０／／1／0１ ０／00／0／ "
+        "／2／／／／2 ／0／１／\\1 ／２０／0／／20 ６／／1／07 ／18／／／／18 ／15／／／-15 ／／／／／／／ 710／／／8 ／／／／０／／ "
+        "／／／／0／ 1211／／／／122 3／／０／－3 ／／／2／／2 48/／2／５０ 46473／13０／550 ／200／02"
+    )
+    printed = dict(zip([row.key for row in ROWS], text.split(), strict=True))
+    rows = read(flattened_table3(ZERO_ROWS, **printed)).requests["rows"]
+    assert rows["new_received"] == [459, 71, None, 13, None, None, 543]
+    assert rows["granted"] == [54, 4, None, 3, 0, None, 61]
+    assert rows["total_processed"] == [464, 73, None, 13, 0, None, 550]
+
+
+def test_table_four_reads_a_glued_dash_as_the_mark_table_three_prints_alone() -> None:
+    """«0－0007－3313－0－－0» (seed 2784): 「－」 glued before counts, on a page whose table 三
+    prints 「－」 alone for its blank cells. Table 四 alone shows no mark, so its dashes read as
+    marks only as damage, and its spellings (a dash a mark or a minus, 「－－」 one blank or two)
+    passed the 16 tried: all null. The marks are the document's, from all its tables."""
+    cells = review_cells("0－0007－3313－0－－0", before=MARKED_TABLE3)
+    assert [cells[path] for path in REVIEW_ORDER] == [0, None, 0, 0, 0, 7, None, 3, 3, 13, None, 0, None, None, 0]
+
+
+@pytest.mark.parametrize(
+    ("line", "values"),
+    [
+        # Spaced inside, glued outside: a header's words before it, the values after (seed 565).
+        ("结果尚未审结总计- 7 -0000038001100000", ["0000038001100000"]),
+        # 「第 6 页，共 14 页」 spaced with no-break spaces (seed 17025701: 14 read as a count).
+        ("结果尚未审结总计第 6  页，共\xa014\xa0页000000000003519", ["000000000003519"]),
+    ],
+)
+def test_a_page_footer_glued_before_a_tables_values(line: str, values: list[str]) -> None:
+    assert [t.text for t in tokenize([Line(1, line)], 15) if t.is_value] == values

@@ -26,7 +26,7 @@ from .meta import Heading, find_sections, read_meta
 from .narrative import Prose, build_prose, extract_listed_totals, extract_statements
 from .resolve import Blanks, Cell, search_budget
 from .segment import segment
-from .tables import LastYear, RequestsTable, blank_printing, read_active, read_requests, read_review
+from .tables import LastYear, RequestsTable, blank_marks, blank_printing, read_active, read_requests, read_review
 from .tokens import BOX_CHARACTER, Token, is_page_number, is_prose, page_footers, page_totals, tokenize, unbox, with_opening_rule
 
 _T3_START = ("勾稽", formats.APPLICANTS_HEADER, "本年新收", "自然人")
@@ -282,11 +282,12 @@ def _parse(document: Document, text: str, printed: list[Line], previous: Record 
 
         tokens = {name: table_tokens(name, region) if region else [] for name, region in regions.items()}
         blanks = blank_printing(tokens["二"], tokens["三"], tokens["四"], table_template)
+        marks = blank_marks(tokens["二"], tokens["三"], tokens["四"])
         stated = _stated(notes.statements)
         last_year = _last_year(previous, record.year, table_template)
 
         def read(name: str, region: tuple[int, int], given: list[Token] | None = None) -> _Table:
-            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks, stated, last_year)
+            return _read_table(name, table_tokens(name, region) if given is None else given, table_template, blanks, marks, stated, last_year)
 
         for name, region in regions.items():
             if region is None:
@@ -337,15 +338,15 @@ class _Table:
 
 
 def _read_table(
-    name: str, tokens: list[Token], template: str, blanks: Blanks, stated: dict[str, int], last_year: LastYear | None
+    name: str, tokens: list[Token], template: str, blanks: Blanks, marks: tuple[Token, ...], stated: dict[str, int], last_year: LastYear | None
 ) -> _Table:
     if name == "二":
         cells, found = read_active(tokens, template, blanks, last_year, stated)
         return _Table(cells, found)
     if name == "三":
-        table = read_requests(tokens, template, blanks, stated)
+        table = read_requests(tokens, template, blanks, stated, marks)
         return _Table(table.grid, table.found, table)
-    grid, found = read_review(tokens, blanks, stated)
+    grid, found = read_review(tokens, blanks, stated, marks)
     return _Table(grid, found)
 
 

@@ -5,7 +5,8 @@ settled by the column sums it shares with other damaged runs, which are themselv
 run's readings are listed (cut apart, a cell lost where the text separates cells, and — where
 the document prints blank cells and the run's digits are glued — blank cells hidden among
 them, printed as nothing, any number of them). A combination of one reading per run holds when it breaks no
-equation, a blank or unknown cell counting as any count ≥ 0; a cell gets a value only when
+equation, a blank or unknown cell counting as any count ≥ 0 (a blank in a run at most what
+the run's own sums leave it: a row's total); a cell gets a value only when
 every combination that holds gives it the same one: what the arithmetic determines, never a
 guess. That is proved without listing the combinations: one is found, then for each run one
 in which it reads a cell differently is sought (`_settled_readings`). A question that would
@@ -16,19 +17,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 from ..arithmetic import CellRef, Equation
 from .resolve import (
+    EPSILON,
     Blanks,
-    Cell,
     Grid,
     Slot,
     admissible_readings,
     apply_reading,
     cell_from_token,
     decide_run,
-    pruned_splits,
+    may_hold,
+    readings_cut,
     run_together,
     spend_budget,
     splittable_token,
@@ -37,7 +39,6 @@ from .tokens import Token, TokenKind, grouped_by_thousands
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
 MAX_STEPS = 150_000  # readings weighed against their equations, for one question at most
-_EPSILON = 1e-9
 
 
 @dataclass
@@ -68,6 +69,13 @@ def _readings_into(tokens: list[Token], refs: list[CellRef], grid: Grid, equatio
     return admissible_readings(tokens, refs, grid, equations, holes=holes)
 
 
+def _misread(token: Token) -> bool:
+    """A value no count prints as such: below zero («-4», a page footer's or an agency's error),
+    or characters no number reads. A spelling keeping one is damage of its own; with blanks
+    hidden among its digits too, it would let any cell be anything, so it is weighed without."""
+    return token.kind == "doubt" or (token.kind == "num" and cell_from_token(token).status == "invalid")
+
+
 def _may_hide_blank(tokens: list[Token], refs: list[CellRef]) -> bool:
     """Digits glued together for more cells than values printed: a blank printed as nothing may sit among them."""
     return len(tokens) < len(refs) and any(splittable_token(t) for t in tokens)
@@ -76,7 +84,7 @@ def _may_hide_blank(tokens: list[Token], refs: list[CellRef]) -> bool:
 DASHES = "-－"
 DOUBLE_DASHES = frozenset({"——", "--", "－－", "-－", "－-"})
 SINGLE_DASHES = "-－—"
-MAX_SPELLINGS = 16  # ways of reading a run's dashes, at most
+MAX_SPELLINGS = 64  # ways of reading a run's dashes, at most
 
 
 def leading_dashes(text: str) -> int:
@@ -286,14 +294,6 @@ def _set_apart(tokens: list[Token], index: int) -> bool:
     return True
 
 
-def _with_blanks(reading: list[Slot], blanks: tuple[int, ...]) -> list[Slot]:
-    """`reading` with a blank cell put at each of the places `blanks` (in increasing order)."""
-    out = list(reading)
-    for at in blanks:
-        out.insert(at, (None, None, "blank"))
-    return out
-
-
 def _cut_apart(reading: list[Slot], spelling: list[Token]) -> int:
     """The numbers a reading cuts into several cells though the text sets each apart from the
     values beside it («2 1 0 0 35 4»: 35 is one cell as printed, 3 and 5 only if the space
@@ -330,28 +330,14 @@ def run_readings(
         if found is None:
             return None
         readings.extend((r, extra + _unprinted(r) + _cut_apart(r, spelling)) for r in found)
-        if hidden_blanks and _may_hide_blank(spelling, refs):
+        if hidden_blanks and _may_hide_blank(spelling, refs) and not any(_misread(t) for t in spelling):
             # Any number of blank cells may hide among the digits, each a cell fewer to cut them into.
-            one = spelling[0] if len(spelling) == 1 else None
-            if one is not None and one.kind == "num" and one.digits.isdigit() and one.text.isdigit():
-                cut = pruned_splits(one, refs, grid, equations, blanks=True)
-                if cut is None:
-                    return None
-                readings.extend((r, extra + sum(1 for slot in r if slot[2] == "blank")) for r in cut)
-                continue
-            for count in range(1, len(refs) - len(spelling) + 1):
-                for blanks in combinations(range(len(refs)), count):
-                    trial = dict(grid)
-                    for at in blanks:
-                        if refs[at] in grid:
-                            trial[refs[at]] = Cell(None, None, "blank")
-                    kept = [ref for at, ref in enumerate(refs) if at not in blanks]
-                    shorter = _readings_into(spelling, kept, trial, equations, holes=False)
-                    if shorter is None:
-                        return None
-                    readings.extend((_with_blanks(r, blanks), extra + count + _unprinted(r)) for r in shorter)
-                    if len(readings) > MAX_READINGS:
-                        return None
+            hidden = readings_cut(spelling, refs, grid, equations, blanks=True)
+            if hidden is None:
+                return None
+            readings.extend((r, extra + _unprinted(r)) for r in hidden)
+            if len(readings) > MAX_READINGS:
+                return None
     # The same values read several ways are one reading, with the fewest cells not printed as such among them.
     fewest: dict[tuple[tuple[int | float | None, str], ...], int] = {}
     unique: list[tuple[list[Slot], int]] = []
@@ -375,14 +361,15 @@ class _Problem:
 
     An equation is "left minus right = 0"; `start` is what the cells outside the runs add,
     `unknown_left`/`unknown_right` whether such a cell is unknown (a count ≥ 0) on that side.
-    `effects[run][reading]` maps an equation to (what the reading adds, an unknown on the
-    left, an unknown on the right).
+    `effects[run][reading]` maps an equation to (the least and the most the reading adds, an
+    unknown on the left with no upper bound, one on the right): a blank cell adds any count
+    from 0 up to what its run's own sums leave it (`_bounds_by_own_sums`).
     """
 
     start: list[float]
     unknown_left: list[bool]
     unknown_right: list[bool]
-    effects: list[list[dict[int, tuple[float, bool, bool]]]]
+    effects: list[list[dict[int, tuple[float, float, bool, bool]]]]
     equations_of: list[list[int]]
     runs_of: list[list[int]]  # per equation, the runs it touches
     steps: int = MAX_STEPS  # left to the question being searched
@@ -432,26 +419,32 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], blanks
                     unknown_left[e] = True
                 else:
                     unknown_right[e] = True
-    effects: list[list[dict[int, tuple[float, bool, bool]]]] = []
+    effects: list[list[dict[int, tuple[float, float, bool, bool]]]] = []
     for run, touched in zip(searched, places, strict=True):
+        # The run's own equations (a row's total): every cell in the run, none outside it.
+        own = [slots for e, slots in touched.items() if len(slots) == len(relevant[e].cells)]
         per_reading = []
         # A run with too many readings to list is one reading whose cells are all unknown.
         for reading in run.readings if run.readings is not None else [[(None, None, "unreadable")] * len(run.refs)]:
+            values: list[float | None] = []
+            for slot, (value, _token, status) in enumerate(reading):
+                values.append(0 if value is None and counts_none(run.refs[slot], status) else value)
+            bounds = _bounds_by_own_sums(values, own)
             effect = {}
             for e, slots in touched.items():
-                add = 0.0
+                low = high = 0.0
                 on_left = on_right = False
                 for slot, side in slots:
-                    value, _token, status = reading[slot]
-                    if value is None and counts_none(run.refs[slot], status):
-                        value = 0
-                    if value is not None:
-                        add += side * value
-                    elif side == 1:
-                        on_left = True
+                    least, most = bounds[slot]
+                    if side == 1:
+                        low += least
+                        on_left = on_left or most == _UNBOUNDED
+                        high += 0.0 if most == _UNBOUNDED else most
                     else:
-                        on_right = True
-                effect[e] = (add, on_left, on_right)
+                        high -= least
+                        on_right = on_right or most == _UNBOUNDED
+                        low -= 0.0 if most == _UNBOUNDED else most
+                effect[e] = (low, high, on_left, on_right)
             per_reading.append(effect)
         effects.append(per_reading)
     runs_of: dict[int, set[int]] = {}
@@ -461,16 +454,36 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], blanks
     return _Problem(start, unknown_left, unknown_right, effects, [list(t) for t in places], [sorted(runs_of.get(e, ())) for e in range(len(start))])
 
 
-def may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
-    """Left minus right lies in [low, high]: can the equation hold? An unknown count ≥ 0 on the
-    left makes up any shortfall there, one on the right any excess."""
-    if unknown_left and unknown_right:
-        return True
-    if unknown_left:
-        return low <= _EPSILON
-    if unknown_right:
-        return high >= -_EPSILON
-    return low <= _EPSILON and high >= -_EPSILON
+_UNBOUNDED = float("inf")
+
+
+def _bounds_by_own_sums(values: list[float | None], own: list[list[tuple[int, int]]]) -> list[tuple[float, float]]:
+    """The least and the most each cell of a reading may count: a number its value; a blank
+    (None) any count ≥ 0, at most what the run's own equations leave it — the one cell of a
+    row its total does not cover is that difference («50_005»: 0), two share it («8__00019»:
+    each at most 11). Counted as any count in every equation apart, a blank lets each column's sum
+    take up what it likes, so that nothing refutes a reading until every run is chosen.
+    Where a reading's own sums cannot hold, its bounds stay as they were: the equations refute it."""
+    bounds = [(0.0, _UNBOUNDED) if value is None else (value, value) for value in values]
+    changed = True
+    while changed:
+        changed = False
+        for slots in own:
+            for slot, side in slots:
+                # side·x = −Σ side'·x' over the equation's other cells.
+                least = most = 0.0
+                for other, other_side in slots:
+                    if other != slot:
+                        low, high = bounds[other]
+                        least, most = (least - high, most - low) if other_side == side else (least + low, most + high)
+                low, high = bounds[slot]
+                tightened = (max(low, least), min(high, most))
+                if tightened[0] > tightened[1] + EPSILON:
+                    continue
+                if tightened[0] > low + EPSILON or tightened[1] < high - EPSILON:
+                    bounds[slot] = tightened
+                    changed = True
+    return bounds
 
 
 Span = tuple[float, float, bool, bool]  # least and most a run adds; may it put an unknown left, right
@@ -495,7 +508,7 @@ class _Search:
         spans = dict(self.spans[run])
         for e in problem.equations_of[run]:
             adds = [problem.effects[run][k][e] for k in kept]
-            new: Span = (min(a[0] for a in adds), max(a[0] for a in adds), any(a[1] for a in adds), any(a[2] for a in adds))
+            new: Span = (min(a[0] for a in adds), max(a[1] for a in adds), any(a[2] for a in adds), any(a[3] for a in adds))
             low, high, left, right = self.totals[e]
             old = spans[e]
             self.totals[e] = (low - old[0] + new[0], high - old[1] + new[1], left - old[2] + new[2], right - old[3] + new[3])
@@ -530,10 +543,10 @@ def _narrow(problem: _Problem, search: _Search, queue: dict[int, set[int]]) -> b
         for k in domain:
             effect = problem.effects[run][k]
             for e in equations:
-                add, left, right = effect[e]
+                least, most, left, right = effect[e]
                 low, high, was_left, was_right = spans[e]
                 total = search.totals[e]
-                if not may_hold(total[0] - low + add, total[1] - high + add, total[2] - was_left + left > 0, total[3] - was_right + right > 0):
+                if not may_hold(total[0] - low + least, total[1] - high + most, total[2] - was_left + left > 0, total[3] - was_right + right > 0):
                     break
             else:
                 kept.append(k)
@@ -640,13 +653,15 @@ def solve_runs(
     grid: Grid,
     equations: list[Equation],
     blanks: Blanks,
+    marks: tuple[Token, ...] = (),
 ) -> list[tuple[list[Token], list[CellRef]]]:
     """Decide `runs` together (see the module's docstring); returns the runs left undecided,
     their cells untouched: all of them when no combination holds (an agency's error: the
     caller weighs the runs one at a time, so that the error is reported where it lies) or
     none was found in time, else those whose question ran out of steps.
 
-    `blanks`: how the document prints blank cells. Where it prints none, no run hides one.
+    `blanks`: how the document prints blank cells; `marks`: the marks it prints them with in its
+    other tables. Where it prints none, no run hides one.
     Where it prints them with a mark, a cell printed as nothing is a rare slip, so the text is
     first read as printed: a run that some reading prints every cell of as such (no blank
     hidden among digits run together, no cell lost between separators, no number the text sets
@@ -661,16 +676,18 @@ def solve_runs(
     true one.
     """
     hidden_blanks = blanks != "none"
+    printed_marks = [*marks, *(t for tokens, _refs in runs for t in tokens if t.kind == "null")]
     # "--" is two blanks as printed where the document prints one "-" alone for a blank.
-    single = frozenset(t.text for tokens, _refs in runs for t in tokens if t.kind == "null" and len(t.text) == 1 and t.text in SINGLE_DASHES)
-    # The characters the document prints blank cells with, in these runs and the cells read.
-    mark_texts = [t.text for tokens, _refs in runs for t in tokens if t.kind == "null"]
+    single = frozenset(t.text for t in printed_marks if len(t.text) == 1 and t.text in SINGLE_DASHES)
+    # The characters the document prints blank cells with, in its tables, these runs and the cells read.
+    mark_texts = [t.text for t in printed_marks]
     mark_texts += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
     seen = frozenset("".join(mark_texts))
     if blanks == "marked":
         printed = [_readings_of(tokens, refs, grid, equations, hidden_blanks=False, single_marks=single, seen_marks=seen, every_cell_printed=True) for tokens, refs in runs]
         # A run no reading prints every cell of stays open here (its cells unknown) and is then
         # weighed with every reading, given the runs read as printed.
+        unprintable = sum(1 for found in printed if found == [])
         _unchecked_as_damaged(printed, runs)
         as_printed = [found if found != [] else None for found in printed]
         undecided = _solve(runs, as_printed, grid, equations, blanks_none=True)
@@ -680,7 +697,7 @@ def solve_runs(
             # be read as printed — while such slips are few (a quarter of the runs at most).
             # Where they are more, the page does not print its blanks as it marks them.
             broken = [i for i, found in enumerate(as_printed) if found is not None and _solve([runs[i]], [found], dict(grid), equations, blanks_none=True) is None]
-            slips = len(broken) + sum(1 for found in printed if found == [])
+            slips = len(broken) + unprintable
             if broken and slips * 4 <= len(runs):
                 for i in broken:
                     printed[i] = []

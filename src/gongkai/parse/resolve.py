@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from itertools import chain, combinations, pairwise
+from itertools import combinations, pairwise
 from typing import Literal
 
 from .. import limits
-from ..arithmetic import CellRef, Equation
+from ..arithmetic import CellRef, Equation, Lookup
 from ..read import Box
 from ..read.ocr import DOUBT_MARK
 from .tokens import Token, digit_count, grouped_by_thousands, parse_number, prints_a_sign, too_long
@@ -157,24 +157,20 @@ def splittable_token(token: Token) -> bool:
     return parts is not None and len(parts[1]) > 1
 
 
-def _token_splits(token: Token, count: int) -> Iterator[list[int | float]]:
-    """The ways of reading one token as `count` cells."""
-    parts = _number_parts(token)
-    if parts is None:
-        return
-    sign, digits, fraction = parts
-    for pieces in _digit_splits(digits, count):
-        values: list[int | float] = list(pieces)
-        if sign == "-":
-            values[0] = -values[0]
-        if fraction:
-            values[-1] = float(f"{pieces[-1]}.{fraction}")
-        yield values
-
-
 def _integer_digits(token: Token) -> str:
     parts = _number_parts(token)
     return parts[1] if parts else token.digits
+
+
+def _fewest_pieces(digits: str) -> list[int]:
+    """For each place in `digits` (and its end), the fewest numbers the digits from there are
+    cut into (`_cuts`' rules)."""
+    widest = _cell_digits()
+    fewest = [len(digits)] * len(digits) + [0]
+    for start in range(len(digits) - 1, -1, -1):
+        longest = 1 if digits[start] == "0" else min(widest, len(digits) - start)
+        fewest[start] = 1 + min(fewest[start + length] for length in range(1, longest + 1))
+    return fewest
 
 
 def run_together(token: Token) -> bool:
@@ -246,6 +242,36 @@ def cells_a_blank_may_hide(tokens: list[Token], refs: list[CellRef], grid: Grid,
     return doubtful
 
 
+EPSILON = 1e-9  # how far two sums of amounts may differ and still be equal
+
+
+def may_hold(low: float, high: float, unknown_left: bool, unknown_right: bool) -> bool:
+    """Left minus right lies in [low, high]: can the equation hold? An unknown count ≥ 0 on the
+    left makes up any shortfall there, one on the right any excess."""
+    if unknown_left and unknown_right:
+        return True
+    if unknown_left:
+        return low <= EPSILON
+    if unknown_right:
+        return high >= -EPSILON
+    return low <= EPSILON and high >= -EPSILON
+
+
+def may_still_hold(equation: Equation, lookup: Lookup) -> bool:
+    """Whether `equation` may hold, each unknown cell (a blank, a cell not read) any count ≥ 0."""
+    difference, unknown_left, unknown_right = 0.0, False, False
+    for side, cells in ((1, equation.left), (-1, equation.right)):
+        for ref in cells:
+            value = lookup(ref)
+            if value is not None:
+                difference += side * value
+            elif side == 1:
+                unknown_left = True
+            else:
+                unknown_right = True
+    return may_hold(difference, difference, unknown_left, unknown_right)
+
+
 def _possible(equation: Equation, values: dict[CellRef, int | float | None]) -> bool:
     """An equation holds, or could hold: its one unknown cell (a blank) would be a count ≥ 0."""
     unknown = [cell for cell in equation.cells if values.get(cell) is None]
@@ -255,44 +281,6 @@ def _possible(equation: Equation, values: dict[CellRef, int | float | None]) -> 
         return True
     needed = equation.solve_for(unknown[0], values.get)
     return needed is None or needed >= 0
-
-
-def _digit_splits(digits: str, parts: int) -> Iterator[list[int]]:
-    """Ways to cut a digit string into `parts` numbers without leading zeros, none longer than
-    `number_digits` (lazily; every cut tried is taken from the document's search budget)."""
-    return _cuts(digits, parts, _cell_digits(), _budget.get())
-
-
-def _cuts(digits: str, parts: int, widest: int, budget: _Budget | None) -> Iterator[list[int]]:
-    if len(digits) > parts * widest:
-        return
-    if parts == 1:
-        if len(digits) == 1 or not digits.startswith("0"):
-            yield [int(digits)]
-        return
-    cuts = min(len(digits) - parts + 1, widest)
-    if budget is not None:
-        budget.left -= cuts
-        if budget.left < 0:
-            return
-    for cut in range(1, cuts + 1):
-        head = digits[:cut]
-        if len(head) > 1 and head.startswith("0"):
-            break
-        for rest in _cuts(digits[cut:], parts - 1, widest, budget):
-            yield [int(head), *rest]
-
-
-def _split_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
-    """Every way of cutting run-together tokens so the run fills `slots` cells (lazily: the caller bounds it)."""
-    extra = slots - len(tokens)
-    splittable = [i for i, t in enumerate(tokens) if splittable_token(t)]
-    if not splittable or extra <= 0 or _set_apart(tokens):
-        return
-    caps = [min(len(_integer_digits(tokens[i])) - 1, extra) for i in splittable]
-    for counts in _compositions(caps, extra):
-        per_token = dict(zip(splittable, counts))
-        yield from _readings(tokens, per_token, 0, [])
 
 
 def _set_apart(tokens: list[Token]) -> bool:
@@ -308,41 +296,6 @@ def _set_apart(tokens: list[Token]) -> bool:
     return bool(shared) and all(
         b.column - a.column - len(a.text) >= 2 for values in shared for a, b in pairwise(values) if a.column is not None and b.column is not None
     )
-
-
-def _compositions(caps: list[int], total: int) -> Iterator[tuple[int, ...]]:
-    """Every way to share `total` among places holding at most `caps[i]` each, in the order
-    `product` over the ranges would give them, without walking the combinations that miss."""
-    if not caps:
-        if total == 0:
-            yield ()
-        return
-    room = sum(caps[1:])
-    for first in range(max(0, total - room), min(caps[0], total) + 1):
-        if not spend_budget():
-            return
-        for rest in _compositions(caps[1:], total - first):
-            yield (first, *rest)
-
-
-def _readings(tokens: list[Token], parts: dict[int, int], index: int, prefix: list[Slot]) -> Iterator[list[Slot]]:
-    if index == len(tokens):
-        yield list(prefix)
-        return
-    token = tokens[index]
-    extra = parts.get(index, 0)
-    if not extra:
-        if run_together(token):
-            return  # "00件" kept whole is no reading: it must be cut
-        cell = cell_from_token(token)
-        prefix.append((cell.value, token, cell.status))
-        yield from _readings(tokens, parts, index + 1, prefix)
-        prefix.pop()
-        return
-    for pieces in _token_splits(token, extra + 1):
-        prefix.extend((v, token, "split") for v in pieces)
-        yield from _readings(tokens, parts, index + 1, prefix)
-        del prefix[len(prefix) - len(pieces) :]
 
 
 def _hole_hypotheses(tokens: list[Token], slots: int) -> Iterator[list[Slot]]:
@@ -576,12 +529,14 @@ def admissible_readings(
     equations it touches, given the grid; None when there are too many to weigh them all.
     `holes`: whether cells may have been lost (False: only cut apart)."""
     admissible: list[list[Slot]] = []
-    if len(tokens) == 1 and len(refs) > MAX_HOLES + 1 and splittable_token(tokens[0]):
-        # One number for a whole row or table ("000001020302226"): cut it cell by cell,
-        # dropping a cut as soon as an equation it completes breaks.
-        return pruned_splits(tokens[0], refs, grid, equations)
-    readings = chain(_split_hypotheses(tokens, len(refs)), _hole_hypotheses(tokens, len(refs)) if holes else ())
-    for tried, reading in enumerate(readings, start=1):
+    if len(refs) > len(tokens) and any(splittable_token(t) for t in tokens) and not _set_apart(tokens):
+        # Cut cell by cell, a cut dropped as soon as an equation it completes breaks: one number
+        # for a whole row or table ("000001020302226") too.
+        cut = readings_cut(tokens, refs, grid, equations, blanks=False)
+        if cut is None:
+            return None
+        admissible.extend(cut)
+    for tried, reading in enumerate(_hole_hypotheses(tokens, len(refs)) if holes else (), start=1):
         if tried > MAX_HYPOTHESES or not spend_budget(len(refs)):
             return None  # a choice among the first few would be a guess
         broken, filled = apply_reading(reading, refs, grid, equations)
@@ -595,13 +550,23 @@ def admissible_readings(
 MAX_CUT_STEPS = 200_000
 
 
-def pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list[Equation], blanks: bool = False) -> list[list[Slot]] | None:
-    """Every cutting of one token's digits into `refs` that breaks no equation; None past the
-    budget. `blanks`: any cell may also be a blank printed as nothing, taking no digit (for
-    plain digits only: no sign, no fraction)."""
-    sign, digits, fraction = _number_parts(token) or ("", token.digits, "")
-    if blanks and (sign or fraction):
-        return None
+def readings_cut(tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], *, blanks: bool) -> list[list[Slot]] | None:
+    """Every reading of a run into `refs` that breaks no equation it touches, blanks and the
+    grid's unknown cells counting as any count ≥ 0; None past the budget or `MAX_HYPOTHESES`
+    readings. A value is read whole, or (its digits run together, the run not printed in
+    columns) cut into numbers as `_number_parts` parts it (a sign on the first number, a fraction on the last). `blanks`: readings with one blank
+    cell or more printed as nothing among the values (before, between or inside the numbers it
+    cuts apart), else readings with none. Cells are read one by one, and each equation is
+    weighed as soon as its last cell in the run is read: most cuttings, and most places for
+    the blanks, are ruled out long before the run is read to its end."""
+    cuttable = not _set_apart(tokens)
+    if not cuttable and any(run_together(t) for t in tokens):
+        return []  # digits no single cell prints, which the run's columns do not let be cut
+    parts = [_number_parts(t) if cuttable and splittable_token(t) else None for t in tokens]
+    fewest = [_fewest_pieces(p[1]) if p is not None else [1, 0] for p in parts]
+    after = [0] * (len(tokens) + 1)  # the fewest cells the tokens from each one on are read as
+    for t in range(len(tokens) - 1, -1, -1):
+        after[t] = after[t + 1] + fewest[t][0]
     values: dict[CellRef, int | float | None] = {ref: cell.value for ref, cell in grid.items()}
     for ref in refs:
         values[ref] = None
@@ -611,55 +576,53 @@ def pruned_splits(token: Token, refs: list[CellRef], grid: Grid, equations: list
         inside = [positions[c] for c in eq.cells if c in positions]
         if inside:
             last[max(inside)].append(eq)
-    found: list[list[Slot]] = []
-    steps = [MAX_CUT_STEPS]
-    chosen: list[int | float | None] = []
     widest = _cell_digits()
-    if len(digits) > len(refs) * widest:
-        return []  # more digits than the cells can hold: no cutting reads them
+    found: list[list[Slot]] = []
+    chosen: list[Slot] = []
+    steps = [MAX_CUT_STEPS]
 
-    def cut(index: int, at: int) -> bool:
+    def read(index: int, token: int, at: int, hidden: int) -> bool:
+        """Read cell `index` on, from token `token` (its digits from `at`, when it is being cut);
+        False when the budget ran out."""
         steps[0] -= 1
-        if steps[0] < 0 or len(found) > MAX_HYPOTHESES:
+        if steps[0] < 0 or len(found) > MAX_HYPOTHESES or not spend_budget():
             return False
         if index == len(refs):
-            if at == len(digits):
-                found.append([(value, token, "split") if value is not None else (None, None, "blank") for value in chosen])
+            if token == len(tokens) and (hidden > 0) == blanks:
+                found.append(list(chosen))
             return True
-        later = len(refs) - index - 1
-        # Leave a digit for each later cell (unless later cells may be blank).
-        room = min(len(digits) - (0 if blanks else later), at + widest)
-        if not spend_budget(max(room - at, 1)):
-            return False
-        if blanks and len(digits) - at <= later * widest:
-            values[refs[index]] = None
-            chosen.append(None)
-            completed = cut(index + 1, at)
-            chosen.pop()
-            if not completed:
-                return False
-        for end in range(at + 1, room + 1):
-            piece = digits[at:end]
-            if len(piece) > 1 and piece[0] == "0":
-                break
-            if len(digits) - end > later * widest:
-                continue  # the later cells cannot hold what is left
-            value: int | float = int(piece)
-            if index == 0 and sign == "-":
-                value = -value
-            if index == len(refs) - 1 and fraction:
-                value = float(f"{piece}.{fraction}")
-            values[refs[index]] = value
-            if all(eq.holds(values.get) is not False for eq in last[index]):
-                chosen.append(value)
-                completed = cut(index + 1, end)
+        needed = after[token] if at == 0 else fewest[token][at] + after[token + 1]
+        options: list[tuple[Slot, int, int]] = []  # (the cell, the token read next, where in it)
+        if blanks and len(refs) - index - 1 >= needed:
+            options.append(((None, None, "blank"), token, at))
+        if token < len(tokens):
+            printed, part = tokens[token], parts[token]
+            if at == 0 and not run_together(printed):
+                cell = cell_from_token(printed)
+                options.append(((cell.value, printed, cell.status), token + 1, 0))
+            if part is not None:
+                sign, digits, fraction = part
+                # Cut apart: the first piece leaves at least one digit to the next.
+                for end in range(at + 1, min(len(digits) - (1 if at == 0 else 0), at + widest) + 1):
+                    piece = digits[at:end]
+                    if len(piece) > 1 and piece[0] == "0":
+                        break
+                    value: int | float = -int(piece) if at == 0 and sign == "-" else int(piece)
+                    if end == len(digits) and fraction:
+                        value = float(f"{piece}.{fraction}")
+                    options.append(((value, printed, "split"), token + 1 if end == len(digits) else token, 0 if end == len(digits) else end))
+        for slot, next_token, next_at in options:
+            values[refs[index]] = slot[0]
+            if all(may_still_hold(eq, values.get) for eq in last[index]):
+                chosen.append(slot)
+                completed = read(index + 1, next_token, next_at, hidden + (slot[1] is None))
                 chosen.pop()
                 if not completed:
                     return False
         values[refs[index]] = None
         return True
 
-    return found if cut(0, 0) else None
+    return found if read(0, 0, 0, 0) else None
 
 
 def decide_run(tokens: list[Token], refs: list[CellRef], grid: Grid, admissible: list[list[Slot]] | None) -> None:

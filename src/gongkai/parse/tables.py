@@ -15,7 +15,7 @@ from itertools import groupby, pairwise
 
 from .. import formats
 from ..arithmetic import LAST_YEAR, CellRef, Equation, continuity_equations, request_equations, review_equations
-from .jointly import DASHES, DOUBLE_DASHES, leading_dashes, may_hold, solve_runs
+from .jointly import DASHES, DOUBLE_DASHES, leading_dashes, solve_runs
 from .resolve import (
     Blanks,
     Cell,
@@ -25,6 +25,7 @@ from .resolve import (
     decide_jointly,
     fill_run,
     in_pieces,
+    may_hold,
     run_together,
 )
 from .tokens import EDGE_BLANK, Token, digit_count, starts_a_row
@@ -387,12 +388,15 @@ def _unlabelled_blocks(
     return joined
 
 
-def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> RequestsTable:
+def read_requests(
+    tokens: list[Token], template: str, blanks: Blanks = "nothing", stated: dict[str, int] | None = None, marks: tuple[Token, ...] = ()
+) -> RequestsTable:
     """Table 三 from its tokens.
 
     `blanks`: how the document prints blank cells; where it prints any, run-together digits
     may hide one (see `solve_runs`, `_confirm_splits`). `stated`: figures the narrative states by topic (收到申请1516件),
-    which settle run-together digits the table's own equations leave open.
+    which settle run-together digits the table's own equations leave open. `marks`: the blank
+    cells' marks the document prints in all its tables (`blank_marks`).
     """
     single = detect_single_other_row(tokens, template)
     rows = formats.request_rows(template, single)
@@ -451,9 +455,9 @@ def read_requests(tokens: list[Token], template: str, blanks: Blanks = "nothing"
     for _values, refs in damaged:
         for ref in refs:
             grid[ref] = Cell(None, None, "unreadable")
-    _settle(damaged, grid, equations, blanks)
+    _settle(damaged, grid, equations, blanks, marks)
     if stated:
-        _settle_by_narrative(damaged, grid, equations, blanks, stated, tuple(r.key for r in rows))
+        _settle_by_narrative(damaged, grid, equations, blanks, marks, stated, tuple(r.key for r in rows))
     groups = [covered for _, covered in assignments]
     if scrambled:
         groups = [[row for group in groups for row in group]]  # no positional attribution holds
@@ -537,6 +541,7 @@ def _settle_by_narrative(
     grid: Grid,
     equations: list[Equation],
     blanks: Blanks,
+    marks: tuple[Token, ...],
     stated: dict[str, int],
     row_keys: tuple[str, ...],
 ) -> None:
@@ -562,7 +567,7 @@ def _settle_by_narrative(
             for ref in refs:
                 if grid[ref].status == "unreadable":
                     grid[ref] = Cell(None, None, "unreadable")
-        _settle(open_runs, grid, equations + extra, blanks)
+        _settle(open_runs, grid, equations + extra, blanks, marks)
         for ref, old in before.items():
             cell = grid[ref]
             if cell.value is None:
@@ -611,10 +616,10 @@ def _label_goes_on(label: Token, following: Run, rows: tuple[formats.Row, ...]) 
     return joined >= 0.95 and joined > alone
 
 
-def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks: Blanks) -> None:
+def _settle(damaged: list[tuple[list[Token], list[CellRef]]], grid: Grid, equations: list[Equation], blanks: Blanks, marks: tuple[Token, ...]) -> None:
     """Resolve damaged runs together; the runs that search leaves undecided, one at a time,
     repeatedly: a run decided now may settle another through a column's sum."""
-    undecided = solve_runs(damaged, grid, equations, blanks)
+    undecided = solve_runs(damaged, grid, equations, blanks, marks)
     pending = list(undecided)
     while pending:
         left: list[tuple[list[Token], list[CellRef]]] = []
@@ -905,10 +910,13 @@ def _values_by_line(values: list[Token]) -> list[list[Token]]:
     return list(lines.values())
 
 
-def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None) -> tuple[Grid, bool]:
+def read_review(
+    tokens: list[Token], blanks: Blanks = "nothing", stated: dict[str, int] | None = None, marks: tuple[Token, ...] = ()
+) -> tuple[Grid, bool]:
     """Table 四: fifteen values in the order 复议 ×5, 直接起诉 ×5, 复议后起诉 ×5.
 
-    `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together.
+    `stated`: the narrative's 行政复议/行政诉讼 figures, to settle digits run together; `marks`:
+    the blank cells' marks the document prints in all its tables (`blank_marks`).
     """
     refs = [(b.key, f.key) for b in formats.REVIEW_BLOCKS for f in formats.REVIEW_FIELDS]
     values = [t for t in tokens if t.is_value]
@@ -940,7 +948,7 @@ def read_review(tokens: list[Token], blanks: Blanks = "nothing", stated: dict[st
             return grid, True
     equations = review_equations()
     narrative = _review_statements(stated or {})
-    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, narrative):
+    if (len(values) < len(refs) or any(t.kind == "doubt" or run_together(t) for t in values)) and _settled_jointly(values, refs, grid, equations, blanks, marks, narrative):
         return grid, True
     fill_run(values, refs, grid, equations)
     if narrative and any(grid[ref].status == "unreadable" for ref in refs) and len(values) < len(refs):
@@ -976,6 +984,7 @@ def _settled_jointly(
     grid: Grid,
     equations: list[Equation],
     blanks: Blanks,
+    marks: tuple[Token, ...],
     narrative: tuple[list[Equation], Grid] | None,
 ) -> bool:
     """Table 四's damaged run read as table 三's runs are (`solve_runs`: its dashes glued before
@@ -990,19 +999,19 @@ def _settled_jointly(
     decided: Grid = dict(grid)
     as_printed = (
         blanks == "marked"
-        and not solve_runs([(values, refs)], decided, equations, blanks)
+        and not solve_runs([(values, refs)], decided, equations, blanks, marks)
         and all(decided[ref].value is not None for ref in refs if ref[1] == "total")
     )
     weighed: Blanks = "nothing" if blanks == "marked" and not as_printed else blanks
     if not as_printed:
         decided = dict(grid)
-        if solve_runs([(values, refs)], decided, equations, weighed):
+        if solve_runs([(values, refs)], decided, equations, weighed, marks):
             return False
     open_refs = [ref for ref in refs if decided[ref].value is None and decided[ref].status == "unreadable"]
     if narrative and open_refs:
         extra, cells = narrative
         trial: Grid = {**grid, **cells}
-        if not solve_runs([(values, refs)], trial, equations + extra, weighed):
+        if not solve_runs([(values, refs)], trial, equations + extra, weighed, marks):
             for ref in open_refs:
                 if trial[ref].value is not None:
                     cell = trial[ref]
@@ -1213,6 +1222,13 @@ def blank_printing(active: list[Token], requests: list[Token], review: list[Toke
     if nulls or any(_prints_a_blank_mark(t) for t in requests):
         return "marked"
     return "nothing" if len(runs_of(requests)) == 1 else "none"
+
+
+def blank_marks(*tables: list[Token]) -> tuple[Token, ...]:
+    """The blank cells' marks the document prints in its tables: a dash glued to a count in one
+    table is read as the mark the page prints alone in another («－0007» where table 三 prints
+    「－」 for its blank cells)."""
+    return tuple(t for table in tables for t in table if t.kind == "null" and t.text.strip() and t.text != EDGE_BLANK)
 
 
 def _prints_a_blank_mark(token: Token) -> bool:

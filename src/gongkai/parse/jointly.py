@@ -676,11 +676,11 @@ def solve_runs(
     true one.
     """
     hidden_blanks = blanks != "none"
-    printed_marks = [*marks, *(t for tokens, _refs in runs for t in tokens if t.kind == "null")]
-    # "--" is two blanks as printed where the document prints one "-" alone for a blank.
-    single = frozenset(t.text for t in printed_marks if len(t.text) == 1 and t.text in SINGLE_DASHES)
+    in_runs = [t for tokens, _refs in runs for t in tokens if t.kind == "null"]
+    # "--" is two blanks as printed where the table prints one "-" alone for a blank.
+    single = frozenset(t.text for t in in_runs if len(t.text) == 1 and t.text in SINGLE_DASHES)
     # The characters the document prints blank cells with, in its tables, these runs and the cells read.
-    mark_texts = [t.text for t in printed_marks]
+    mark_texts = [t.text for t in [*marks, *in_runs]]
     mark_texts += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
     seen = frozenset("".join(mark_texts))
     if blanks == "marked":

@@ -42,7 +42,7 @@ _INLINE_FOOTER = re.compile(
     r"(?<![\d\-—–－―─])(?<![\-—–－―─] )[—–―─] ?[1-9]\d{0,2} ?[—–―─](?![\d\-—–－―─])(?! [\-—–－―─])|(?<![\-—–－―─])(?<![\-—–－―─] )[—–―─] [1-9]\d{0,2} [—–―─](?! ?[\-—–－―─])|(?<![^ ])- ?[1-9]\d{0,2} ?-(?![^ ])|"
     # Spaced inside and glued outside, as no row's cells are: 「…总计- 7 -0000038…」, a flattened
     # page's footer between a header's words and the values.
-    r"(?<=[^\s\d\-—–－―─])- [1-9]\d{0,2} -(?=[^\s\-—–－―─])|第\s*\d{1,3}\s*页\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页"
+    r"(?<=[^\s\d\-—–－―─])-\s{1,2}[1-9]\d{0,2}\s{1,2}-(?=[^\s\-—–－―─])|第\s*\d{1,3}\s*页\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页"
     # "4/9" between two labels of a flattened page: a page counter, never a cell.
     r"|(?<=[\u3400-\u9fff）)])[1-9]\d?/[1-9]\d?(?=[\u3400-\u9fff（(]|$)|(?<![^ ])[1-9]\d?/[1-9]\d?(?![^ ])"
     # "…414-5-第二十条", "行政诉讼-7-结果维持": glued between a number or a label and the next

@@ -217,6 +217,9 @@ def _wrong_cells(seed: int, kinds: tuple[str, ...]) -> tuple[str, list[str]]:
 @example(seed=29022085, drawn=["flattened", "notes_in_cells", "header_variants", "blank_cells"])
 # A page footer 「- 4 -」 spaced with a no-break space, glued before table 四's values.
 @example(seed=29010413, drawn=["page_footers", "flattened", "site_chrome", "irregular_spaces"])
+# A drawn table's wrapped label 「8.属于行」/「政查询事项」, the row opened by a stray pipe: its
+# second line read as a blank row named by 「政查询事项」 pushed row 8's values onto the row below.
+@example(seed=31005845, drawn=["drawn_tables", "site_chrome", "stray_pipes", "cut_short"])
 def test_every_cell_reads_as_the_truth_or_none(seed: int, drawn: list[str]) -> None:
     kinds: list[str] = []
     for kind in drawn:  # keep the drawn kinds that compose (at most one table layout per document …)

@@ -598,11 +598,28 @@ def _blank_rows_under_labels(runs: list[Run], rows: tuple[formats.Row, ...]) -> 
                 carried = labels[:-1] + [labels[-1]._replace(text=labels[-1].text + runs[index + 1].labels[0].text)]
                 runs[index + 1] = Run(runs[index + 1].values, runs[index + 1].labels[1:])
                 continue
+            if len(labels) == 1 and out and out[-1].labels and _label_ends(out[-1].labels[-1], labels[0], rows):
+                previous = out[-1]
+                out[-1] = Run(previous.values, [*previous.labels[:-1], previous.labels[-1]._replace(text=previous.labels[-1].text + labels[0].text)], previous.listed)
+                continue
             run = Run([Token("null", "", t.line, t.page, t.column, box=t.box) for t in run.values], labels)
         else:
             run = Run(run.values, labels)
         out.append(run)
     return out
+
+
+def _label_ends(label: Token, rest: Token, rows: tuple[formats.Row, ...]) -> bool:
+    """A blank run's label that ends the label of the run before it: a drawn table's cell
+    wrapping 「8.属于行」 over the row's values and 「政查询事项」 under them, its second line
+    read as a row of empty cells (a stray pipe before the row). The rest opens no row, and the
+    two read together name a row plainly, better than either alone: kept as a row of its own,
+    the rest named row 8 and pushed the values before it onto a row below (seed 31005845)."""
+    if starts_a_row(rest.text):
+        return False
+    alone = max(_best_row_score([token], row) for token in (label, rest) for row in rows)
+    joined = max(_best_row_score([label._replace(text=label.text + rest.text)], row) for row in rows)
+    return joined >= 0.95 and joined > alone
 
 
 def _label_goes_on(label: Token, following: Run, rows: tuple[formats.Row, ...]) -> bool:

@@ -164,7 +164,7 @@ def _integer_digits(token: Token) -> str:
 
 def _fewest_pieces(digits: str) -> list[int]:
     """For each place in `digits` (and its end), the fewest numbers the digits from there are
-    cut into (`_cuts`' rules)."""
+    cut into: no leading zero but a lone 0, none longer than `number_digits`."""
     widest = _cell_digits()
     fewest = [len(digits)] * len(digits) + [0]
     for start in range(len(digits) - 1, -1, -1):
@@ -554,9 +554,9 @@ def readings_cut(tokens: list[Token], refs: list[CellRef], grid: Grid, equations
     """Every reading of a run into `refs` that breaks no equation it touches, blanks and the
     grid's unknown cells counting as any count ≥ 0; None past the budget or `MAX_HYPOTHESES`
     readings. A value is read whole, or (its digits run together, the run not printed in
-    columns) cut into numbers as `_number_parts` parts it (a sign on the first number, a fraction on the last). `blanks`: readings with one blank
-    cell or more printed as nothing among the values (before, between or inside the numbers it
-    cuts apart), else readings with none. Cells are read one by one, and each equation is
+    columns) cut into numbers as `_number_parts` parts it: a sign on the first, a fraction on
+    the last. `blanks`: readings with one blank cell or more printed as nothing among the
+    values (before, between or inside the numbers it cuts apart), else readings with none. Cells are read one by one, and each equation is
     weighed as soon as its last cell in the run is read: most cuttings, and most places for
     the blanks, are ruled out long before the run is read to its end."""
     cuttable = not _set_apart(tokens)

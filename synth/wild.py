@@ -1307,7 +1307,7 @@ def _readings(
 ) -> list[set[Value]] | None:
     """The values (None: blank) each cell takes over every reading of `printed` into `paths`
     that fits `equations`, other cells at `truth`; None when there are too many to try. A blank
-    the equations of its column determine counts that in its row's sum too (`_count_of_blank`).
+    the equations of its column determine counts that in its row's sum too (`_counts_of_blank`).
 
     Readings are weighed as paths through (cell, where its text ends, what the cells read so
     far add to each equation): readings that agree on these go on alike, so a row whose blank
@@ -1365,9 +1365,12 @@ def _readings(
                 steps -= 1
                 if steps < 0:
                     return None
-                counted = value if value is not None else _count_of_blank(index, sums, signs)
-                if counted is not None and counted < 0:
-                    continue  # its column needs a count below zero
+                counted = value
+                if value is None:
+                    needed = _counts_of_blank(index, sums, signs)
+                    if len(needed) > 1 or any(count < 0 for count in needed):
+                        continue  # its columns need two counts, or one below zero
+                    counted = needed.pop() if needed else None
                 after = list(sums)
                 for k, inside in enumerate(signs):
                     if index in inside:
@@ -1396,19 +1399,15 @@ def _readings(
     return seen
 
 
-def _count_of_blank(index: int, sums: tuple[tuple[float, bool, bool], ...], signs: list[dict[int, int]]) -> float | None:
-    """What a blank in cell `index` counts, where an equation it is the row's only cell of
-    determines it (its column's, every other cell at its true value): the same count in its
-    row's sum, as the printed table has it; None where none does. Two that disagree: -1, no
-    count fits."""
-    needed = {
+def _counts_of_blank(index: int, sums: tuple[tuple[float, bool, bool], ...], signs: list[dict[int, int]]) -> set[float]:
+    """What a blank in cell `index` counts, by each equation it is the row's only cell of (its
+    column's, every other cell at its true value): that count stands in its row's sum too, as
+    the printed table has it. Empty where no equation determines it."""
+    return {
         round(-inside[index] * sums[k][0], 6)
         for k, inside in enumerate(signs)
         if inside.keys() == {index} and not sums[k][1] and not sums[k][2]
     }
-    if len(needed) > 1:
-        return -1.0
-    return needed.pop() if needed else None
 
 
 def wild(spec: ReportSpec, seed: int, kinds: tuple[str, ...] | None = None) -> WildDoc:

@@ -19,7 +19,7 @@ import gongkai
 from gongkai import formats
 from gongkai.model import cell_values
 from gongkai.parse import jointly, resolve
-from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize, unbox
+from gongkai.parse.tokens import Token, page_footers, starts_a_row, tokenize, tokenize_cell, unbox
 from gongkai.read import Line
 
 ROWS = formats.REQUEST_ROWS_2021
@@ -1931,3 +1931,57 @@ def test_table_four_reads_a_glued_dash_as_the_mark_table_three_prints_alone() ->
 )
 def test_a_page_footer_glued_before_a_tables_values(line: str, values: list[str]) -> None:
     assert [t.text for t in tokenize([Line(1, line)], 15) if t.is_value] == values
+
+
+def test_a_page_footer_spaced_inside_between_a_blanks_mark_and_the_next_label() -> None:
+    """«…缴纳费用、行政机关不再处理其政府信息公开申请----—--— 4 —3.其他-000-0»: a flattened page's
+    footer 「— 4 —」, glued to the row's last blank mark before it and to the next row's list
+    marker after it, is no cell (seed 23014645 read 4 as 其他 of a row printed all blank)."""
+    blank = "-------"
+    printed = {row.key: blank for row in ROWS}
+    printed.update(new_received="0-0000-0", other_no_fee="----—--— 4 —", total_processed="0-0000-0")
+    rows = read(flattened_table3(ZERO_ROWS, **printed)).requests["rows"]
+    assert rows["other_no_fee"] == [None] * 7
+    assert rows["other_misc"] == [None] * 7
+
+
+def test_a_dash_run_of_odd_length_on_a_page_marking_blanks_two_dashes_is_a_slip() -> None:
+    """A flattened table 三 whose blanks are 「——」, one of them typed 「—」 once («——0———011»).
+    That slip does not make "——" two blanks as printed elsewhere: «0————011» (truly a blank
+    printed as nothing, 0, ——, ——, 0, 1, 1) reads as 0, —, —, ——, 0, 1, 1 only as one slip
+    more, no likelier than a blank printed as nothing anywhere before 其他. Seed 17001708 read
+    自然人 0, where nothing was printed."""
+    blank = "——" * 7
+    printed = {row.key: blank for row in ROWS}
+    printed.update(new_received="0——0——022", granted="0————011", partially_granted="——0———011", total_processed="0——0——022")
+    rows = read(flattened_table3(ZERO_ROWS, **printed)).requests["rows"]
+    truth = {"granted": [None, 0, None, None, 0, 1, 1], "partially_granted": [None, 0, None, None, 0, 1, 1], "new_received": [0, None, 0, None, 0, 2, 2]}
+    for key, values in truth.items():
+        assert [(column, have) for column, (want, have) in enumerate(zip(values, rows[key], strict=True)) if have is not None and have != want] == [], key
+    assert rows["granted"][:2] == [None, None]  # a blank printed as nothing before 0, or 0 before a blank's 「—」
+    assert rows["partially_granted"] == truth["partially_granted"]
+
+
+@pytest.mark.parametrize(
+    ("line", "dashes"),
+    [
+        ("0——0——022 ——0———011 ——————", frozenset()),  # 「——」 blanks, one typed 「—」: a slip
+        ("0—0—022 ———011 —————— 1—0—1", frozenset("—")),  # 「—」 blanks, several next to each other
+        ("0-——00-——", frozenset("-")),  # 「-」 alone, 「——」 beside it
+    ],
+)
+def test_the_dashes_a_page_prints_alone_for_a_blank(line: str, dashes: frozenset[str]) -> None:
+    runs = [(tokenize_cell(run, Line(1, run), 0), []) for run in line.split()]
+    assert jointly._dashes_printed_alone(runs) == dashes
+
+
+def test_table_four_whose_blanks_run_together_may_hide_one_printed_as_nothing() -> None:
+    """«/—————3—4—7————» on a page that prints some blank cells as nothing: read with every dash
+    a blank it fills the fifteen cells exactly (直接起诉 _ 3 _ 4 _, 复议后起诉 7 _ _ _ _), but so
+    does 「——」 read as one blank with a blank printed as nothing after the last mark (直接起诉
+    3 _ 4 _ 7, the truth). Values printed against each other hide such a blank as glued digits
+    do (seed 17016678 read 结果纠正 3, 尚未审结 4 and 复议后起诉's 结果维持 7)."""
+    before = f"{SECTION3}{HEADER.replace(' ', '')}一、本年新收政府信息公开申请数量5—000—5二、上年结转政府信息公开申请数量—000—"
+    cells = review_cells("/—————3—4—7————", before=before)
+    truth = [None] * 5 + [3, None, 4, None, 7] + [None] * 5
+    assert [(path, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []

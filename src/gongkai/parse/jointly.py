@@ -35,7 +35,7 @@ from .resolve import (
     spend_budget,
     splittable_token,
 )
-from .tokens import Token, TokenKind, grouped_by_thousands
+from .tokens import Token, TokenKind, grouped_by_thousands, touching
 
 MAX_READINGS = 4_000  # readings of one run, at most: a run with more stays open
 MAX_STEPS = 150_000  # readings weighed against their equations, for one question at most
@@ -77,8 +77,10 @@ def _misread(token: Token) -> bool:
 
 
 def _may_hide_blank(tokens: list[Token], refs: list[CellRef]) -> bool:
-    """Digits glued together for more cells than values printed: a blank printed as nothing may sit among them."""
-    return len(tokens) < len(refs) and any(splittable_token(t) for t in tokens)
+    """Fewer values printed than cells, some of them run together (digits, or values printed
+    against each other: «————3—4—7»): a blank printed as nothing may sit among them, unseen.
+    (Where every value stands apart, a blank printed as nothing leaves a gap: a lost cell.)"""
+    return len(tokens) < len(refs) and (any(splittable_token(t) for t in tokens) or any(touching(a, b) for a, b in pairwise(tokens)))
 
 
 DASHES = "-－"
@@ -677,8 +679,7 @@ def solve_runs(
     """
     hidden_blanks = blanks != "none"
     in_runs = [t for tokens, _refs in runs for t in tokens if t.kind == "null"]
-    # "--" is two blanks as printed where the table prints one "-" alone for a blank.
-    single = frozenset(t.text for t in in_runs if len(t.text) == 1 and t.text in SINGLE_DASHES)
+    single = _dashes_printed_alone(runs)
     # The characters the document prints blank cells with, in its tables, these runs and the cells read.
     mark_texts = [t.text for t in [*marks, *in_runs]]
     mark_texts += [cell.token.text for cell in grid.values() if cell.status == "blank" and cell.token is not None]
@@ -715,6 +716,28 @@ def solve_runs(
     every = [_readings_of(tokens, refs, grid, equations, hidden_blanks=hidden_blanks, single_marks=single, seen_marks=seen, every_cell_printed=False) for tokens, refs in runs]
     undecided = _solve(runs, every, grid, equations)
     return runs if undecided is None else undecided
+
+
+def _dashes_printed_alone(runs: list[tuple[list[Token], list[CellRef]]]) -> frozenset[str]:
+    """The dashes the runs print alone for a blank cell, so that "——" is two blanks as printed.
+
+    Blanks next to each other run their marks together, so a page that marks a blank "—" prints
+    runs of every length, one dash for each blank; a page that marks one "——" prints runs of
+    even length. A dash is one blank's mark where at least a quarter of its runs are odd. Rarer
+    odd runs are slips of a "——" page (a blank typed "—" once): reading "————" there as three
+    or four blanks is no likelier than a blank printed as nothing, and is weighed with it."""
+    lengths: dict[str, list[int]] = {}
+    for tokens, _refs in runs:
+        previous: Token | None = None
+        for token in tokens:
+            dash = token.text[:1]
+            alone = token.kind == "null" and dash in SINGLE_DASHES and token.text == dash * len(token.text)
+            if alone and previous is not None and previous.text[:1] == dash and touching(previous, token):
+                lengths[dash][-1] += len(token.text)
+            elif alone:
+                lengths.setdefault(dash, []).append(len(token.text))
+            previous = token if alone else None
+    return frozenset(dash for dash, found in lengths.items() if (odd := sum(n % 2 for n in found)) and 4 * odd >= len(found))
 
 
 def _unchecked_as_damaged(printed: list[list[list[Slot]] | None], runs: list[tuple[list[Token], list[CellRef]]]) -> None:

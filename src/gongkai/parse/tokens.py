@@ -35,6 +35,8 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－―─]+\s*[1-9]\d{0,2}\s*[-—–－―─]+|第\s*\d{1,3}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|共\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页)\s*$"
 )
 # The same footers printed inside a line (a page flattened to one line, a footer between cells).
+# 「--— 4 —3.其他」: a footer spaced inside, glued to a blank's mark before it and to a label after.
+_FOOTER_AFTER_MARK = r"(?<=[\-－—–―─])[—–―─] [1-9]\d{0,2} [—–―─]"
 _INLINE_FOOTER = re.compile(
     # (Not within longer dashes: "2041 —— 14 —— 19" are cells between blanks printed "——".)
     # At most a space inside the dashes: "-     5     -" is a row's cells, a 5 between two blanks.
@@ -50,7 +52,10 @@ _INLINE_FOOTER = re.compile(
     r"|(?<=[\d\u3400-\u9fff）)])[-—–－] ?[1-9]\d{0,2} ?[-—–－](?=[\u3400-\u9fff（(]|$)"
     # "0－- 6 -2.其他": spaced inside, glued outside (a flattened page's footer before a label).
     r"|[-－] [1-9]\d{0,2} [-－](?!\d(?![.．、]))"
+    r"|" + _FOOTER_AFTER_MARK + r"(?=\d{1,2}[.．、]|[\u3400-\u9fff（(])"
 )
+# The same at the end of a piece of a line printed against the next label (`Line.runs_on`).
+_FOOTER_BEFORE_NEXT_PIECE = re.compile(_FOOTER_AFTER_MARK + "$")
 # A character that can start a value or a blank marker; a cell without one is a label.
 _VALUE_CHAR = re.compile(r"[\d０-９/／\\—–―─×\-－无空\u2047]")
 _FOOTER_HINT = re.compile(r"[页\-—–―─/]")
@@ -773,6 +778,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         text = _INLINE_TAG.sub(_as_spaces, line.text) if "<" in line.text else line.text
         hint = _FOOTER_HINT.search(text) is not None
         text = _INLINE_FOOTER.sub(_footer_unless_among_values, text) if hint else text
+        text = _FOOTER_BEFORE_NEXT_PIECE.sub(_as_spaces, text) if hint and line.runs_on else text
         if footers is not None and hint:
             text = footers.sub(_as_spaces, text)
         spans = ruled.get(index)
@@ -1211,13 +1217,14 @@ def _glued_page_counters(tokens: list[Token], totals: frozenset[int] = frozenset
 _SLASHES = ("/", "／")
 
 
-def _touching(left: Token, right: Token) -> bool:
+def touching(left: Token, right: Token) -> bool:
+    """Whether `right` is printed against `left`, no space between (False where columns are not known)."""
     return left.line == right.line and left.column is not None and right.column == left.column + len(left.text)
 
 
 def _counter_glued_before(before: Token, slash: Token, after: Token, totals: frozenset[int]) -> bool:
     """"8/11000": a page counter of the document's («7/11» elsewhere) glued before a value."""
-    if before.kind != "num" or slash.kind != "null" or after.kind != "num" or not (_touching(before, slash) and _touching(slash, after)):
+    if before.kind != "num" or slash.kind != "null" or after.kind != "num" or not (touching(before, slash) and touching(slash, after)):
         return False
     page, digits = before.text, after.text
     return page.isdecimal() and len(page) <= 2 and page[0] != "0" and digits.isdecimal() and any(
@@ -1229,7 +1236,7 @@ def _page_counter_glued(before: Token, slash: Token, after: Token, following: To
     signed = before.kind == "doubt" and not before.text.startswith(DOUBT_MARK)  # "15-157/8": "-157"
     if (before.kind != "num" and not signed) or slash.kind != "null" or slash.text not in _SLASHES or after.kind != "num":
         return False
-    if not (_touching(before, slash) and _touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
+    if not (touching(before, slash) and touching(slash, after)) or not after.text.isdecimal() or after.text[0] == "0":
         return False
     pages = int(after.text)
     digits = before.text.lstrip("+-－")

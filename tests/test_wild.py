@@ -220,6 +220,14 @@ def _wrong_cells(seed: int, kinds: tuple[str, ...]) -> tuple[str, list[str]]:
 # A drawn table's wrapped label 「8.属于行」/「政查询事项」, the row opened by a stray pipe: its
 # second line read as a blank row named by 「政查询事项」 pushed row 8's values onto the row below.
 @example(seed=31005845, drawn=["drawn_tables", "site_chrome", "stray_pipes", "cut_short"])
+# A page marking blanks 「——」 with one typed 「—」: «0————011» read as 0 — — —— 0 1 1 as printed,
+# where a blank printed as nothing stood first (found by bench/wild.py --seed 17000000).
+@example(seed=17001708, drawn=["flattened", "blank_cells", "page_split_repeat_header"])
+@example(seed=17004360, drawn=["blank_cells", "flattened", "site_chrome"])
+# Table 四 «/—————3—4—7————»: a blank printed as nothing among values printed against each other.
+@example(seed=17016678, drawn=["blank_cells", "flattened", "narrative_units"])
+# A page footer 「— 4 —」 glued to a blank's mark and to the next row's list marker.
+@example(seed=23014645, drawn=["flattened", "crlf", "page_footers", "blank_cells"])
 def test_every_cell_reads_as_the_truth_or_none(seed: int, drawn: list[str]) -> None:
     kinds: list[str] = []
     for kind in drawn:  # keep the drawn kinds that compose (at most one table layout per document …)

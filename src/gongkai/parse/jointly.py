@@ -677,6 +677,8 @@ def solve_runs(
     count ≥ 0, none preferred: a reading with fewer hidden blanks is no likelier to be the
     true one.
     """
+    if not runs:
+        return []
     hidden_blanks = blanks != "none"
     in_runs = [t for tokens, _refs in runs for t in tokens if t.kind == "null"]
     single = _dashes_printed_alone(runs)

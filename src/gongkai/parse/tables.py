@@ -1198,7 +1198,7 @@ def _active_rows_short(tokens: list[Token], template: str) -> bool:
     """Table 二 shows that this document prints blank cells as nothing at all: a row found by its
     label holds fewer digits and marks than it has cells ("行政许可0", "行政处罚行政强制").
     Digits run together elsewhere may then hide a blank cell too ("规范性文件213" may be _ 213 _)."""
-    return any(values is not None and len(row.fields) >= 2 and _cells_at_most(values) < len(row.fields) for row, values in _active_row_values(tokens, template))
+    return any(values is not None and len(row.fields) >= 2 and _fewer_cells_than(values, len(row.fields)) for row, values in _active_row_values(tokens, template))
 
 
 def _runs_short_of_cells(tokens: list[Token], width: int) -> int:
@@ -1206,19 +1206,21 @@ def _runs_short_of_cells(tokens: list[Token], width: int) -> int:
     between two labels holds fewer digits and marks than a row has cells (the table's last run
     may be cut short). A run that prints as many blanks' marks as it lacks digits, alone or as
     dashes glued to digits ("7--0-1320"), shows none."""
-    return sum(1 for run in runs_of(tokens)[:-1] if any(t.digits for t in run.values) and _cells_at_most(run.values) < width)
+    return sum(1 for run in runs_of(tokens)[:-1] if any(t.digits for t in run.values) and _fewer_cells_than(run.values, width))
 
 
-def _cells_at_most(values: list[Token]) -> int:
-    """The most cells printed values may stand for: a digit each, a blank's mark each ("——" or
-    "--" two; dashes glued before digits, a slash among them)."""
+def _fewer_cells_than(values: list[Token], width: int) -> bool:
+    """Whether printed values stand for fewer than `width` cells even at most: a digit each, a
+    blank's mark each ("——" or "--" two; dashes glued before digits, a slash among them)."""
     most = 0
     for token in values:
         if token.kind == "null":
             most += 2 if token.text in DOUBLE_DASHES else 1
         else:
             most += digit_count(token.digits) + leading_dashes(token.text) + token.text.count("/") + token.text.count("／")
-    return most
+        if most >= width:
+            return False  # (most runs: a whole row's values, counted no further)
+    return True
 
 
 def blank_printing(active: list[Token], requests: list[Token], review: list[Token], template: str) -> Blanks:

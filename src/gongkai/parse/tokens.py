@@ -969,7 +969,7 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
     plain text whose cells only spaces separate).
     """
     values_of = _values_by_line(tokens, laid_out)
-    anchors_of = _anchors_by_page(values_of, width)
+    anchors_of: dict[int | None, list[float] | None] | None = None  # the pages' columns, once a pair needs them
     partial = [line for line, values in values_of.items() if len(values) < width]
     next_with_values = dict(pairwise(sorted(values_of)))
     index_of: dict[int, int] | None = None  # where each token stands, once a pair needs it
@@ -981,7 +981,6 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
             continue
         if next_with_values.get(first) != second:  # a line of values between them
             continue
-        anchors = anchors_of[page]
         printed = len(values_of[first]) + len(values_of[second])
         if printed > width:
             continue
@@ -991,7 +990,9 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
         if _new_row_between(tokens, start, end):
             continue
         where = id(values_of[second][0])  # the merged row goes where the second line's values stand
-        columns = _pair_columns(values_of[first], values_of[second], width, anchors)
+        if anchors_of is None:
+            anchors_of = _anchors_by_page(values_of, width)
+        columns = _pair_columns(values_of[first], values_of[second], width, anchors_of[page])
         if printed < width:
             # Blank cells printed as nothing: only the columns where each value stands tell
             # which cells the blanks are.

@@ -129,11 +129,17 @@ def _labels_in(text: str) -> list[int]:
 def is_flattened(text: str) -> bool:
     """A line holding what belongs on many: two section headings, three table labels, or a
     table's last values and the next section's heading (「…600000 五、存在的主要问题…」)."""
+    # Cheap tests first: most lines are short or are sentences with a few numbers. A heading
+    # starts where `_HEADING_START` matches: the full pattern is tried from there on.
+    first = _HEADING_START.search(text)
     if len(text) < 40:
-        return bool(_HEADING_START.search(text)) and any(_AFTER_VALUES.search(text, 0, h.start()) for h in _section_heading().finditer(text))
-    # Cheap tests first: most lines are short or are sentences with a few numbers.
-    if _HEADING_START.search(text):
-        headings = list(_section_heading().finditer(text))
+        return (
+            first is not None
+            and any(_AFTER_VALUES.search(text, 0, m.start()) for m in _HEADING_START.finditer(text, first.start()))
+            and any(_AFTER_VALUES.search(text, 0, h.start()) for h in _section_heading().finditer(text, first.start()))
+        )
+    if first is not None:
+        headings = list(_section_heading().finditer(text, first.start()))
         # Two headings, one that follows a sentence or a number, or one whose prose or table
         # runs on after it (「…情况如下：」 before the table): line breaks were lost around it.
         if len(headings) >= 2 or any(

@@ -690,20 +690,35 @@ def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> in
     return None
 
 
+class _Officials(tuple[tuple[str, ...], ...]):
+    """Rows' labels and aliases, hashed once: `_row_named_by`'s cache hashes its key for every
+    label weighed, and a tuple hashes all its strings each time."""
+
+    def __new__(cls, names: tuple[tuple[str, ...], ...]) -> _Officials:
+        officials = super().__new__(cls, names)
+        officials.hashed = tuple.__hash__(officials)
+        return officials
+
+    hashed: int
+
+    def __hash__(self) -> int:
+        return self.hashed
+
+
 # rows → their labels and aliases, by identity (the rows are the format's constants; the entry
 # holds them, so their id is not reused while it stands)
-_OFFICIALS: dict[int, tuple[tuple[formats.Row, ...], tuple[tuple[str, ...], ...]]] = {}
+_OFFICIALS: dict[int, tuple[tuple[formats.Row, ...], _Officials]] = {}
 
 
-def _officials(rows: tuple[formats.Row, ...]) -> tuple[tuple[str, ...], ...]:
+def _officials(rows: tuple[formats.Row, ...]) -> _Officials:
     entry = _OFFICIALS.get(id(rows))
     if entry is None or entry[0] is not rows:
-        entry = _OFFICIALS[id(rows)] = (rows, tuple((row.label, *row.aliases) for row in rows))
+        entry = _OFFICIALS[id(rows)] = (rows, _Officials(tuple((row.label, *row.aliases) for row in rows)))
     return entry[1]
 
 
 @lru_cache(maxsize=65536)
-def _row_named_by(text: str, officials: tuple[tuple[str, ...], ...]) -> int | None:
+def _row_named_by(text: str, officials: _Officials) -> int | None:
     """The one row whose official label or alias `text` clearly names (cached: the same labels
     are weighed many times in a table, and report after report)."""
     scores = [max(formats.label_similarity(text, official) for official in names) for names in officials]

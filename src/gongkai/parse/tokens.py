@@ -798,8 +798,9 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     tokens = _glued_page_counters(tokens, totals)
     if width is not None:
         laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
-        tokens, merged = _rows_spread_over_lines(tokens, width, laid_out)
-        tokens = _blanks_by_columns(tokens, width, laid_out - merged)
+        values_of = _values_by_line(tokens, laid_out)
+        tokens, merged = _rows_spread_over_lines(tokens, width, values_of)
+        tokens = _blanks_by_columns(tokens, width, _values_by_line(tokens, laid_out - merged) if merged else values_of)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
@@ -953,7 +954,7 @@ def _anchors_by_page(values_of: dict[int, list[Token]], width: int) -> dict[int 
     return {page: _column_anchors(lines, width) or whole_table for page, lines in pages.items()}
 
 
-def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int]) -> tuple[list[Token], set[int]]:
+def _rows_spread_over_lines(tokens: list[Token], width: int, values_of: dict[int, list[Token]]) -> tuple[list[Token], set[int]]:
     """A row whose values stand on two visual lines, read in its columns' order; and the lines so merged.
 
     A long label wrapped inside its cell (the official template printed to PDF) leaves a row's
@@ -965,10 +966,10 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, laid_out: set[int])
     second line's values stand, a blank printed as nothing in each column no value stands in.
     Otherwise, when they fill the row exactly, they are kept in line order, marked `unordered`:
     only the arithmetic may decide their order.
-    `laid_out`: the lines whose characters stand where the page prints them (a PDF's visual lines,
-    plain text whose cells only spaces separate).
+    `values_of`: the values of each line whose characters stand where the page prints them (a
+    PDF's visual lines, plain text whose cells only spaces separate; `_values_by_line`), left
+    as they are unless some lines are merged.
     """
-    values_of = _values_by_line(tokens, laid_out)
     anchors_of: dict[int | None, list[float] | None] | None = None  # the pages' columns, once a pair needs them
     partial = [line for line, values in values_of.items() if len(values) < width]
     next_with_values = dict(pairwise(sorted(values_of)))
@@ -1058,7 +1059,7 @@ def _opens_a_row(label: str) -> bool:
     return starts_a_row(label) or any(starts_a_row(part) for part in label.split()[1:])
 
 
-def _blanks_by_columns(tokens: list[Token], width: int, laid_out: set[int]) -> list[Token]:
+def _blanks_by_columns(tokens: list[Token], width: int, values_of: dict[int, list[Token]]) -> list[Token]:
     """Blank cells printed as nothing in a row laid out on one line, where the table's columns
     show which cells they are.
 
@@ -1069,9 +1070,9 @@ def _blanks_by_columns(tokens: list[Token], width: int, laid_out: set[int]) -> l
     its row's own label before its values, the lines with values next to it do too (or print a
     whole row), so that none of the row's values stands on another line; every value stands
     plainly in one of the page's columns (`_plainly_in_columns`), and the whole rows that set
-    the columns stand in them as plainly, all but one in five.
+    the columns stand in them as plainly, all but one in five. `values_of`: as for
+    `_rows_spread_over_lines`.
     """
-    values_of = _values_by_line(tokens, laid_out)
     if all(len(values) >= width for values in values_of.values()):
         return tokens  # no row short of its cells
     anchors_of = _anchors_by_page(values_of, width)

@@ -53,7 +53,10 @@ def pack_positions(xs: Iterable[float]) -> bytes:
     return array("f", xs).tobytes()
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though nothing assigns to a Line (a changed one is a copy: `dataclasses.replace`):
+# a frozen dataclass sets each of its fields through object.__setattr__, five times the cost
+# of plain slots, and every line of every document is one.
+@dataclass(slots=True, unsafe_hash=True)
 class Line:
     """One line of text, with what its source knows about where it is printed.
 

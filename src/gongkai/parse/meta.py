@@ -593,7 +593,10 @@ def _without_glued_chrome(agency: str, lines: list[Line]) -> str:
     document prints elsewhere as a whole name (「来源：吉安市…」, 「请与湖州市…联系」), not after
     a place name (「赣州市」+「赣县区…」 is one name).
     """
-    text = _SPACES.sub("", "\n".join(line.text for line in lines))  # 「绥阳  县…」 is one name
+    printed = "\n".join(line.text for line in lines)
+    if printed.count(agency) > 1 and not _SPACES.search(agency):
+        return agency  # (printed twice as read, so twice once spaces are dropped: the cheap test first)
+    text = _SPACES.sub("", printed)  # 「绥阳  县…」 is one name
     if text.count(agency) > 1:
         return agency
     for cut in range(1, len(agency) - 3):

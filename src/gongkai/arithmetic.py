@@ -7,7 +7,7 @@ and the rules (which report where the printed numbers break it).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, cast
 
@@ -26,10 +26,11 @@ class Equation:
     key: str  # the row (row_total), column (results_total, balance) or block (review_total)
     left: tuple[CellRef, ...]
     right: tuple[CellRef, ...]
+    cells: tuple[CellRef, ...] = field(init=False, repr=False, compare=False)  # left + right
 
-    @property
-    def cells(self) -> tuple[CellRef, ...]:
-        return self.left + self.right
+    def __post_init__(self) -> None:
+        # Kept, not built on each read: the readings' searches ask for it in their inner loops.
+        object.__setattr__(self, "cells", self.left + self.right)
 
     def sums(self, lookup: Lookup) -> tuple[int | float, int | float] | None:
         """(left, right) sums, or None when a cell is unknown."""

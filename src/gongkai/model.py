@@ -36,7 +36,7 @@ class Source:
 Box = tuple[float, float, float, float]
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
     """Where a value was printed: page and/or line of the source, and the raw text.
 
@@ -152,7 +152,7 @@ class Finding:
 CellStatus = Literal["blank", "unreadable", "derived", "split", "invalid"]
 
 
-@dataclass
+@dataclass(slots=True)
 class CellNote:
     """Something the reader has to say about one cell, turned into a finding by a rule."""
 

@@ -85,7 +85,7 @@ def _too_long_cell(token: Token) -> Cell:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: int | float | None
     token: Token | None
@@ -359,7 +359,7 @@ def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equation
                     holes.discard(hole)
                     changed = True
     touched = set(refs)
-    broken = sum(1 for eq in equations if touched.intersection(eq.cells) and eq.holds(lookup) is False)
+    broken = sum(1 for eq in equations if not touched.isdisjoint(eq.cells) and eq.holds(lookup) is False)
     filled: list[Slot] = [
         (values[ref], token, status) if status == "derived" else (value, token, status)
         for ref, (value, token, status) in zip(refs, reading)
@@ -522,6 +522,12 @@ def _signs_in_place(reading: list[Slot], refs: list[CellRef], signed: frozenset[
     return True
 
 
+def touching(equations: list[Equation], refs: list[CellRef]) -> list[Equation]:
+    """The equations with a cell among `refs`."""
+    run = set(refs)
+    return [eq for eq in equations if not run.isdisjoint(eq.cells)]
+
+
 def admissible_readings(
     tokens: list[Token], refs: list[CellRef], grid: Grid, equations: list[Equation], *, holes: bool = True
 ) -> list[list[Slot]] | None:
@@ -529,6 +535,7 @@ def admissible_readings(
     equations it touches, given the grid; None when there are too many to weigh them all.
     `holes`: whether cells may have been lost (False: only cut apart)."""
     admissible: list[list[Slot]] = []
+    equations = touching(equations, refs)  # (the others tell nothing of the run: weighed once, not per reading)
     if len(refs) > len(tokens) and any(splittable_token(t) for t in tokens) and not _set_apart(tokens):
         # Cut cell by cell, a cut dropped as soon as an equation it completes breaks: one number
         # for a whole row or table ("000001020302226") too.
@@ -664,7 +671,7 @@ def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, eq
     if total > MAX_JOINT:
         return
     # Only the equations a run's cells are in can break when that run is chosen.
-    checks = [[eq for eq in equations if set(refs).intersection(eq.cells)] for _tokens, refs in runs]
+    checks = [touching(equations, refs) for _tokens, refs in runs]
     values = {ref: cell.value for ref, cell in grid.items()}
     kept: list[set[int]] = [set() for _ in runs]
     order = sorted(range(len(runs)), key=lambda i: len(readings[i]))

@@ -682,8 +682,6 @@ def _nearest_label_row(labels: list[Token], rows: tuple[formats.Row, ...]) -> in
     cell's 「其他」 or 「总计」 names none)."""
     officials = _officials(rows)
     for token in reversed(labels):
-        if formats.is_request_header(token.text):
-            continue
         named = _row_named_by(token.text, officials)
         if named is not None:
             return named
@@ -719,8 +717,10 @@ def _officials(rows: tuple[formats.Row, ...]) -> _Officials:
 
 @lru_cache(maxsize=65536)
 def _row_named_by(text: str, officials: _Officials) -> int | None:
-    """The one row whose official label or alias `text` clearly names (cached: the same labels
-    are weighed many times in a table, and report after report)."""
+    """The one row whose official label or alias `text` clearly names; none for a header cell's
+    words (cached: the same labels are weighed many times in a table, and report after report)."""
+    if formats.is_request_header(text):
+        return None
     scores = [max(formats.label_similarity(text, official) for official in names) for names in officials]
     best = max(scores)
     return scores.index(best) if best >= 0.8 and scores.count(best) == 1 else None
@@ -815,16 +815,17 @@ def _named_sequences(tokens: list[Token], rows: tuple[formats.Row, ...]) -> list
     wrapped onto two tokens names its row twice; a header's 「总计」 or 「其他」 names none)."""
     sequences: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
+    officials = _officials(rows)
     for at, token in enumerate(tokens):
         if token.kind != "label":
             if current:
                 sequences.append(current)
                 current = []
             continue
-        row = _nearest_label_row([token], rows)
+        row = _row_named_by(token.text, officials)
         following = tokens[at + 1] if at + 1 < len(tokens) else None
         if row is None and following is not None and following.kind == "label" and following.line == token.line:
-            row = _nearest_label_row([token._replace(text=token.text + following.text)], rows)  # cut by stray spaces: 「3.其  他」
+            row = _row_named_by(token.text + following.text, officials)  # cut by stray spaces: 「3.其  他」
         if row is None or (current and row == current[-1][1]):
             continue
         if current and row != current[-1][1] + 1:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise, takewhile
 from typing import Literal, NamedTuple
 
@@ -121,7 +122,7 @@ def prints_a_sign(token: Token) -> bool:
 
 def digit_count(text: str) -> int:
     """How many digits a printed number has (signs, separators and the decimal point aside)."""
-    return sum(1 for char in text if char.isdigit())
+    return len(text) if text.isdigit() else sum(1 for char in text if char.isdigit())
 
 
 def too_long(text: str) -> bool:
@@ -323,14 +324,14 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells = cells[1:]
         if cells and not cells[-1][1].strip():
             cells = cells[:-1]
-        return _markers_rejoined(_fractions_rejoined(cells))
+        return _markers_rejoined(_fractions_rejoined(cells)) if _POINT_OR_MARK.search(text) else cells
     if "\t" in text:
         cells = []
         start = 0
         for piece in text.split("\t"):
             cells.append((start, piece))
             start += len(piece) + 1
-        return _markers_rejoined(_fractions_rejoined(cells))
+        return _markers_rejoined(_fractions_rejoined(cells)) if _POINT_OR_MARK.search(text) else cells
     cells = _units_rejoined([(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)], text)
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
@@ -354,6 +355,9 @@ def _units_rejoined(cells: list[tuple[int, str]], text: str) -> list[tuple[int, 
     return out
 
 
+# What a cell of decimals alone or one opening with a list mark starts with (see below): a
+# line without any has neither, and most have none.
+_POINT_OR_MARK = re.compile(r"[.．、]")
 _FRACTION_CELL = re.compile(r"^\s*[.．]\d+\s*$")  # 「.61」: a number's decimals, cut off into a cell of their own
 _ENDS_IN_DIGIT = re.compile(r"\d\s*$")
 
@@ -791,7 +795,7 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
         if style.open_ended and text.rstrip().endswith("|") and not text.lstrip().startswith("|"):
             cells.append([])  # the row's last cell, printed blank after the pipe that opens it
         produced = _with_blank_cells(cells, line, width, "|" in text or pieces is not None, style, pieces is not None)
-        produced = _marks_in_words(produced)
+        produced = _marks_in_words(produced) if "无" in text or "空" in text else produced
         if line.runs_on and produced and produced[-1].kind in ("num", "doubt") and line.text.rstrip().endswith(produced[-1].text):
             produced[-1] = produced[-1]._replace(glued=True)  # printed against the label that follows
         tokens.extend(_located(produced, line) if line.xs is not None else produced)
@@ -799,8 +803,12 @@ def tokenize(lines: list[Line], width: int | None = None, footers: re.Pattern[st
     if width is not None:
         laid_out = {line.number for line in lines if line.cells is None and (line.xs is not None or not _SEPARATORS.search(line.text.strip().strip("|")))}
         values_of = _values_by_line(tokens, laid_out)
-        tokens, merged = _rows_spread_over_lines(tokens, width, values_of)
-        tokens = _blanks_by_columns(tokens, width, _values_by_line(tokens, laid_out - merged) if merged else values_of)
+        columns = _page_columns(values_of, width)
+        tokens, merged = _rows_spread_over_lines(tokens, width, values_of, columns)
+        if merged:
+            values_of = _values_by_line(tokens, laid_out - merged)
+            columns = _page_columns(values_of, width)
+        tokens = _blanks_by_columns(tokens, width, values_of, columns)
     return _drop_dangling_blanks(tokens, width) if soft_blanks else tokens
 
 
@@ -938,7 +946,7 @@ def _values_by_line(tokens: list[Token], lines: set[int]) -> dict[int, list[Toke
     """The values of each of `lines`, in order (lines with none left out)."""
     values_of: dict[int, list[Token]] = {}
     for token in tokens:
-        if token.is_value and token.line in lines:
+        if token.kind != "label" and token.line in lines:  # (is_value, inlined: every token of a table passes here)
             values_of.setdefault(token.line, []).append(token)
     return values_of
 
@@ -954,7 +962,16 @@ def _anchors_by_page(values_of: dict[int, list[Token]], width: int) -> dict[int 
     return {page: _column_anchors(lines, width) or whole_table for page, lines in pages.items()}
 
 
-def _rows_spread_over_lines(tokens: list[Token], width: int, values_of: dict[int, list[Token]]) -> tuple[list[Token], set[int]]:
+# Each page's columns (`_anchors_by_page`) of some lines' values, worked out when first asked for.
+PageColumns = Callable[[], dict[int | None, list[float] | None]]
+
+
+def _page_columns(values_of: dict[int, list[Token]], width: int) -> PageColumns:
+    """`_anchors_by_page` of `values_of`, worked out once, and only if asked for."""
+    return cache(lambda: _anchors_by_page(values_of, width))
+
+
+def _rows_spread_over_lines(tokens: list[Token], width: int, values_of: dict[int, list[Token]], columns: PageColumns) -> tuple[list[Token], set[int]]:
     """A row whose values stand on two visual lines, read in its columns' order; and the lines so merged.
 
     A long label wrapped inside its cell (the official template printed to PDF) leaves a row's
@@ -970,7 +987,6 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, values_of: dict[int
     PDF's visual lines, plain text whose cells only spaces separate; `_values_by_line`), left
     as they are unless some lines are merged.
     """
-    anchors_of: dict[int | None, list[float] | None] | None = None  # the pages' columns, once a pair needs them
     partial = [line for line, values in values_of.items() if len(values) < width]
     next_with_values = dict(pairwise(sorted(values_of)))
     index_of: dict[int, int] | None = None  # where each token stands, once a pair needs it
@@ -985,29 +1001,30 @@ def _rows_spread_over_lines(tokens: list[Token], width: int, values_of: dict[int
         printed = len(values_of[first]) + len(values_of[second])
         if printed > width:
             continue
+        anchors = columns()[page]
+        if printed < width and anchors is None:
+            continue  # blanks printed as nothing: only the page's columns could place them
         if index_of is None:
             index_of = {id(token): index for index, token in enumerate(tokens)}
         start, end = index_of[id(values_of[first][0])], index_of[id(values_of[second][-1])]
         if _new_row_between(tokens, start, end):
             continue
         where = id(values_of[second][0])  # the merged row goes where the second line's values stand
-        if anchors_of is None:
-            anchors_of = _anchors_by_page(values_of, width)
-        columns = _pair_columns(values_of[first], values_of[second], width, anchors_of[page])
+        placing = _pair_columns(values_of[first], values_of[second], width, anchors)
         if printed < width:
             # Blank cells printed as nothing: only the columns where each value stands tell
             # which cells the blanks are.
-            if columns is None:
+            if placing is None:
                 continue
             blank = values_of[second][0]
-            filled = set(columns)
-            columns += [column for column in range(width) if column not in filled]
+            filled = set(placing)
+            placing += [column for column in range(width) if column not in filled]
             values_of[second] += [Token("null", "", blank.line, blank.page) for _ in range(width - printed)]
-        elif columns is None:
-            columns = list(range(width))  # line order, marked: the arithmetic decides
+        elif placing is None:
+            placing = list(range(width))  # line order, marked: the arithmetic decides
             values_of[first] = [token._replace(unordered=True) for token in values_of[first]]
             values_of[second] = [token._replace(unordered=True) for token in values_of[second]]
-        placed = sorted(zip(columns, values_of[first] + values_of[second], strict=True), key=lambda pair: pair[0])
+        placed = sorted(zip(placing, values_of[first] + values_of[second], strict=True), key=lambda pair: pair[0])
         moved[where] = [token for _, token in placed]
         taken.update((first, second))
     if not moved:
@@ -1059,7 +1076,7 @@ def _opens_a_row(label: str) -> bool:
     return starts_a_row(label) or any(starts_a_row(part) for part in label.split()[1:])
 
 
-def _blanks_by_columns(tokens: list[Token], width: int, values_of: dict[int, list[Token]]) -> list[Token]:
+def _blanks_by_columns(tokens: list[Token], width: int, values_of: dict[int, list[Token]], columns: PageColumns) -> list[Token]:
     """Blank cells printed as nothing in a row laid out on one line, where the table's columns
     show which cells they are.
 
@@ -1075,8 +1092,7 @@ def _blanks_by_columns(tokens: list[Token], width: int, values_of: dict[int, lis
     """
     if all(len(values) >= width for values in values_of.values()):
         return tokens  # no row short of its cells
-    anchors_of = _anchors_by_page(values_of, width)
-    regular = {page: anchors for page, anchors in anchors_of.items() if anchors is not None and _columns_kept(values_of, page, anchors, width)}
+    regular = {page: anchors for page, anchors in columns().items() if anchors is not None and _columns_kept(values_of, page, anchors, width)}
     if not regular:
         return tokens
     labelled: set[int] = set()  # lines whose row's own label comes before their values
@@ -1097,10 +1113,10 @@ def _blanks_by_columns(tokens: list[Token], width: int, values_of: dict[int, lis
         near = [other for other in lines[max(index - 1, 0) : index + 2] if other != line and abs(other - line) <= 3]
         if any(other not in own_row for other in near):
             continue
-        columns = _plainly_in_columns(values, anchors)
-        if columns is None:
+        placing = _plainly_in_columns(values, anchors)
+        if placing is None:
             continue
-        at = dict(zip(columns, values, strict=True))
+        at = dict(zip(placing, values, strict=True))
         first = values[0]
         filled[id(first)] = [at[column] if column in at else Token("null", "", first.line, first.page) for column in range(width)]
     if not filled:
@@ -1507,6 +1523,8 @@ def _with_blank_cells(
     """
     if len(cells) < 2 or all(cells):  # no empty cell: nothing to decide
         return [token for cell in cells for token in cell]
+    if not piped and all(token.kind == "label" for cell in cells for token in cell):
+        return [token for cell in cells for token in cell]  # words only, no separator that prints a blank row
     split = _split_mixed(cells)
     if len(split) != len(cells):
         # Words and numbers run together inside a cell: the separators no longer mark where

@@ -231,3 +231,27 @@ def test_two_lost_cells_in_one_table4_block_are_not_shifted() -> None:
 def test_random_reports_are_reproducible() -> None:
     """Same seed, same text: a failing example can be replayed from its seed alone."""
     assert render(random_report(42)) == render(random_report(random.Random(42)))
+
+
+_EVERY_CHARACTER = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from(" \t\n\u3000\xa0\u2028“”\"'‘’「」『』规章0１"), max_size=600))
+def test_long_and_short_texts_lose_the_same_spaces_and_quotes(text: str) -> None:
+    # A long text drops them by splitting, a label by the pattern: the two must agree.
+    assert formats.without_spaces_and_quotes(text) == formats._DROPPED.sub("", text)
+
+
+def test_every_space_and_quote_is_dropped_from_a_long_text() -> None:
+    assert formats.without_spaces_and_quotes(_EVERY_CHARACTER) == formats._DROPPED.sub("", _EVERY_CHARACTER)
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from("\u3000\uff01\uff10\uff11\uff5e\uff5f\uff00（），：规 0a"), max_size=600))
+def test_long_and_short_texts_fold_the_same_full_width_forms(text: str) -> None:
+    assert formats.half_width(text) == formats._FULL_WIDTH_RUN.sub(formats._half_width, text)
+
+
+def test_every_full_width_form_is_folded_in_a_long_text() -> None:
+    assert formats.half_width(_EVERY_CHARACTER) == _EVERY_CHARACTER.translate(formats._FULL_WIDTH)

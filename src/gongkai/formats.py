@@ -562,11 +562,40 @@ _FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
 # Characters NFKC changes that a report may print, beyond the full-width ASCII forms.
 _COMPATIBILITY = re.compile("[\u00a0-\u00bf\u2000-\u2017\u2024-\u2026\u2150-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f\ufe10-\ufe6f\uff5f-\uffef]")
 # Whitespace and quotes, both dropped (one pass).
-_DROPPED = re.compile("[\\s“”\"'‘’「」『』]+")
+_QUOTES = "“”\"'‘’「」『』"
+_DROPPED = re.compile(f"[\\s{_QUOTES}]+")
 
 
 def _half_width(run: re.Match[str]) -> str:
     return run.group().translate(_FULL_WIDTH)
+
+
+_FULL_WIDTH_CHARACTER = re.compile(_FULL_WIDTH_RUN.pattern[:-1])
+_HALF_WIDTH_OF = {chr(code): half for code, half in _FULL_WIDTH.items()}
+
+
+def half_width(text: str) -> str:
+    """`text` with its full-width forms (and ideographic spaces) as ASCII characters."""
+    if len(text) < 200:
+        return _FULL_WIDTH_RUN.sub(_half_width, text)
+    # A long text: each full-width character it prints replaced all at once, two to three
+    # times faster than a call for each run of them.
+    for char in set(_FULL_WIDTH_CHARACTER.findall(text)):
+        text = text.replace(char, _HALF_WIDTH_OF[char])
+    return text
+
+
+def without_spaces_and_quotes(text: str) -> str:
+    """`text` without its whitespace (what `str.isspace` calls so) and quotes."""
+    if len(text) < 200:
+        return _DROPPED.sub("", text)
+    # A long text: splitting at whitespace and dropping each quote is four times faster than
+    # the pattern, which tries its class at every character (slower on a label).
+    text = "".join(text.split())
+    for quote in _QUOTES:
+        if quote in text:
+            text = text.replace(quote, "")
+    return text
 
 
 def _fold(text: str) -> str:
@@ -577,10 +606,10 @@ def _fold(text: str) -> str:
     """
     # The full-width forms every Chinese text is full of fold by a table; the costlier NFKC
     # runs only for the rarer compatibility characters (Kangxi radicals from PDF fonts, ①, Ⅰ …).
-    folded = _FULL_WIDTH_RUN.sub(_half_width, text)
+    folded = half_width(text)
     if _COMPATIBILITY.search(folded):
         folded = unicodedata.normalize("NFKC", folded)
-    folded = _DROPPED.sub("", folded)
+    folded = without_spaces_and_quotes(folded)
     folded = folded.replace("、", ".").replace("，", ",").replace("：", ":")
     return folded
 

@@ -396,7 +396,7 @@ def _problem(searched: list[_Run], grid: Grid, equations: list[Equation], blanks
     """`blanks_none`: a blank cell counts none (0), not any count ≥ 0 — unless it stands for a
     sum (alone on one side of an equation: a 总计 an agency may leave unfilled)."""
     owner = {ref: (i, j) for i, run in enumerate(searched) for j, ref in enumerate(run.refs)}
-    relevant = [eq for eq in equations if any(c in owner for c in eq.cells)]
+    relevant = [eq for eq in equations if not owner.keys().isdisjoint(eq.cells)]
     sums = {side[0] for eq in equations for side in (eq.left, eq.right) if len(side) == 1} if blanks_none else set()
 
     def counts_none(ref: CellRef, status: str) -> bool:

@@ -329,18 +329,19 @@ def in_pieces(tokens: list[Token]) -> bool:
 
 def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
     """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
-    values: dict[CellRef, int | float | None] = {}  # the reading's cells; the grid's for the rest
+    touched = set(refs)
+    equations = [eq for eq in equations if not touched.isdisjoint(eq.cells)]  # (the others tell nothing of the run)
+    # The grid's values of every cell these equations weigh, the reading's for its own cells: a
+    # dict's own lookup, not a function weighing the reading then the grid for each cell.
+    values: dict[CellRef, int | float | None] = {
+        ref: None if (cell := grid.get(ref)) is None else cell.value for eq in equations for ref in eq.cells
+    }
     holes = set()
     for ref, (value, _token, status) in zip(refs, reading):
         values[ref] = value
         if status == "derived":
             holes.add(ref)
-
-    def lookup(ref: CellRef) -> int | float | None:
-        if ref in values:
-            return values[ref]
-        cell = grid.get(ref)
-        return None if cell is None else cell.value
+    lookup = values.get
 
     changed = True
     while changed and holes:
@@ -358,8 +359,7 @@ def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equation
                     values[hole] = int(answer)
                     holes.discard(hole)
                     changed = True
-    touched = set(refs)
-    broken = sum(1 for eq in equations if not touched.isdisjoint(eq.cells) and eq.holds(lookup) is False)
+    broken = sum(1 for eq in equations if eq.holds(lookup) is False)
     filled: list[Slot] = [
         (values[ref], token, status) if status == "derived" else (value, token, status)
         for ref, (value, token, status) in zip(refs, reading)

@@ -866,7 +866,8 @@ def _distrust_rows_listed_apart(
     placed = {row.key for _run, covered in assignments for row in covered}
     listed = {key for names in lists for key in names}
     empty = {key for names in lists if len(set(names) - placed) >= 2 for key in names if key not in placed}
-    named = {rows[index].key for token in tokens if token.kind == "label" and (index := _nearest_label_row([token], rows)) is not None}
+    officials = _officials(rows)
+    named = {rows[index].key for token in tokens if token.kind == "label" and (index := _row_named_by(token.text, officials)) is not None}
     checks = {eq.key: eq for eq in equations if eq.kind == "row_total"}
     position = {row.key: j for j, row in enumerate(rows)}
     # The rows each run of numbers went to, all its pieces together.
@@ -1232,6 +1233,8 @@ def _fewer_cells_than(values: list[Token], width: int) -> bool:
     for token in values:
         if token.kind == "null":
             most += 2 if token.text in DOUBLE_DASHES else 1
+        elif token.number == token.text and token.text.isdigit():  # (plain digits, the common case: one cell each at most)
+            most += len(token.text)
         else:
             most += digit_count(token.digits) + leading_dashes(token.text) + token.text.count("/") + token.text.count("／")
         if most >= width:

@@ -9,11 +9,15 @@ year except where only the body states it, a fallback `parse` may not use).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gongkai
+from gongkai.parse import meta
 from gongkai.parse.meta import find_sections, is_chrome, read_meta
 from gongkai.read import Document
 
@@ -410,3 +414,14 @@ def test_chrome_lines(line: str, chrome: bool) -> None:
 )
 def test_find_sections(text: str, numbers: list[int]) -> None:
     assert [h.number for h in find_sections(Document.from_text(text).lines)] == numbers
+
+
+# A year opening a sentence, as one pattern says it (at the text's start or after a space or a
+# sentence's mark): slow, since its test of what stands before tries every character.
+_SENTENCE_YEAR = re.compile(rf"(?:^|(?<=[\s。；！？：:，,、）)]))({meta._YEAR})\s*年度?\s*(?:以来|全年|[，,]|我|本|共|全)")
+
+
+@given(st.text(alphabet=st.sampled_from("2023年度 ，,。）以来全年我本共全一二〇O0１X\u3000\n"), max_size=40))
+def test_body_years_are_the_years_opening_a_sentence(text: str) -> None:
+    found = [m.group(1) for m in meta._BODY_YEAR.finditer(text) if meta._opens_a_sentence(text, m.start())]
+    assert found == [m.group(1) for m in _SENTENCE_YEAR.finditer(text)]

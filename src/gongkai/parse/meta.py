@@ -16,7 +16,8 @@ from .. import formats
 from ..read import Line
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_YEAR = r"(?:\d{4}|[〇○零ＯO一二三四五六七八九]{4})"
+_YEAR_NUMERALS = "〇○零ＯO一二三四五六七八九"
+_YEAR = rf"(?:\d{{4}}|[{_YEAR_NUMERALS}]{{4}})"
 _MONTH_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(rf"({_YEAR})\s*年\s*({_MONTH_DAY})\s*月\s*({_MONTH_DAY})\s*日")
 _NUMERIC_DATE = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
@@ -534,7 +535,15 @@ _SPAN = re.compile(
     r"(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
 )
 # 「2023年，」「2023年以来」「2023年度我局」 opening a sentence of 总体情况.
-_BODY_YEAR = re.compile(rf"(?:^|(?<=[\s。；！？：:，,、）)]))({_YEAR})\s*年度?\s*(?:以来|全年|[，,]|我|本|共|全)")
+# A year that opens a sentence (「2023年，我局…」, 「2023年以来」). The pattern starts at a year's
+# first character (the lookahead lets the search skip to one); what stands before it is tested
+# apart (`_opens_a_sentence`): a pattern starting with that test tries every character.
+_BODY_YEAR = re.compile(rf"(?=[\d{_YEAR_NUMERALS}])({_YEAR})\s*年度?\s*(?:以来|全年|[，,]|我|本|共|全)")
+_BEFORE_A_SENTENCE = frozenset("。；！？：:，,、）)")
+
+
+def _opens_a_sentence(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] in _BEFORE_A_SENTENCE or text[at - 1].isspace()
 
 
 def _period(text: str) -> tuple[int, str] | None:
@@ -549,7 +558,7 @@ def _period(text: str) -> tuple[int, str] | None:
 
 def _body_year(text: str) -> int | None:
     """The year most sentences of the opening start with, if one year clearly leads."""
-    counts = Counter(cn_number(m.group(1)) for m in _BODY_YEAR.finditer(text))
+    counts = Counter(cn_number(m.group(1)) for m in _BODY_YEAR.finditer(text) if _opens_a_sentence(text, m.start()))
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None

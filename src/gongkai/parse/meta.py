@@ -177,7 +177,7 @@ def find_sections(lines: list[Line]) -> list[Heading]:
         if found is None:
             continue
         text, match = found
-        if len(clean(text)) > 40:
+        if len(text) > 40 and len(clean(text)) > 40:  # (clean text is never longer: cleaned only when it may be)
             continue
         title = clean(text[match.end() :])
         folded = formats.normalize_label(title)
@@ -586,6 +586,8 @@ def _with_words_a_space_cut_off(agency: str, title: Line, lines: list[Line]) -> 
     begin = len(before)
     while begin and len(before) - begin < 20 and _CJK_CHAR.match(before[begin - 1]):
         begin -= 1
+    if begin == len(before):
+        return agency  # no word before the space (the title indented): none to take back
     elsewhere = _SPACES.sub("", "\n".join(line.text for line in lines if line is not title))
     for start in range(begin, len(before)):
         name = before[start:] + agency

@@ -112,6 +112,9 @@ class Prose:
 
 # Spaces between two Chinese characters are layout (「予以公\u00a0开及\u3000部分公开」), not words' ends.
 _SPACE_IN_WORDS = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
+# (That pattern starts with a test of what stands before, tried at every character: a line
+# with no such space at all, most of them, is not searched with it.)
+_LAYOUT_SPACE = re.compile("[ \t\u3000\u00a0]")
 
 
 def build_prose(blocks: list[tuple[int | None, list[Line]]]) -> list[Prose]:
@@ -120,7 +123,8 @@ def build_prose(blocks: list[tuple[int | None, list[Line]]]) -> list[Prose]:
         text = ""
         starts: list[tuple[int, Line]] = []
         for line in lines:
-            piece = _SPACE_IN_WORDS.sub("", line.text.strip())
+            piece = line.text.strip()
+            piece = _SPACE_IN_WORDS.sub("", piece) if _LAYOUT_SPACE.search(piece) else piece
             if not piece:
                 continue
             starts.append((len(text), line))

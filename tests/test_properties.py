@@ -6,6 +6,7 @@ Reports come from `synth.reportgen.random_report(seed)`; hypothesis draws the se
 
 from __future__ import annotations
 
+import importlib
 import random
 
 from hypothesis import HealthCheck, given, settings
@@ -255,3 +256,13 @@ def test_long_and_short_texts_fold_the_same_full_width_forms(text: str) -> None:
 
 def test_every_full_width_form_is_folded_in_a_long_text() -> None:
     assert formats.half_width(_EVERY_CHARACTER) == _EVERY_CHARACTER.translate(formats._FULL_WIDTH)
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from(" \t\u3000\u00a0“”\"'‘’（）、．，：０９规章1a."), max_size=80))
+def test_a_line_is_compacted_character_by_character(text: str) -> None:
+    # What `segment._compact` means: each character folded as a label is, the skipped ones dropped.
+    segment = importlib.import_module("gongkai.parse.segment")  # (the package exports a function of that name)
+    folded = text.translate(str.maketrans(segment._FOLD))
+    where = [index for index, char in enumerate(folded) if char not in segment._SKIPPED]
+    assert segment._compact(text) == ("".join(folded[index] for index in where), where)

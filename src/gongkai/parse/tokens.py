@@ -911,8 +911,10 @@ def _column_anchors(lines: list[list[Token]], width: int) -> list[float] | None:
     """
     whole: list[list[float]] = []
     for values in lines:
+        if len(values) != width:
+            continue
         positions = [_position(token) for token in values]
-        if len(values) == width and all(at is not None for at in positions):
+        if all(at is not None for at in positions):
             whole.append([at for at in positions if at is not None])
     if len(whole) < 3:
         return None
@@ -1287,8 +1289,8 @@ def _drop_dangling_blanks(tokens: list[Token], width: int | None = None) -> list
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if not soft(token):
-            run = run + 1 if token.is_value else 0
+        if token.kind != "null" or not token.text.startswith(_SOFT_BLANK):  # (not soft: inlined, it is asked of every token)
+            run = run + 1 if token.kind != "label" else 0
             out.append(token)
             index += 1
             continue
@@ -1506,6 +1508,14 @@ def _closing_pipe_may_be_stray(cells: list[list[Token]], width: int) -> bool:
     return total is not None and total.isdigit() and int(total) == sum(parts)
 
 
+def _words_only(cells: list[list[Token]]) -> bool:
+    for cell in cells:
+        for token in cell:
+            if token.kind != "label":
+                return False
+    return True
+
+
 def _with_blank_cells(
     cells: list[list[Token]],
     line: Line,
@@ -1523,8 +1533,8 @@ def _with_blank_cells(
     """
     if len(cells) < 2 or all(cells):  # no empty cell: nothing to decide
         return [token for cell in cells for token in cell]
-    if not piped and all(token.kind == "label" for cell in cells for token in cell):
-        return [token for cell in cells for token in cell]  # words only, no separator that prints a blank row
+    if not piped and _words_only(cells):
+        return [token for cell in cells for token in cell]  # no separator that prints a blank row
     split = _split_mixed(cells)
     if len(split) != len(cells):
         # Words and numbers run together inside a cell: the separators no longer mark where

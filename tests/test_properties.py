@@ -266,3 +266,12 @@ def test_a_line_is_compacted_character_by_character(text: str) -> None:
     folded = text.translate(str.maketrans(segment._FOLD))
     where = [index for index, char in enumerate(folded) if char not in segment._SKIPPED]
     assert segment._compact(text) == ("".join(folded[index] for index in where), where)
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet=st.sampled_from("本年新收结果维持规章 \u3000\t“”\u2f00\u2f2f\u2ee2\uf900\uf9f4\ufa0c１0、（"), max_size=30),
+    words=st.sampled_from(["本年新收", "结果维持", "规章", "林"]),
+)
+def test_a_text_folds_to_contain_words_as_its_folded_form_does(text: str, words: str) -> None:
+    assert formats.folds_to_contain(text, words) == (words in formats.normalize_label(text))

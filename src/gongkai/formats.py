@@ -614,6 +614,17 @@ def _fold(text: str) -> str:
     return folded
 
 
+def folds_to_contain(text: str, words: str) -> bool:
+    """Whether `words` (Chinese characters) stand in `text` once folded (`normalize_label`).
+
+    Folding makes a Chinese character only out of a compatibility form (a radical, a CJK
+    compatibility ideograph): a text holding neither the words' first character nor such a
+    form does not contain them, and is not folded to tell (most lines of a document)."""
+    if words[0] not in text and not _COMPATIBILITY.search(text):
+        return False
+    return words in normalize_label(text)
+
+
 def list_marker_digit(label: str) -> str | None:
     """The digit that numbers a row label ("2.其他法律行政法规禁止公开" → "2"), if any."""
     mark = re.match(r"^(\d)\.", normalize_label(label))

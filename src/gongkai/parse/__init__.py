@@ -381,11 +381,11 @@ def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None]
     """Where each table is printed a second time (line range of the copy), after its first copy."""
     heading_lines = sorted(h.line_index for h in headings)
     copies: dict[str, tuple[int, int]] = {}
-    folded: dict[int, str | None] = {}  # line → its folded text, None for prose (shared by the tables)
+    prose: dict[int, bool] = {}  # line → whether it is prose (shared by the tables)
     for name, region in regions.items():
         if region is None:
             continue
-        start = _copy_start(lines, region[0], _FIRST_ROW[name], folded)
+        start = _copy_start(lines, region[0], _FIRST_ROW[name], prose)
         if start is None:
             continue
         end = len(lines)
@@ -398,18 +398,18 @@ def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None]
     return copies
 
 
-def _copy_start(lines: list[Line], start: int, first_row: str, folded: dict[int, str | None]) -> int | None:
-    """The line where a table's first row is printed again after the numbers of its first copy."""
+def _copy_start(lines: list[Line], start: int, first_row: str, prose: dict[int, bool]) -> int | None:
+    """The line where a table's first row is printed again after the numbers of its first copy.
+    `prose`: which lines are prose, as far as known (filled in here)."""
     first: int | None = None
     numbers = False
     for index in range(start, len(lines)):
         text = lines[index].text
-        if index not in folded:
-            folded[index] = None if is_prose(text) else formats.normalize_label(text)
-        label = folded[index]
-        if label is None:
+        if index not in prose:
+            prose[index] = is_prose(text)
+        if prose[index]:
             continue
-        if first_row in label:
+        if formats.folds_to_contain(text, first_row):
             if first is not None and numbers:
                 return index
             first = index if first is None else first

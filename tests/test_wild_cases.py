@@ -6,6 +6,7 @@ text does not determine must come back null, never as another number.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import subprocess
@@ -1985,3 +1986,11 @@ def test_table_four_whose_blanks_run_together_may_hide_one_printed_as_nothing() 
     cells = review_cells("/—————3—4—7————", before=before)
     truth = [None] * 5 + [3, None, 4, None, 7] + [None] * 5
     assert [(path, cells[path]) for path, want in zip(REVIEW_ORDER, truth, strict=True) if cells[path] is not None and cells[path] != want] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "flattened"),
+    [("0一、概述", True), ("3 一、概述", True), ("一、概述", False), ("0一、总体", False), ("0", False), ("0 0 0 0", False)],
+)
+def test_the_shortest_lines_that_run_a_table_into_a_heading(line: str, flattened: bool) -> None:
+    assert importlib.import_module("gongkai.parse.segment").is_flattened(line) is flattened

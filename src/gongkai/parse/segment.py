@@ -136,11 +136,18 @@ def _labels_in(text: str) -> list[int]:
     return [start for start, _end, _core in _label_matches(text)]
 
 
+# The shortest line that may hold a table's value then a heading (「0一、概述」): a value, a
+# numeral and its mark, the shortest of the sections' words.
+_FEWEST_CHARACTERS = 3 + min(len(keyword) for section in formats.SECTIONS for keyword in section.keywords)
+
+
 def is_flattened(text: str) -> bool:
     """A line holding what belongs on many: two section headings, three table labels, or a
     table's last values and the next section's heading (「…600000 五、存在的主要问题…」)."""
     # Cheap tests first: most lines are short or are sentences with a few numbers. A heading
     # starts where `_HEADING_START` matches: the full pattern is tried from there on.
+    if len(text) < _FEWEST_CHARACTERS:
+        return False
     first = _HEADING_START.search(text)
     if len(text) < 40:
         return (

@@ -19,7 +19,9 @@ from ..read import Line
 
 # A whole number, never part of one (a digit run is taken whole or not at all: starting inside
 # a run, or backtracking through it, would make every pattern quadratic on a long run of digits).
-_N = r"(?<!\d)(?P<n>\d++)\s*(?![\d.万])"
+# (The look-ahead first: a pattern that opens with the number is tried at every character, and
+# fails twice as fast on a digit's test than on the look-behind's.)
+_N = r"(?=\d)(?<!\d)(?P<n>\d++)\s*(?![\d.万])"
 _GAP = r"[^。；;，,\d]"
 
 # topic → patterns; the group `n` of each is the number, the group `gap` what stands between
@@ -366,7 +368,7 @@ _LISTED = re.compile(
     # would backtrack quadratically through a long run of spaces.)
     r"\s*(?:(?P<open>[（(])\s*)?(?:[，,、：:]\s*)?其中\s*[：:，,]?(?P<clause>[^。；;]*)"
 )
-_PART = re.compile(rf"(?<!\d)(\d++)\s*{_ITEM_UNIT}")
+_PART = re.compile(rf"(?=\d)(?<!\d)(\d++)\s*{_ITEM_UNIT}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
 # Words that make a figure something else than an item of the list: a comparison, a share, a

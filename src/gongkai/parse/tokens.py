@@ -147,8 +147,10 @@ def parse_number(text: str) -> int | float | None:
 
 # Inside a cell, a full-width comma between digits groups thousands ("１９５，２７７．０９"), and a
 # 。 between digits is a decimal point typed in a Chinese input mode: one character for one.
-_CELL_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
-_CELL_DECIMAL = re.compile(r"(?<=\d)。(?=\d)")
+# (A pattern opening with a look-behind is tried at every character; one opening with the
+# character it looks for, or with a look-ahead for it, is tried where that character is.)
+_CELL_THOUSANDS = re.compile(r"，(?<=\d，)(?=\d{3}(?!\d))")
+_CELL_DECIMAL = re.compile(r"。(?<=\d。)(?=\d)")
 
 
 def _fold_cell(cell: str) -> str:
@@ -183,7 +185,7 @@ def classify(word: str) -> TokenKind:
 
 
 _GLUED_ROW = re.compile(r"[\u3400-\u9fff]\d{5,}")
-_NUMBER_ROW = re.compile(r"(?<!\d)(?:\d++[ \t|]++){3,}\d")  # whole runs only: linear on long digit runs; pipes separate cells too
+_NUMBER_ROW = re.compile(r"(?=\d)(?<!\d)(?:\d++[ \t|]++){3,}\d")  # whole runs only: linear on long digit runs; pipes separate cells too
 # Header words of the tables: a long run of them is a table's header, not a sentence.
 _HEADER_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议|复议后起诉|申请人情况|本年新收|信息内容|制发件数|新制作数量|处理决定数量|商业企业|科研机构")
 
@@ -376,7 +378,7 @@ def _fractions_rejoined(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-_ENDS_IN_MARKER_DIGIT = re.compile(r"(?<![\d.．,，])(\d)\s*$")
+_ENDS_IN_MARKER_DIGIT = re.compile(r"(?=\d)(?<![\d.．,，])(\d)\s*$")
 _STARTS_WITH_MARK = re.compile(r"^\s*[.．、]\s*")
 
 
@@ -642,7 +644,7 @@ def _previous_non_space(atoms: list[re.Match[str]], index: int) -> int | None:
 _DASH_FOOTER = re.compile(r"[-—–－―─] *(\d{1,3}) *[-—–－―─]")
 
 
-_PAGE_COUNTER = re.compile(r"(?<![\d/.])([1-9]\d?)/([1-9]\d?)(?![\d/.])")
+_PAGE_COUNTER = re.compile(r"(?=[1-9])(?<![\d/.])([1-9]\d?)/([1-9]\d?)(?![\d/.])")
 
 
 # Characters a page holds at least: dash-framed numbers closer together than this are cells

@@ -614,13 +614,20 @@ def _fold(text: str) -> str:
     return folded
 
 
-def folds_to_contain(text: str, words: str) -> bool:
+def has_compatibility_forms(text: str) -> bool:
+    """Whether `text` prints characters NFKC folds (`normalize_label`) beyond full-width forms."""
+    return _COMPATIBILITY.search(text) is not None
+
+
+def folds_to_contain(text: str, words: str, *, compatibility_forms: bool = True) -> bool:
     """Whether `words` (Chinese characters) stand in `text` once folded (`normalize_label`).
 
     Folding makes a Chinese character only out of a compatibility form (a radical, a CJK
     compatibility ideograph): a text holding neither the words' first character nor such a
-    form does not contain them, and is not folded to tell (most lines of a document)."""
-    if words[0] not in text and not _COMPATIBILITY.search(text):
+    form does not contain them, and is not folded to tell (most lines of a document).
+    `compatibility_forms`: False when the caller knows `text` holds none (its document has none).
+    """
+    if words[0] not in text and not (compatibility_forms and has_compatibility_forms(text)):
         return False
     return words in normalize_label(text)
 

@@ -265,7 +265,7 @@ def _parse(document: Document, text: str, printed: list[Line], previous: Record 
     copies: dict[str, tuple[int, int]] = {}
 
     if template != formats.TEMPLATE_PRE2019:
-        copies = _second_copies(lines, regions, headings)
+        copies = _second_copies(lines, regions, headings, formats.has_compatibility_forms(text))
         for region in [*regions.values(), *copies.values()]:
             if region:
                 table_lines.update(range(*region))
@@ -377,15 +377,18 @@ _FIRST_ROW = {"二": "规章", "三": "本年新收", "四": "结果维持"}
 _STARTS = {"二": _T2_START, "三": _T3_START, "四": _T4_START}
 
 
-def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None], headings: list[Heading]) -> dict[str, tuple[int, int]]:
-    """Where each table is printed a second time (line range of the copy), after its first copy."""
+def _second_copies(
+    lines: list[Line], regions: dict[str, tuple[int, int] | None], headings: list[Heading], compatibility_forms: bool
+) -> dict[str, tuple[int, int]]:
+    """Where each table is printed a second time (line range of the copy), after its first copy.
+    `compatibility_forms`: False when the document prints none (`formats.has_compatibility_forms`)."""
     heading_lines = sorted(h.line_index for h in headings)
     copies: dict[str, tuple[int, int]] = {}
     prose: dict[int, bool] = {}  # line → whether it is prose (shared by the tables)
     for name, region in regions.items():
         if region is None:
             continue
-        start = _copy_start(lines, region[0], _FIRST_ROW[name], prose)
+        start = _copy_start(lines, region[0], _FIRST_ROW[name], prose, compatibility_forms)
         if start is None:
             continue
         end = len(lines)
@@ -398,7 +401,7 @@ def _second_copies(lines: list[Line], regions: dict[str, tuple[int, int] | None]
     return copies
 
 
-def _copy_start(lines: list[Line], start: int, first_row: str, prose: dict[int, bool]) -> int | None:
+def _copy_start(lines: list[Line], start: int, first_row: str, prose: dict[int, bool], compatibility_forms: bool) -> int | None:
     """The line where a table's first row is printed again after the numbers of its first copy.
     `prose`: which lines are prose, as far as known (filled in here)."""
     first: int | None = None
@@ -409,7 +412,7 @@ def _copy_start(lines: list[Line], start: int, first_row: str, prose: dict[int, 
             prose[index] = is_prose(text)
         if prose[index]:
             continue
-        if formats.folds_to_contain(text, first_row):
+        if formats.folds_to_contain(text, first_row, compatibility_forms=compatibility_forms):
             if first is not None and numbers:
                 return index
             first = index if first is None else first

@@ -145,6 +145,9 @@ def _heading_match(text: str) -> tuple[str, re.Match[str]] | None:
     That is the line, or what follows its last sentence: a copy whose line breaks were lost in
     places ends a line with 「…特此报告。一、总体情况」 and puts the body on the next line.
     """
+    numbered = _NUMBERED.search(text) is not None
+    if not numbered and "|" not in text:
+        return None  # no numeral and mark anywhere, so none at the start either (most lines)
     match = _HEADING_PREFIX.match(text)
     if match:
         return text, match
@@ -156,7 +159,7 @@ def _heading_match(text: str) -> tuple[str, re.Match[str]] | None:
         match = _HEADING_PREFIX.match(joined)
         if match and not _DIGIT.search(joined, match.end()):
             return joined, match
-    if not _NUMBERED.search(text):
+    if not numbered:
         return None
     stop = max(text.rfind("。"), text.rfind("！"), text.rfind("？"), text.rfind("!"), text.rfind("?"))
     tail = text[stop + 1 :]

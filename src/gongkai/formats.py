@@ -638,10 +638,12 @@ def list_marker_digit(label: str) -> str | None:
     return mark.group(1) if mark else None
 
 
+_BRACKETED_MARK = re.compile(r"^\((?:\d+|[一二三四五六七八九十]+)\)")
+
+
 def strip_list_mark(label: str) -> str:
     """Drop a leading 1. / （一） / 一、 marker from a folded label."""
-    folded = re.sub(r"^\((?:\d+|[一二三四五六七八九十]+)\)", "", label)
-    return _LIST_MARK.sub("", folded)
+    return _LIST_MARK.sub("", _BRACKETED_MARK.sub("", label))
 
 
 _CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}

@@ -207,12 +207,15 @@ def _statement(block: Prose, topic: str, value: int, start: int, end: int, at: i
     )
 
 
+_RESPECTIVELY = re.compile("分别")
+
+
 def _respective(block: Prose, taken: set[int]) -> list[Statement]:
     """「A、B分别为X件、Y件」 read pairwise; the figures are taken either way, so that no single
     pattern reads them as A's alone."""
     found: list[Statement] = []
     text = block.text
-    for word in re.finditer("分别", text):
+    for word in _RESPECTIVELY.finditer(text):
         match = _RESPECTIVE_VALUES.match(text, word.end())
         if match is None:
             continue

@@ -1085,13 +1085,14 @@ def _review_statements(stated: dict[str, int]) -> tuple[list[Equation], Grid] | 
 _ACTIVE_HEADER_START = ("第二十条", formats.CONTENT_HEADER)
 
 
-def _find_label(tokens: list[Token], start: int, names: tuple[str, ...]) -> int | None:
+def _find_label(labels: list[str | None], start: int, names: tuple[str, ...]) -> int | None:
+    """Where, from `start` on, the label best naming one of `names` stands; `labels`: each
+    token's folded label without its list mark, None for a value."""
     best, best_at = 0.0, None
-    for index in range(start, len(tokens)):
-        token = tokens[index]
-        if token.is_value:
+    for index in range(start, len(labels)):
+        text = labels[index]
+        if text is None:
             continue
-        text = formats.strip_list_mark(formats.normalize_label(token.text))
         for name in names:
             # The label, or its last words after a stray character or two, or after the block's
             # header glued before it (「第二十条第(一)项信息内容…现行有效件数行政规范性文件」, a
@@ -1192,8 +1193,9 @@ def _active_rows_found(tokens: list[Token], template: str) -> list[tuple[formats
     position = 0
     previous: int | None = None  # where the last row's label found stands
     found: list[tuple[formats.ActiveRow, list[Token] | None, bool]] = []
+    labels = [None if token.is_value else formats.strip_list_mark(formats.normalize_label(token.text)) for token in tokens]
     for row in formats.active_rows(template):
-        at = _find_label(tokens, position, (row.label,) + tuple(a for a in row.aliases))
+        at = _find_label(labels, position, (row.label,) + tuple(a for a in row.aliases))
         if at is None:
             found.append((row, None, False))
             continue

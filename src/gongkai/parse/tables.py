@@ -739,7 +739,13 @@ _BARE_MARKER = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*$")
 def _markers_listed_apart(runs: list[Run]) -> bool:
     """Three or more rows' list markers printed one after another with nothing between (「2.」
     「3.」 「4.」): an extractor's reading order took them from their labels and their numbers."""
-    return any(sum(1 for _ in group) >= 3 for run in runs for bare, group in groupby(_BARE_MARKER.match(t.text) is not None for t in run.labels) if bare)
+    return any(
+        sum(1 for _ in group) >= 3
+        for run in runs
+        if len(run.labels) >= 3  # (fewer labels hold no three markers: most runs)
+        for bare, group in groupby(_BARE_MARKER.match(t.text) is not None for t in run.labels)
+        if bare
+    )
 
 
 def _order_contradicted(assignments: list[tuple[Run, list[formats.Row]]], rows: tuple[formats.Row, ...]) -> bool:

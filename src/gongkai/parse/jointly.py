@@ -509,8 +509,8 @@ class _Search:
         self.domains[run] = kept
         spans = dict(self.spans[run])
         for e in problem.equations_of[run]:
-            adds = [problem.effects[run][k][e] for k in kept]
-            new: Span = (min(a[0] for a in adds), max(a[1] for a in adds), any(a[2] for a in adds), any(a[3] for a in adds))
+            lows, highs, lefts, rights = zip(*(problem.effects[run][k][e] for k in kept), strict=True)
+            new: Span = (min(lows), max(highs), any(lefts), any(rights))
             low, high, left, right = self.totals[e]
             old = spans[e]
             self.totals[e] = (low - old[0] + new[0], high - old[1] + new[1], left - old[2] + new[2], right - old[3] + new[3])

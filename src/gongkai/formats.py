@@ -545,9 +545,13 @@ def unify_radicals(text: str) -> str:
     return _RADICALS.sub(_as_characters, text) if _RADICALS.search(text) else text
 
 
+# Labels are shorter; a text this long is a passage of a document, folded otherwise (see below).
+_LONG_TEXT = 200
+
+
 def normalize_label(text: str) -> str:
     """Fold a printed label (cached for the short strings labels are); see `_fold`."""
-    return _fold_cached(text) if len(text) < 200 else _fold(text)
+    return _fold_cached(text) if len(text) < _LONG_TEXT else _fold(text)
 
 
 @lru_cache(maxsize=65536)
@@ -576,7 +580,7 @@ _HALF_WIDTH_OF = {chr(code): half for code, half in _FULL_WIDTH.items()}
 
 def half_width(text: str) -> str:
     """`text` with its full-width forms (and ideographic spaces) as ASCII characters."""
-    if len(text) < 200:
+    if len(text) < _LONG_TEXT:
         return _FULL_WIDTH_RUN.sub(_half_width, text)
     # A long text: each full-width character it prints replaced all at once, two to three
     # times faster than a call for each run of them.
@@ -587,7 +591,7 @@ def half_width(text: str) -> str:
 
 def without_spaces_and_quotes(text: str) -> str:
     """`text` without its whitespace (what `str.isspace` calls so) and quotes."""
-    if len(text) < 200:
+    if len(text) < _LONG_TEXT:
         return _DROPPED.sub("", text)
     # A long text: splitting at whitespace and dropping each quote is four times faster than
     # the pattern, which tries its class at every character (slower on a label).

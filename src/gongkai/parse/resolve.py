@@ -329,8 +329,7 @@ def in_pieces(tokens: list[Token]) -> bool:
 
 def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
     """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
-    touched = set(refs)
-    equations = [eq for eq in equations if not touched.isdisjoint(eq.cells)]  # (the others tell nothing of the run)
+    equations = touching(equations, refs)  # (the others tell nothing of the run)
     # The grid's values of every cell these equations weigh, the reading's for its own cells: a
     # dict's own lookup, not a function weighing the reading then the grid for each cell.
     values: dict[CellRef, int | float | None] = {

@@ -278,3 +278,14 @@ def test_a_text_folds_to_contain_words_as_its_folded_form_does(text: str, words:
     assert formats.folds_to_contain(text, words) == folded
     if not formats.has_compatibility_forms(text):
         assert formats.folds_to_contain(text, words, compatibility_forms=False) == folded
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from("\t .．、,12规章其他"), max_size=40))
+def test_a_tab_line_with_no_mark_after_a_tab_has_nothing_to_rejoin(text: str) -> None:
+    # `split_cells` skips rejoining a cut-off fraction or list marker where no cell opens with one.
+    tokens = importlib.import_module("gongkai.parse.tokens")
+    pieces = text.split("\t")
+    cells = [(sum(len(p) + 1 for p in pieces[:index]), piece) for index, piece in enumerate(pieces)]
+    if tokens._MARK_AFTER_SEPARATOR.search(text) is None:
+        assert tokens._markers_rejoined(tokens._fractions_rejoined(cells)) == cells

@@ -326,14 +326,14 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             cells = cells[1:]
         if cells and not cells[-1][1].strip():
             cells = cells[:-1]
-        return _markers_rejoined(_fractions_rejoined(cells)) if _POINT_OR_MARK.search(text) else cells
+        return _markers_rejoined(_fractions_rejoined(cells)) if _MARK_AFTER_SEPARATOR.search(text) else cells
     if "\t" in text:
         cells = []
         start = 0
         for piece in text.split("\t"):
             cells.append((start, piece))
             start += len(piece) + 1
-        return _markers_rejoined(_fractions_rejoined(cells)) if _POINT_OR_MARK.search(text) else cells
+        return _markers_rejoined(_fractions_rejoined(cells)) if _MARK_AFTER_SEPARATOR.search(text) else cells
     cells = _units_rejoined([(m.start(), m.group()) for m in _SPACED_CELL.finditer(text)], text)
     return _close_parentheses(cells, text) if "（" in text or "(" in text else cells
 
@@ -357,9 +357,9 @@ def _units_rejoined(cells: list[tuple[int, str]], text: str) -> list[tuple[int, 
     return out
 
 
-# What a cell of decimals alone or one opening with a list mark starts with (see below): a
-# line without any has neither, and most have none.
-_POINT_OR_MARK = re.compile(r"[.．、]")
+# A cell after another that opens with a decimal point or a list mark (see below): a line
+# without one has neither a number's decimals nor a marker cut off into a cell of its own.
+_MARK_AFTER_SEPARATOR = re.compile(r"[\t|]\s*[.．、]")
 _FRACTION_CELL = re.compile(r"^\s*[.．]\d+\s*$")  # 「.61」: a number's decimals, cut off into a cell of their own
 _ENDS_IN_DIGIT = re.compile(r"\d\s*$")
 

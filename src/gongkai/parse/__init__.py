@@ -319,6 +319,7 @@ def _last_year(previous: Record | None, year: int | None, template: str) -> Last
 
 _WIDTHS = {"二": None, "三": len(formats.REQUEST_COLUMN_KEYS), "四": len(formats.REVIEW_BLOCKS) * len(formats.REVIEW_FIELDS)}
 _PATH_GROUP = {"二": "active", "三": "requests", "四": "review_litigation"}
+_REQUEST_COLUMN_INDEX = {key: index for index, key in enumerate(formats.REQUEST_COLUMN_KEYS)}
 
 
 @dataclass
@@ -363,7 +364,7 @@ def _store_table(record: Record, name: str, table: _Table, template: str) -> Non
         if name == "二":
             record.active[row][column] = cell.value
         elif name == "三":
-            record.requests["rows"][row][formats.REQUEST_COLUMN_KEYS.index(column)] = cell.value
+            record.requests["rows"][row][_REQUEST_COLUMN_INDEX[column]] = cell.value
         else:
             record.review_litigation[row][column] = cell.value
         _store_cell(record, f"{group}.{row}.{column}", cell)

@@ -322,8 +322,11 @@ def _title_parts(title: str) -> tuple[str | None, int | None]:
     return _agency_name(head), year
 
 
+_NO_NAME_CHARACTER = re.compile(r"[\d。，,；;：:！？、]")
+
+
 def _is_organ(text: str) -> bool:
-    return 2 <= len(text) <= 40 and not re.search(r"[\d。，,；;：:！？、]", text) and bool(
+    return 2 <= len(text) <= 40 and not _NO_NAME_CHARACTER.search(text) and bool(
         _ORGAN_END.search(text) or _PLACE_END.search(text)
     )
 
@@ -571,10 +574,11 @@ def _body_year(text: str) -> int | None:
 
 def _printed_whole(name: str, text: str) -> bool:
     """`text` prints `name` as a whole name somewhere: after no other Chinese word, or after 「请与」."""
-    for match in re.finditer(re.escape(name), text):
-        at = match.start()
+    at = text.find(name)
+    while at != -1:
         if at == 0 or not _CJK_CHAR.match(text[at - 1]) or text.endswith("请与", 0, at):
             return True
+        at = text.find(name, at + len(name))  # (each printing apart from the last, as a search finds them)
     return False
 
 

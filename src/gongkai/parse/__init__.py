@@ -263,13 +263,14 @@ def _parse(document: Document, text: str, printed: list[Line], previous: Record 
     record.review_litigation = empty_review()
     table_lines: set[int] = set()
     copies: dict[str, tuple[int, int]] = {}
+    is_prose_at: dict[int, bool] = {}  # line → whether it is prose, once asked (`is_prose`)
 
     if template != formats.TEMPLATE_PRE2019:
-        copies = _second_copies(lines, regions, headings, formats.has_compatibility_forms(text))
+        copies = _second_copies(lines, regions, headings, formats.has_compatibility_forms(text), is_prose_at)
         for region in [*regions.values(), *copies.values()]:
             if region:
                 table_lines.update(range(*region))
-    prose = _prose(lines, headings, table_lines)
+    prose = _prose(lines, headings, table_lines, is_prose_at)
     notes.statements = extract_statements(prose, template)
 
     if template != formats.TEMPLATE_PRE2019:
@@ -379,13 +380,13 @@ _STARTS = {"二": _T2_START, "三": _T3_START, "四": _T4_START}
 
 
 def _second_copies(
-    lines: list[Line], regions: dict[str, tuple[int, int] | None], headings: list[Heading], compatibility_forms: bool
+    lines: list[Line], regions: dict[str, tuple[int, int] | None], headings: list[Heading], compatibility_forms: bool, prose: dict[int, bool]
 ) -> dict[str, tuple[int, int]]:
     """Where each table is printed a second time (line range of the copy), after its first copy.
-    `compatibility_forms`: False when the document prints none (`formats.has_compatibility_forms`)."""
+    `compatibility_forms`: False when the document prints none (`formats.has_compatibility_forms`);
+    `prose`: which lines are prose, as far as known (filled in here)."""
     heading_lines = sorted(h.line_index for h in headings)
     copies: dict[str, tuple[int, int]] = {}
-    prose: dict[int, bool] = {}  # line → whether it is prose (shared by the tables)
     for name, region in regions.items():
         if region is None:
             continue
@@ -474,7 +475,9 @@ def _sections(lines: list[Line], headings: list[Heading]) -> list[dict[str, obje
     return out
 
 
-def _prose(lines: list[Line], headings: list[Heading], table_lines: set[int]) -> list[Prose]:
+def _prose(lines: list[Line], headings: list[Heading], table_lines: set[int], is_prose_at: dict[int, bool]) -> list[Prose]:
+    """The sentences of each section, the tables' lines left out (but for their prose).
+    `is_prose_at`: which lines are prose, as far as known (filled in here)."""
     blocks: list[tuple[int | None, list[Line]]] = []
     section: int | None = None
     current: list[Line] = []
@@ -484,8 +487,11 @@ def _prose(lines: list[Line], headings: list[Heading], table_lines: set[int]) ->
             blocks.append((section, current))
             section, current = starts[index], []
             continue
-        if index in table_lines and not is_prose(line.text):
-            continue
+        if index in table_lines:
+            if index not in is_prose_at:
+                is_prose_at[index] = is_prose(line.text)
+            if not is_prose_at[index]:
+                continue
         current.append(line)
     blocks.append((section, current))
     return build_prose(blocks)

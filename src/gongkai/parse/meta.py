@@ -578,7 +578,7 @@ def _printed_whole(name: str, text: str) -> bool:
     while at != -1:
         if at == 0 or not _CJK_CHAR.match(text[at - 1]) or text.endswith("请与", 0, at):
             return True
-        at = text.find(name, at + len(name))  # (each printing apart from the last, as a search finds them)
+        at = text.find(name, at + len(name))  # (the next printing that does not overlap this one)
     return False
 
 

@@ -403,17 +403,22 @@ def _second_copies(
     return copies
 
 
+def _is_prose_at(lines: list[Line], index: int, known: dict[int, bool]) -> bool:
+    """Whether line `index` is prose (`is_prose`), asked once a document: `known` keeps the answers."""
+    if index not in known:
+        known[index] = is_prose(lines[index].text)
+    return known[index]
+
+
 def _copy_start(lines: list[Line], start: int, first_row: str, prose: dict[int, bool], compatibility_forms: bool) -> int | None:
     """The line where a table's first row is printed again after the numbers of its first copy.
     `prose`: which lines are prose, as far as known (filled in here)."""
     first: int | None = None
     numbers = False
     for index in range(start, len(lines)):
-        text = lines[index].text
-        if index not in prose:
-            prose[index] = is_prose(text)
-        if prose[index]:
+        if _is_prose_at(lines, index, prose):
             continue
+        text = lines[index].text
         if formats.folds_to_contain(text, first_row, compatibility_forms=compatibility_forms):
             if first is not None and numbers:
                 return index
@@ -487,11 +492,8 @@ def _prose(lines: list[Line], headings: list[Heading], table_lines: set[int], is
             blocks.append((section, current))
             section, current = starts[index], []
             continue
-        if index in table_lines:
-            if index not in is_prose_at:
-                is_prose_at[index] = is_prose(line.text)
-            if not is_prose_at[index]:
-                continue
+        if index in table_lines and not _is_prose_at(lines, index, is_prose_at):
+            continue
         current.append(line)
     blocks.append((section, current))
     return build_prose(blocks)

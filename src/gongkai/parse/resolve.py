@@ -329,7 +329,7 @@ def in_pieces(tokens: list[Token]) -> bool:
 
 def apply_reading(reading: list[Slot], refs: list[CellRef], grid: Grid, equations: list[Equation]) -> tuple[int, list[Slot]]:
     """Fill holes the arithmetic determines; return (broken equations touching the run, reading)."""
-    equations = touching(equations, refs)  # (the others tell nothing of the run)
+    equations = equations_touching(equations, refs)  # (the others tell nothing of the run)
     # The grid's values of every cell these equations weigh, the reading's for its own cells: a
     # dict's own lookup, not a function weighing the reading then the grid for each cell.
     values: dict[CellRef, int | float | None] = {
@@ -521,7 +521,7 @@ def _signs_in_place(reading: list[Slot], refs: list[CellRef], signed: frozenset[
     return True
 
 
-def touching(equations: list[Equation], refs: list[CellRef]) -> list[Equation]:
+def equations_touching(equations: list[Equation], refs: list[CellRef]) -> list[Equation]:
     """The equations with a cell among `refs`."""
     run = set(refs)
     return [eq for eq in equations if not run.isdisjoint(eq.cells)]
@@ -534,7 +534,7 @@ def admissible_readings(
     equations it touches, given the grid; None when there are too many to weigh them all.
     `holes`: whether cells may have been lost (False: only cut apart)."""
     admissible: list[list[Slot]] = []
-    equations = touching(equations, refs)  # (the others tell nothing of the run: weighed once, not per reading)
+    equations = equations_touching(equations, refs)  # (the others tell nothing of the run: weighed once, not per reading)
     if len(refs) > len(tokens) and any(splittable_token(t) for t in tokens) and not _set_apart(tokens):
         # Cut cell by cell, a cut dropped as soon as an equation it completes breaks: one number
         # for a whole row or table ("000001020302226") too.
@@ -670,7 +670,7 @@ def decide_jointly(runs: list[tuple[list[Token], list[CellRef]]], grid: Grid, eq
     if total > MAX_JOINT:
         return
     # Only the equations a run's cells are in can break when that run is chosen.
-    checks = [touching(equations, refs) for _tokens, refs in runs]
+    checks = [equations_touching(equations, refs) for _tokens, refs in runs]
     values = {ref: cell.value for ref, cell in grid.items()}
     kept: list[set[int]] = [set() for _ in runs]
     order = sorted(range(len(runs)), key=lambda i: len(readings[i]))
